@@ -1,0 +1,71 @@
+/**
+ * The shape of a check: metadata declaring every finding it can emit, an I/O-only
+ * collect() that goes through the probe, and a pure, synchronous judge().
+ */
+import type { Probe } from './probe/types.js';
+import type { Severity, Target } from './report.js';
+
+/** Conditions a finding raises; src/replies maps them to provider replies. */
+export type Condition =
+  | 'spf-suspicious'
+  | 'spf-cannot-pass'
+  | 'spf-temperror'
+  | 'dkim-cannot-pass'
+  | 'unauthenticated'
+  | 'dmarc-missing'
+  | 'dmarc-temperror'
+  | 'from-not-aligned'
+  | 'ptr-missing'
+  | 'ptr-mismatch'
+  | 'ptr-missing-ipv6'
+  | 'ptr-dynamic'
+  | 'domain-nxdomain'
+  | 'domain-dns-failure'
+  | 'null-mx'
+  | 'tls-missing'
+  | 'auth-incomplete-microsoft';
+
+export interface FindingSpec {
+  severity: Severity;
+  /** One line, stable. */
+  title: string;
+  /** Template with named data: "{count} DNS-querying terms via {chain}". */
+  message: string;
+  /** What to publish or change. May use the same {names}. */
+  fix: string;
+  conditions?: Condition[];
+}
+
+/** What judge() returns: which finding, the data its templates use, and its evidence. */
+export interface FindingResult {
+  /** Key into the check's `findings`, e.g. 'too-many-lookups' (id becomes 'spf/too-many-lookups'). */
+  key: string;
+  data?: Record<string, string | number | boolean>;
+  evidence: Record<string, unknown>;
+  /** Conditions raised in addition to the spec's, when they depend on the case. */
+  conditions?: Condition[];
+}
+
+export interface CollectContext {
+  probe: Probe;
+  signal: AbortSignal;
+}
+
+export interface Check<E = unknown> {
+  id: string;
+  title: string;
+  appliesTo: ('domain' | 'ip')[];
+  findings: Record<string, FindingSpec>;
+  /** All I/O, through ctx.probe only. Returns plain JSON evidence. */
+  collect(target: Target, ctx: CollectContext): Promise<E>;
+  /** Pure: evidence in, findings out. */
+  judge(evidence: E, target: Target): FindingResult[];
+}
+
+/** Fill "{name}" placeholders; unknown names are left as they are. */
+export function renderTemplate(
+  template: string,
+  data: Record<string, string | number | boolean> = {},
+): string {
+  return template.replace(/\{([a-zA-Z0-9_]+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}

@@ -1,0 +1,119 @@
+/**
+ * Shared DNS types. Every check talks to DNS through a `Resolver`; the real one is the
+ * stub client in dns.ts (wrapped by the per-run cache in cache.ts), tests may inject
+ * their own built from literal zone data.
+ */
+
+export type RRType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'SPF' | 'PTR' | 'CNAME' | 'SOA' | 'NS' | 'TLSA';
+
+export const RR_TYPES: readonly RRType[] = [
+  'A',
+  'AAAA',
+  'MX',
+  'TXT',
+  'SPF',
+  'PTR',
+  'CNAME',
+  'SOA',
+  'NS',
+  'TLSA',
+];
+
+export interface MxData {
+  preference: number;
+  /** Exchange host name, without a trailing dot; '' for the null MX target '.' (RFC 7505). */
+  exchange: string;
+}
+
+export interface SoaData {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}
+
+export interface TlsaData {
+  usage: number;
+  selector: number;
+  matchingType: number;
+  /** Certificate association data, lower-case hex. */
+  data: string;
+}
+
+/** One resource record of the answer. Names are lower-cased, without a trailing dot. */
+export type DnsRecord =
+  | { type: 'A' | 'AAAA'; name: string; ttl: number; data: string }
+  | { type: 'TXT' | 'SPF'; name: string; ttl: number; data: string[] }
+  | { type: 'MX'; name: string; ttl: number; data: MxData }
+  | { type: 'PTR' | 'CNAME' | 'NS'; name: string; ttl: number; data: string }
+  | { type: 'SOA'; name: string; ttl: number; data: SoaData }
+  | { type: 'TLSA'; name: string; ttl: number; data: TlsaData };
+
+/** Data of a record by type, e.g. RecordData<'MX'> is MxData. */
+export type RecordData<T extends RRType> = Extract<DnsRecord, { type: T }>['data'];
+
+export type DnsErrorKind = 'timeout' | 'servfail' | 'refused' | 'malformed';
+
+interface ResultBase {
+  /** The name asked for (as given, lower-cased, no trailing dot). */
+  name: string;
+  type: RRType;
+  /** CNAME targets followed from `name` to the final owner, in order; empty when none. */
+  cnameChain: string[];
+}
+
+/**
+ * Typed outcome of one question. NXDOMAIN and NODATA are data, not errors. `error` means
+ * the answer could not be measured: callers must report it as unknown (or SPF temperror),
+ * never as "missing".
+ */
+export type DnsResult =
+  | (ResultBase & {
+      kind: 'ok';
+      /** Records of the asked type at the final owner name (CNAMEs are in cnameChain). */
+      records: DnsRecord[];
+      /** Minimum TTL over the records returned. */
+      ttl: number;
+      /** AD flag of the response (DNSSEC validated by the resolver). */
+      ad: boolean;
+    })
+  | (ResultBase & { kind: 'nxdomain'; ad: boolean })
+  | (ResultBase & { kind: 'nodata'; ad: boolean })
+  | (ResultBase & { kind: 'error'; error: DnsErrorKind; detail: string });
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+}
+
+export interface Resolver {
+  query(name: string, type: RRType, options?: QueryOptions): Promise<DnsResult>;
+}
+
+export interface DnsCounters {
+  /** Packets sent (UDP and TCP, retries included). */
+  queriesSent: number;
+  /** Questions answered from the cache or joined to one already in flight. */
+  cacheHits: number;
+  /** Distinct questions asked through the cache. */
+  cacheMisses: number;
+  timeouts: number;
+  tcpRetries: number;
+  errors: number;
+}
+
+/** The only door to the network for checks. */
+export interface Probe {
+  dns: Resolver;
+  counters(): DnsCounters;
+}
+
+/** Records of one type from an ok result, with their data narrowed. */
+export function recordsOf<T extends RRType>(result: DnsResult, type: T): RecordData<T>[] {
+  if (result.kind !== 'ok') return [];
+  const out: RecordData<T>[] = [];
+  for (const r of result.records) if (r.type === type) out.push(r.data as RecordData<T>);
+  return out;
+}
