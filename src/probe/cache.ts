@@ -1,0 +1,112 @@
+/**
+ * Per-run DNS cache in front of a Resolver. It stores the promise, so identical questions
+ * in flight share one packet, and bounds how many questions reach the inner resolver at
+ * once. Error results are cached for the run too (a name that times out is not asked again
+ * by every domain of a fleet), except when the caller aborted the question.
+ *
+ * The cache never answers for protocol limits: the SPF evaluator counts its own lookups,
+ * whether or not they were served from here.
+ */
+
+import pLimit from 'p-limit';
+import type { DnsCounters, DnsResult, QueryOptions, Resolver, RRType } from './types.js';
+import { normalizeName } from './wire.js';
+
+export const DEFAULT_CONCURRENCY = 64;
+/** Keeps memory bounded in huge fleet runs; the oldest entry goes first. */
+export const DEFAULT_MAX_CACHE_ENTRIES = 200_000;
+
+export interface CacheOptions {
+  /** Questions in flight to the inner resolver at once. */
+  concurrency?: number;
+  maxEntries?: number;
+}
+
+export function cacheKey(type: RRType, name: string): string {
+  return type + ' ' + normalizeName(name);
+}
+
+function abortedResult(name: string, type: RRType): DnsResult {
+  return {
+    name: normalizeName(name),
+    type,
+    cnameChain: [],
+    kind: 'error',
+    error: 'timeout',
+    detail: 'aborted',
+  };
+}
+
+/** Calls `fire` once when `signal` aborts; returns the cleanup. */
+function onAbort(signal: AbortSignal | undefined, fire: () => void): () => void {
+  if (!signal) return () => {};
+  signal.addEventListener('abort', fire, { once: true });
+  return () => signal.removeEventListener('abort', fire);
+}
+
+export function createCachedResolver(
+  inner: Resolver,
+  counters: DnsCounters,
+  options: CacheOptions = {},
+): Resolver & { size(): number } {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_CACHE_ENTRIES;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new Error('createCachedResolver: maxEntries must be an integer >= 1');
+  }
+  const limit = pLimit(concurrency);
+  const entries = new Map<string, Promise<DnsResult>>();
+
+  function start(
+    key: string,
+    name: string,
+    type: RRType,
+    signal: AbortSignal | undefined,
+  ): Promise<DnsResult> {
+    const promise = limit(() =>
+      signal?.aborted ? abortedResult(name, type) : inner.query(name, type, { signal }),
+    ).then((result) => {
+      // An answer cut short by its caller says nothing about the name: do not keep it.
+      if (result.kind === 'error' && signal?.aborted && entries.get(key) === promise) entries.delete(key);
+      return result;
+    });
+    entries.set(key, promise);
+    if (entries.size > maxEntries) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
+    }
+    return promise;
+  }
+
+  async function query(name: string, type: RRType, queryOptions?: QueryOptions): Promise<DnsResult> {
+    const signal = queryOptions?.signal;
+    if (signal?.aborted) return abortedResult(name, type);
+    const key = cacheKey(type, name);
+    let entry = entries.get(key);
+    if (entry) {
+      counters.cacheHits++;
+    } else {
+      counters.cacheMisses++;
+      entry = start(key, name, type, signal);
+    }
+    // Our own signal ends our wait (also while queued behind the concurrency limit), not
+    // the shared question, which others may be waiting for.
+    let stop = (): void => {};
+    const aborted = new Promise<'aborted'>((resolve) => {
+      stop = onAbort(signal, () => resolve('aborted'));
+    });
+    try {
+      const result = await Promise.race([entry, aborted]);
+      if (result === 'aborted') return abortedResult(name, type);
+      // The question's first asker gave up, we did not: ask afresh (that entry is gone).
+      if (result.kind === 'error' && result.detail === 'aborted' && !signal?.aborted) {
+        if (entries.get(key) !== entry) return query(name, type, queryOptions);
+      }
+      return result;
+    } finally {
+      stop();
+    }
+  }
+
+  return { query, size: () => entries.size };
+}
