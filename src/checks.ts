@@ -1,0 +1,15 @@
+/** The registry of checks, in report order. */
+import type { Check } from './check.js';
+import { spfCheck } from '../checks/spf/index.js';
+import { dmarcCheck } from '../checks/dmarc/index.js';
+import { dkimCheck } from '../checks/dkim/index.js';
+import { ptrCheck } from '../checks/ptr/index.js';
+import { mxCheck } from '../checks/mx/index.js';
+
+export const ALL_CHECKS: readonly Check<unknown>[] = [
+  spfCheck,
+  dmarcCheck,
+  dkimCheck,
+  ptrCheck,
+  mxCheck,
+] as unknown as readonly Check<unknown>[];

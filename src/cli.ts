@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+/**
+ * Thin shell: parse arguments -> library -> render -> process.exitCode.
+ * Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the audit was
+ * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { evaluateSender } from '../checks/spf/evaluate.js';
+import { renderJson } from '../reports/json.js';
+import { renderText, sanitizeForTerminal } from '../reports/text.js';
+import { type AuditConfig, readConfigFile } from './config.js';
+import { UsageError } from './errors.js';
+import { audit, probeFromOptions } from './index.js';
+import { explainCode, renderExplanation } from './replies/explain.js';
+import type { Report } from './report.js';
+import { normalizeIp } from './target.js';
+import { TOOL_VERSION } from './version.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_INCOMPLETE = 2;
+export const EXIT_USAGE = 64;
+
+const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
+
+Usage:
+  mail-preflight audit DOMAIN [options]       audit a sending domain (and its IPs)
+  mail-preflight spf --ip IP --sender ADDR [--helo NAME] [options]
+                                              evaluate SPF check_host() for one message
+  mail-preflight explain CODE                 what an SMTP reply means, e.g. "421 4.7.27"
+  mail-preflight --help | --version
+
+Audit options:
+  --ip IP                 a sending IP address (repeatable; IPv4 or IPv6)
+  --helo NAME             the name the sending host gives in HELO/EHLO
+  --mail-from DOMAIN      envelope (Return-Path) domain or address (default: DOMAIN)
+  --dkim-domain DOMAIN    the d= the mail is signed with (default: DOMAIN)
+  --dkim-selector S       a DKIM selector to check (repeatable); common ones are also tried
+  --profile P             bulk (default) or transactional: transactional drops bulk-only replies
+  --config FILE           options from a YAML or JSON file (flags given win)
+  --check ID              run only this check (repeatable): spf, dmarc, dkim, ptr, mx
+  --format F              text (default) or json
+  --json                  same as --format json
+  --output FILE           write the report to FILE instead of standard output
+  --fail-on LEVEL         fail (default): exit 1 on errors; warn: exit 1 on warnings too
+  --no-color              no colour (also when NO_COLOR is set or output is not a TTY)
+
+DNS options (all commands):
+  --resolver HOST[:PORT]  DNS server to ask (repeatable; IPv6 as [::1]:5353);
+                          default: the nameservers of /etc/resolv.conf
+  --timeout MS            per-query timeout in milliseconds (default 2000; 2 tries)
+
+Exit codes:
+  0   nothing at or above --fail-on
+  1   findings at or above --fail-on (spf: result other than pass)
+  2   the audit was incomplete (something could not be measured) and nothing failed
+      (spf: temperror)
+  64  bad usage or bad input
+`;
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTty: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTty: Boolean(process.stdout.isTTY),
+  env: process.env,
+};
+
+/** Runs the CLI and returns the exit code (the caller sets process.exitCode). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`mail-preflight: ${sanitizeForTerminal(err.message)}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP);
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command === '--version' || command === '-V') {
+    io.stdout(`${TOOL_VERSION}\n`);
+    return EXIT_OK;
+  }
+  switch (command) {
+    case 'audit':
+      return auditCommand(rest, io);
+    case 'spf':
+      return spfCommand(rest, io);
+    case 'explain':
+      return explainCommand(rest, io);
+    default:
+      throw new UsageError(`unknown command "${command}"; see mail-preflight --help`);
+  }
+}
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 120_000) throw new UsageError(`--timeout must be 1 to 120000 ms, not "${value}"`);
+  return n;
+}
+
+async function auditCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ip: { type: 'string', multiple: true },
+    helo: { type: 'string' },
+    'mail-from': { type: 'string' },
+    'dkim-domain': { type: 'string' },
+    'dkim-selector': { type: 'string', multiple: true },
+    profile: { type: 'string' },
+    config: { type: 'string' },
+    check: { type: 'string', multiple: true },
+    resolver: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+    output: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'no-color': { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 1) throw new UsageError(`audit takes one DOMAIN, got ${positionals.length}`);
+  const config: AuditConfig = values.config ? readConfigFile(values.config) : {};
+  const domain = positionals[0] ?? config.domain;
+  if (!domain) throw new UsageError('audit needs a DOMAIN');
+  const format = values.json ? 'json' : (values.format ?? 'text');
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const failOn = values['fail-on'] ?? 'fail';
+  if (failOn !== 'fail' && failOn !== 'warn') throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
+  const timeoutMs = parseTimeout(values.timeout) ?? config.timeoutMs;
+  const resolvers = values.resolver ?? config.resolvers;
+  const report = await audit(
+    {
+      domain,
+      ips: values.ip ?? config.ips ?? [],
+      ...pick('helo', values.helo ?? config.helo),
+      ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
+      ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
+      ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
+      ...pick('profile', values.profile ?? config.profile),
+    },
+    {
+      ...(resolvers ? { resolvers } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(values.check ? { checks: values.check } : {}),
+    },
+  );
+  const color = !values['no-color'] && !values.output && io.isTty && !io.env.NO_COLOR;
+  const rendered = format === 'json' ? renderJson(report) : renderText(report, { color });
+  if (values.output) {
+    try {
+      writeFileSync(values.output, rendered);
+    } catch (err) {
+      throw new UsageError(`cannot write ${values.output}: ${(err as Error).message}`);
+    }
+    io.stderr(`mail-preflight: ${format} report written to ${values.output}\n`);
+  } else {
+    io.stdout(rendered);
+  }
+  return exitCodeFor(report, failOn);
+}
+
+function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** 1 when a finding reaches the threshold; else 2 when anything was unknown; else 0. */
+export function exitCodeFor(report: Report, failOn: 'warn' | 'fail'): number {
+  const findings = Object.values(report.checks).flatMap((c) => c.findings);
+  const hit = findings.some((f) => f.severity === 'error' || (failOn === 'warn' && f.severity === 'warning'));
+  if (hit) return EXIT_FINDINGS;
+  const incomplete = Object.values(report.checks).some((c) => c.status === 'unknown');
+  return incomplete ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
+async function spfCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ip: { type: 'string' },
+    sender: { type: 'string' },
+    helo: { type: 'string' },
+    resolver: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`spf takes no positional arguments (got "${positionals[0]}")`);
+  if (values.ip === undefined) throw new UsageError('spf needs --ip');
+  if (values.sender === undefined && values.helo === undefined) {
+    throw new UsageError('spf needs --sender (an empty --sender "" is the null reverse-path) or --helo');
+  }
+  const ip = normalizeIp(values.ip);
+  const sender = values.sender ?? '';
+  const helo = values.helo ?? '';
+  if (sender === '' && helo === '') throw new UsageError('a null reverse-path needs --helo (RFC 7208 2.4)');
+  const timeoutMs = parseTimeout(values.timeout);
+  const probe = probeFromOptions({
+    ...(values.resolver ? { resolvers: values.resolver } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
+  const evaluation = await evaluateSender({ ip, sender, helo }, probe.dns);
+  const out = { ...evaluation, ip, sender, helo, dns: probe.counters() };
+  if (values.json) {
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    const lines = [
+      `SPF ${evaluation.result} for ${ip}, sender ${sender === '' ? '<>' : sender}, helo ${helo || '-'}`,
+      evaluation.mechanism ? `matched: ${evaluation.mechanism}` : undefined,
+      evaluation.explanation ? `explanation: ${evaluation.explanation}` : undefined,
+      evaluation.problem ? `problem: ${evaluation.problem}` : undefined,
+      `lookups: ${evaluation.lookups.dnsTerms} DNS-querying terms, ${evaluation.lookups.voidLookups} void`,
+    ].filter((l): l is string => l !== undefined);
+    io.stdout(`${lines.map(sanitizeForTerminal).join('\n')}\n`);
+  }
+  if (evaluation.result === 'pass') return EXIT_OK;
+  return evaluation.result === 'temperror' ? EXIT_INCOMPLETE : EXIT_FINDINGS;
+}
+
+function explainCommand(args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('explain needs a reply code, e.g. "421 4.7.27" or "4.7.27"');
+  const explanation = explainCode(positionals.join(' '));
+  io.stdout(values.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation));
+  return EXIT_OK;
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL(
+  (await import('node:fs')).realpathSync(process.argv[1]),
+).href;
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`mail-preflight: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

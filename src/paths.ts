@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cached: string | undefined;
+
+/** The package root (the folder holding package.json), from src/ under tsx or dist/src/ when built. */
+export function packageRoot(): string {
+  if (cached) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return (cached = dir);
+    dir = dirname(dir);
+  }
+  throw new Error('mail-preflight: cannot find package.json above the module');
+}

@@ -1,0 +1,146 @@
+/**
+ * Runs the checks that apply to a target, each under a deadline, isolating their errors:
+ * a check that throws or overruns becomes `unknown` with the error, the others still run.
+ */
+import { type Check, type Condition, renderTemplate } from './check.js';
+import type { Probe } from './probe/types.js';
+import { predictReplies, summarizeReplies } from './replies/index.js';
+import {
+  type CheckResult,
+  checkStatusOf,
+  type Finding,
+  overallStatusOf,
+  type Report,
+  SCHEMA_VERSION,
+  type Target,
+} from './report.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+/** Default bound on one check's collect(); the whole audit is bounded by the slowest check. */
+export const DEFAULT_CHECK_DEADLINE_MS = 30_000;
+
+export interface RunOptions {
+  probe: Probe;
+  checks: readonly Check<unknown>[];
+  /** Bound on each check's collect(), in ms. */
+  deadlineMs?: number;
+  /** Only these check ids (default: all that apply). */
+  only?: readonly string[];
+  /** Cancels the whole audit. */
+  signal?: AbortSignal;
+  /** Derives the report's `authentication` section from the checks' evidence. */
+  authenticate?: (target: Target, results: Record<string, CheckResult>) => Record<string, unknown> | undefined;
+  /** Extra findings computed across checks (e.g. alignment), keyed by check id. */
+  now?: () => Date;
+}
+
+class DeadlineError extends Error {}
+
+export async function runAudit(target: Target, options: RunOptions): Promise<Report> {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const t0 = performance.now();
+  const before = options.probe.counters();
+  const checks = options.checks.filter((c) => !options.only || options.only.includes(c.id));
+  const results = await Promise.all(checks.map((check) => runCheck(check, target, options)));
+  const byId: Record<string, CheckResult> = {};
+  for (const r of results) byId[r.id] = r;
+  const allFindings = results.flatMap((r) => r.findings);
+  const after = options.probe.counters();
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    target,
+    status: overallStatusOf(results),
+    checks: byId,
+    predictedReplies: summarizeReplies(allFindings),
+    timing: {
+      startedAt: started.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      dns: {
+        queriesSent: after.queriesSent - before.queriesSent,
+        cacheHits: after.cacheHits - before.cacheHits,
+        cacheMisses: after.cacheMisses - before.cacheMisses,
+        timeouts: after.timeouts - before.timeouts,
+        tcpRetries: after.tcpRetries - before.tcpRetries,
+        errors: after.errors - before.errors,
+      },
+    },
+  };
+  const auth = options.authenticate?.(target, byId);
+  if (auth) report.authentication = auth;
+  return report;
+}
+
+function applies(check: Check<unknown>, target: Target): boolean {
+  if (check.appliesTo.includes('domain')) return true;
+  return check.appliesTo.includes('ip') && target.ips.length > 0;
+}
+
+export async function runCheck(check: Check<unknown>, target: Target, options: RunOptions): Promise<CheckResult> {
+  const base = { id: check.id, title: check.title };
+  if (!applies(check, target)) return { ...base, status: 'skipped', findings: [] };
+  const t0 = performance.now();
+  const deadlineMs = options.deadlineMs ?? DEFAULT_CHECK_DEADLINE_MS;
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new DeadlineError(`did not finish within ${deadlineMs} ms`));
+      reject(new DeadlineError(`did not finish within ${deadlineMs} ms`));
+    }, deadlineMs);
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    if (options.signal?.aborted) reject(new Error('audit cancelled'));
+    options.signal?.addEventListener('abort', () => reject(new Error('audit cancelled')), { once: true });
+  });
+  aborted.catch(() => {});
+  deadline.catch(() => {});
+  try {
+    const evidence = await Promise.race([
+      check.collect(target, { probe: options.probe, signal: controller.signal }),
+      deadline,
+      aborted,
+    ]);
+    const findings = expandFindings(check, check.judge(evidence, target), target);
+    const durationMs = Math.round(performance.now() - t0);
+    return { ...base, status: checkStatusOf(findings), findings, evidence, durationMs };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const kind = err instanceof DeadlineError ? 'deadline' : 'error';
+    return {
+      ...base,
+      status: 'unknown',
+      findings: [],
+      error: kind === 'deadline' ? `check ${check.id} ${message}` : `check ${check.id} failed: ${message}`,
+      durationMs: Math.round(performance.now() - t0),
+    };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** Turns judge() results into report findings using the check's declared metadata. */
+export function expandFindings(
+  check: Check<unknown>,
+  results: ReturnType<Check<unknown>['judge']>,
+  target: Target,
+): Finding[] {
+  return results.map((r) => {
+    const spec = check.findings[r.key];
+    if (!spec) throw new Error(`check ${check.id} emitted undeclared finding "${r.key}"`);
+    const conditions: Condition[] = [...new Set([...(spec.conditions ?? []), ...(r.conditions ?? [])])];
+    return {
+      id: `${check.id}/${r.key}`,
+      severity: spec.severity,
+      title: spec.title,
+      message: renderTemplate(spec.message, r.data),
+      evidence: r.evidence,
+      remediation: renderTemplate(spec.fix, r.data),
+      predictedReplies: predictReplies(conditions, target.profile),
+    };
+  });
+}
