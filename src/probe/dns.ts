@@ -225,7 +225,14 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
   async function resolve(asked: string, type: RRType, signal: AbortSignal | undefined): Promise<DnsResult> {
     const name = normalizeName(asked);
     const chain: string[] = [];
-    const error = (e: Failure): DnsResult => ({ name, type, cnameChain: chain, kind: 'error', ...e });
+    const error = (e: Failure): DnsResult => ({
+      name,
+      type,
+      cnameChain: chain,
+      kind: 'error',
+      error: e.error,
+      detail: e.detail,
+    });
     if (!RR_TYPES.includes(type))
       return error({ error: 'malformed', detail: `unsupported type ${String(type)}` });
     const qtype = RR_TYPE_CODES[type];

@@ -5,13 +5,14 @@
 
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { UsageError } from '../errors.js';
 import type { ServerAddress } from './dns.js';
 
 export const DNS_PORT = 53; // RFC 1035 4.2.1
 
-function usageError(spec: string, why: string): Error {
-  return new Error(
-    `usage error: resolver "${spec}" ${why}; expected an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, ::1 or [::1]:5353`,
+function usageError(spec: string, why: string): UsageError {
+  return new UsageError(
+    `resolver "${spec}" ${why}; expected an IP address with an optional port, e.g. 127.0.0.1, 127.0.0.1:5353, ::1 or [::1]:5353`,
   );
 }
 
@@ -21,7 +22,7 @@ function parsePort(spec: string, text: string): number {
   return port;
 }
 
-/** Parses `127.0.0.1`, `127.0.0.1:5353`, `::1`, `[::1]:5353`. Throws a usage Error otherwise. */
+/** Parses `127.0.0.1`, `127.0.0.1:5353`, `::1`, `[::1]:5353`. Throws a UsageError otherwise. */
 export function parseServerSpec(spec: string): ServerAddress {
   const s = spec.trim();
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(s);
