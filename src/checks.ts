@@ -1,10 +1,11 @@
 /** The registry of checks, in report order. */
-import type { Check } from './check.js';
-import { spfCheck } from '../checks/spf/index.js';
-import { dmarcCheck } from '../checks/dmarc/index.js';
+
 import { dkimCheck } from '../checks/dkim/index.js';
-import { ptrCheck } from '../checks/ptr/index.js';
+import { dmarcCheck } from '../checks/dmarc/index.js';
 import { mxCheck } from '../checks/mx/index.js';
+import { ptrCheck } from '../checks/ptr/index.js';
+import { spfCheck } from '../checks/spf/index.js';
+import type { Check } from './check.js';
 
 export const ALL_CHECKS: readonly Check<unknown>[] = [
   spfCheck,

@@ -110,7 +110,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 
 function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -119,7 +124,8 @@ function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: strin
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 120_000) throw new UsageError(`--timeout must be 1 to 120000 ms, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 120_000)
+    throw new UsageError(`--timeout must be 1 to 120000 ms, not "${value}"`);
   return n;
 }
 
@@ -150,9 +156,11 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   const domain = positionals[0] ?? config.domain;
   if (!domain) throw new UsageError('audit needs a DOMAIN');
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json, not "${format}"`);
   const failOn = values['fail-on'] ?? 'fail';
-  if (failOn !== 'fail' && failOn !== 'warn') throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
+  if (failOn !== 'fail' && failOn !== 'warn')
+    throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
   const timeoutMs = parseTimeout(values.timeout) ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
   const report = await audit(
@@ -212,7 +220,8 @@ async function spfCommand(args: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0) throw new UsageError(`spf takes no positional arguments (got "${positionals[0]}")`);
+  if (positionals.length > 0)
+    throw new UsageError(`spf takes no positional arguments (got "${positionals[0]}")`);
   if (values.ip === undefined) throw new UsageError('spf needs --ip');
   if (values.sender === undefined && values.helo === undefined) {
     throw new UsageError('spf needs --sender (an empty --sender "" is the null reverse-path) or --helo');
@@ -250,22 +259,26 @@ function explainCommand(args: string[], io: Io): number {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  if (positionals.length === 0) throw new UsageError('explain needs a reply code, e.g. "421 4.7.27" or "4.7.27"');
+  if (positionals.length === 0)
+    throw new UsageError('explain needs a reply code, e.g. "421 4.7.27" or "4.7.27"');
   const explanation = explainCode(positionals.join(' '));
   io.stdout(values.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation));
   return EXIT_OK;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL(
-  (await import('node:fs')).realpathSync(process.argv[1]),
-).href;
+const isMain =
+  process.argv[1] !== undefined &&
+  import.meta.url ===
+    (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`mail-preflight: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `mail-preflight: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 70;
     },
   );

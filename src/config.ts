@@ -36,7 +36,8 @@ export function readConfigFile(path: string): AuditConfig {
   let text: string;
   try {
     const buf = readFileSync(path);
-    if (buf.length > MAX_CONFIG_BYTES) throw new UsageError(`config ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    if (buf.length > MAX_CONFIG_BYTES)
+      throw new UsageError(`config ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
     text = buf.toString('utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -46,7 +47,9 @@ export function readConfigFile(path: string): AuditConfig {
   try {
     data = parseYaml(text, { maxAliasCount: 100 }); // YAML is a superset of JSON
   } catch (err) {
-    throw new UsageError(`config ${path} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `config ${path} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   return configFromObject(data, path);
 }
@@ -61,7 +64,8 @@ export function configFromObject(data: unknown, where = 'config'): AuditConfig {
     if (!field) throw new UsageError(`${where}: unknown option "${key}"`);
     if (field === 'ips' || field === 'dkimSelectors' || field === 'resolvers') {
       const list = Array.isArray(value) ? value : [value];
-      if (!list.every((v) => typeof v === 'string')) throw new UsageError(`${where}: "${key}" must be a string or a list of strings`);
+      if (!list.every((v) => typeof v === 'string'))
+        throw new UsageError(`${where}: "${key}" must be a string or a list of strings`);
       (out as Record<string, unknown>)[field] = list;
     } else if (field === 'timeoutMs') {
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

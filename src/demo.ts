@@ -23,10 +23,16 @@ async function main(): Promise<void> {
   const outDir = join(process.cwd(), 'out/demo');
   mkdirSync(outDir, { recursive: true });
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  const probe = createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: DEMO_DNS_TIMEOUT_MS, tries: 2 });
+  const probe = createProbe({
+    servers: [{ host: lab.host, port: lab.port }],
+    timeoutMs: DEMO_DNS_TIMEOUT_MS,
+    tries: 2,
+  });
   const rows: string[] = [];
   try {
-    process.stdout.write(`Demo world served by the loopback lab on ${lab.host}:${lab.port} (UDP and TCP)\n\n`);
+    process.stdout.write(
+      `Demo world served by the loopback lab on ${lab.host}:${lab.port} (UDP and TCP)\n\n`,
+    );
     for (const identity of DEMO_IDENTITIES) {
       const report = await audit(identity.input, { probe });
       const file = join(outDir, `${report.target.domain}.json`);

@@ -1,23 +1,24 @@
 /**
  * The library API. Never prints, never exits: it returns Reports and typed results.
  */
+
+import { authenticationOutcome } from './authentication.js';
 import { ALL_CHECKS } from './checks.js';
+import { UsageError } from './errors.js';
 import { createProbe } from './probe/index.js';
 import { parseServerSpec, readResolvConf } from './probe/resolvconf.js';
 import type { Probe } from './probe/types.js';
 import type { Report } from './report.js';
 import { runAudit } from './runner.js';
 import { normalizeTarget, type TargetInput } from './target.js';
-import { authenticationOutcome } from './authentication.js';
-import { UsageError } from './errors.js';
 
 export type { Check, Condition, FindingResult, FindingSpec } from './check.js';
+export { ALL_CHECKS } from './checks.js';
 export { UsageError } from './errors.js';
+export { createProbe } from './probe/index.js';
 export type { DnsRecord, DnsResult, Probe, Resolver, RRType } from './probe/types.js';
 export * from './report.js';
 export { normalizeDomain, normalizeIp, normalizeTarget, type TargetInput } from './target.js';
-export { ALL_CHECKS } from './checks.js';
-export { createProbe } from './probe/index.js';
 
 export const DEFAULT_DNS_TIMEOUT_MS = 2000;
 export const DEFAULT_DNS_TRIES = 2;

@@ -9,7 +9,10 @@ export function packageRoot(): string {
   if (cached) return cached;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json'))) return (cached = dir);
+    if (existsSync(join(dir, 'package.json'))) {
+      cached = dir;
+      return dir;
+    }
     dir = dirname(dir);
   }
   throw new Error('mail-preflight: cannot find package.json above the module');

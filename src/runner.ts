@@ -29,7 +29,10 @@ export interface RunOptions {
   /** Cancels the whole audit. */
   signal?: AbortSignal;
   /** Derives the report's `authentication` section from the checks' evidence. */
-  authenticate?: (target: Target, results: Record<string, CheckResult>) => Record<string, unknown> | undefined;
+  authenticate?: (
+    target: Target,
+    results: Record<string, CheckResult>,
+  ) => Record<string, unknown> | undefined;
   /** Extra findings computed across checks (e.g. alignment), keyed by check id. */
   now?: () => Date;
 }
@@ -77,7 +80,11 @@ function applies(check: Check<unknown>, target: Target): boolean {
   return check.appliesTo.includes('ip') && target.ips.length > 0;
 }
 
-export async function runCheck(check: Check<unknown>, target: Target, options: RunOptions): Promise<CheckResult> {
+export async function runCheck(
+  check: Check<unknown>,
+  target: Target,
+  options: RunOptions,
+): Promise<CheckResult> {
   const base = { id: check.id, title: check.title };
   if (!applies(check, target)) return { ...base, status: 'skipped', findings: [] };
   const t0 = performance.now();

@@ -23,22 +23,29 @@ export function normalizeDomain(input: string, what = 'domain'): string {
   const bare = raw.endsWith('.') ? raw.slice(0, -1) : raw;
   const unbracketed = bare.startsWith('[') && bare.endsWith(']') ? bare.slice(1, -1) : bare;
   if (isIP(unbracketed) !== 0) {
-    throw new UsageError(`${what} "${safe(raw)}" is an IP address; give a domain name (use --ip for addresses)`);
+    throw new UsageError(
+      `${what} "${safe(raw)}" is an IP address; give a domain name (use --ip for addresses)`,
+    );
   }
-  if (/[\s/\\@:%]/.test(bare)) throw new UsageError(`${what} "${safe(raw)}" contains characters not allowed in a domain`);
+  if (/[\s/\\@:%]/.test(bare))
+    throw new UsageError(`${what} "${safe(raw)}" contains characters not allowed in a domain`);
   const ascii = domainToASCII(bare);
   if (ascii === '') throw new UsageError(`${what} "${safe(raw)}" is not a valid domain name`);
   if (ascii.length > MAX_DOMAIN_LENGTH) {
     throw new UsageError(`${what} is ${ascii.length} characters long; DNS allows ${MAX_DOMAIN_LENGTH}`);
   }
   const labels = ascii.split('.');
-  if (labels.length < 2) throw new UsageError(`${what} "${safe(raw)}" has a single label; give a full domain name`);
+  if (labels.length < 2)
+    throw new UsageError(`${what} "${safe(raw)}" has a single label; give a full domain name`);
   for (const label of labels) {
     if (label.length === 0) throw new UsageError(`${what} "${safe(raw)}" has an empty label`);
     if (label.length > MAX_LABEL_LENGTH) {
-      throw new UsageError(`${what} has a label of ${label.length} characters; DNS allows ${MAX_LABEL_LENGTH}`);
+      throw new UsageError(
+        `${what} has a label of ${label.length} characters; DNS allows ${MAX_LABEL_LENGTH}`,
+      );
     }
-    if (!LABEL_RE.test(label)) throw new UsageError(`${what} "${safe(raw)}" has an invalid label "${safe(label)}"`);
+    if (!LABEL_RE.test(label))
+      throw new UsageError(`${what} "${safe(raw)}" has an invalid label "${safe(label)}"`);
   }
   if (/^\d+$/.test(labels[labels.length - 1] ?? '')) {
     throw new UsageError(`${what} "${safe(raw)}" ends in a numeric label; is it an IP address?`);
@@ -74,14 +81,17 @@ export interface TargetInput {
 export function normalizeTarget(input: TargetInput): Target {
   const domain = normalizeDomain(input.domain);
   const ips = [...new Set((input.ips ?? []).map(normalizeIp))];
-  if (ips.length > MAX_IPS_PER_TARGET) throw new UsageError(`too many IPs (${ips.length}; at most ${MAX_IPS_PER_TARGET})`);
+  if (ips.length > MAX_IPS_PER_TARGET)
+    throw new UsageError(`too many IPs (${ips.length}; at most ${MAX_IPS_PER_TARGET})`);
   const profile = input.profile ?? 'bulk';
   if (profile !== 'bulk' && profile !== 'transactional') {
     throw new UsageError(`profile must be bulk or transactional, not "${safe(profile)}"`);
   }
   const selectors = [...new Set((input.dkimSelectors ?? []).map((s) => normalizeSelector(s)))];
   if (selectors.length > MAX_SELECTORS_PER_TARGET) {
-    throw new UsageError(`too many DKIM selectors (${selectors.length}; at most ${MAX_SELECTORS_PER_TARGET})`);
+    throw new UsageError(
+      `too many DKIM selectors (${selectors.length}; at most ${MAX_SELECTORS_PER_TARGET})`,
+    );
   }
   const target: Target = { domain, ips, profile: profile as Profile };
   if (input.helo !== undefined) target.helo = normalizeDomain(input.helo, 'helo');
