@@ -399,6 +399,23 @@ describe('stub resolver: transport', () => {
     expect(silent.count()).toBe(4);
   });
 
+  it('moves on when a server port is closed (ICMP unreachable on the connected socket)', async () => {
+    const closed = await startTestServer(() => null);
+    const closedAddress = closed.address;
+    await closed.close();
+    const good = await serve((q) => reply(q, [rr(q.name, 'A', '192.0.2.6')]));
+    const dns = createStubResolver({ servers: [closedAddress, good.address], timeoutMs: 3000, tries: 2 });
+    const t0 = Date.now();
+    expect(recordsOf(await dns.query('example.com', 'A'), 'A')).toEqual(['192.0.2.6']);
+    expect(Date.now() - t0).toBeLessThan(2000); // did not wait for the first try's timeout
+    const alone = createStubResolver({ servers: [closedAddress], timeoutMs: 3000, tries: 1 });
+    expect(await alone.query('example.com', 'A')).toMatchObject({
+      kind: 'error',
+      error: 'timeout',
+      detail: expect.stringContaining('ECONNREFUSED'),
+    });
+  });
+
   it('retries over TCP when the UDP answer is truncated, reassembling a chunked stream (RFC 1035 4.2.2)', async () => {
     const big = (owner: string, n: number) =>
       Array.from({ length: n }, (_, i) => rr(owner, 'TXT', [`record ${i} ${'x'.repeat(40)}`]));
