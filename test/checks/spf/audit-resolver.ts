@@ -42,7 +42,8 @@ export function memoryResolver(zone: MemoryZone): Resolver & { queries: string[]
       if (typeof data === 'string') return error(name, type, data);
       if (!data || data.length === 0) return { kind: 'nodata', name, type, cnameChain: [], ad: false };
       const records: DnsRecord[] = data.map((d, i): DnsRecord => {
-        if (type === 'TXT') return { type, name, ttl: 300, data: typeof d === 'string' ? [d] : (d as string[]) };
+        if (type === 'TXT')
+          return { type, name, ttl: 300, data: typeof d === 'string' ? [d] : (d as string[]) };
         if (type === 'MX') {
           const [preference, exchange] = typeof d === 'string' ? [i * 10, d] : (d as [number, string]);
           return { type, name, ttl: 300, data: { preference, exchange } };
