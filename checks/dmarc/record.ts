@@ -1,0 +1,345 @@
+/**
+ * DMARC policy records: recognition, parsing and validation (RFC 7489 6.3 and 6.4, with
+ * the tags RFC 9989 (DMARCbis) adds: np, t, psd).
+ *
+ * Parsing is lenient where receivers are lenient (whitespace around separators, a trailing
+ * `;`, empty parts, tag names in any case) and reports every deviation as a problem, so the
+ * check can name each bad tag. A problem never throws: hostile records are normal input.
+ */
+
+export const DMARC_VERSION = 'DMARC1';
+/** pct is a percentage 0..100. RFC 7489 6.3 */
+export const DMARC_PCT_MAX = 100;
+/** ri is a 32-bit unsigned integer (seconds), default 86400. RFC 7489 6.3 */
+export const DMARC_RI_MAX = 4_294_967_295;
+export const DMARC_RI_DEFAULT = 86_400;
+/** Receivers must honour at least two report URIs per tag and may ignore the rest. RFC 7489 6.2 */
+export const DMARC_MIN_REPORT_URIS_HONOURED = 2;
+/** Our own bound on tags parsed from one record (hostile input); real records have < 15. */
+export const DMARC_MAX_TAGS = 64;
+/** Our own bound on URIs read from one rua/ruf value. */
+export const DMARC_MAX_URIS_PER_TAG = 32;
+
+export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+export type AlignmentMode = 'r' | 's';
+
+const POLICIES: readonly string[] = ['none', 'quarantine', 'reject'];
+/** Tags of RFC 7489 6.3 and RFC 9989. */
+export const KNOWN_TAGS: readonly string[] = [
+  'v',
+  'p',
+  'sp',
+  'np',
+  'adkim',
+  'aspf',
+  'pct',
+  'fo',
+  'rf',
+  'ri',
+  'rua',
+  'ruf',
+  't',
+  'psd',
+];
+
+export interface DmarcReportUri {
+  /** The URI as written (size suffix included). */
+  uri: string;
+  /** Lower-cased scheme, '' when there is none. */
+  scheme: string;
+  /** For mailto: the address (percent-decoded). */
+  address?: string;
+  /** For mailto: the lower-cased domain of the address. */
+  domain?: string;
+  /** The `!size` suffix as written, e.g. "10m" (RFC 7489 6.4; ignored by RFC 9989 receivers). */
+  size?: string;
+  /** What is wrong with it, when something is. */
+  problem?: string;
+}
+
+/** Effective tag values (defaults of RFC 7489 6.3 filled in). */
+export interface DmarcTags {
+  /** Undefined when p is missing or invalid. */
+  p?: DmarcPolicy;
+  sp?: DmarcPolicy;
+  np?: DmarcPolicy;
+  adkim: AlignmentMode;
+  aspf: AlignmentMode;
+  pct: number;
+  fo: string[];
+  rf: string[];
+  ri: number;
+  rua: string[];
+  ruf: string[];
+  t?: 'y' | 'n';
+  psd?: 'y' | 'n' | 'u';
+}
+
+export type DmarcProblemKey =
+  | 'missing-policy'
+  | 'invalid-policy'
+  | 'invalid-tag-value'
+  | 'unknown-tag'
+  | 'bad-report-uri';
+
+export interface DmarcRecordProblem {
+  key: DmarcProblemKey;
+  /** The tag concerned ('' for a part that is not a tag at all). */
+  tag: string;
+  /** The value as written (or the whole part, for syntax errors). */
+  value: string;
+  reason: string;
+}
+
+export interface ParsedDmarcRecord {
+  text: string;
+  /** Tags in record order, names lower-cased, values trimmed (as written otherwise). */
+  raw: { name: string; value: string }[];
+  tags: DmarcTags;
+  /** Each rua/ruf URI with its validation. */
+  reportUris: { rua: DmarcReportUri[]; ruf: DmarcReportUri[] };
+  /** Tags present in the record (lower-cased names). */
+  present: string[];
+  problems: DmarcRecordProblem[];
+}
+
+const VERSION_FIRST = /^[ \t]*v[ \t]*=[ \t]*DMARC1[ \t]*(;|$)/i;
+const VERSION_ANYWHERE = /(^|;)[ \t]*v[ \t]*=[ \t]*DMARC1[ \t]*(;|$)/i;
+
+/**
+ * Whether a TXT record is a DMARC record: it starts with the v=DMARC1 tag (RFC 7489 6.6.3
+ * step 3: other records are discarded). The version value is matched without regard to
+ * case, as receivers do; parseDmarcRecord flags a value not written exactly "DMARC1".
+ */
+export function isDmarcRecord(text: string): boolean {
+  return VERSION_FIRST.test(text);
+}
+
+/** A record holding v=DMARC1 somewhere but not first: receivers discard it (RFC 7489 6.3). */
+export function hasMisplacedVersion(text: string): boolean {
+  return !isDmarcRecord(text) && VERSION_ANYWHERE.test(text);
+}
+
+function policyOf(value: string): DmarcPolicy | undefined {
+  const v = value.toLowerCase();
+  return POLICIES.includes(v) ? (v as DmarcPolicy) : undefined;
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A host name in the usual LDH syntax (labels 1..63, total <= 253). */
+export function isHostName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split('.');
+  return labels.length >= 2 && labels.every((l) => LABEL.test(l));
+}
+
+const SIZE_SUFFIX = /^(.*)!([0-9]*)([a-z]?)$/i;
+
+/** Parse and validate one rua/ruf URI (RFC 7489 6.4: URI ["!" 1*DIGIT ["k"/"m"/"g"/"t"]]). */
+export function parseReportUri(text: string): DmarcReportUri {
+  const uri = text.trim();
+  const out: DmarcReportUri = { uri, scheme: '' };
+  let body = uri;
+  const sized = SIZE_SUFFIX.exec(uri);
+  if (sized) {
+    body = sized[1] ?? '';
+    const digits = sized[2] ?? '';
+    const unit = (sized[3] ?? '').toLowerCase();
+    out.size = `${digits}${unit}`;
+    if (digits === '' || (unit !== '' && !'kmgt'.includes(unit))) {
+      out.problem = `invalid size limit "!${out.size}": want digits and an optional unit k, m, g or t`;
+    }
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(body);
+  if (!scheme) {
+    out.problem ??= `not a URI (no scheme): write mailto:${body}`;
+    return out;
+  }
+  out.scheme = (scheme[1] ?? '').toLowerCase();
+  if (out.scheme !== 'mailto') {
+    out.problem ??= `scheme ${out.scheme}: receivers need only support mailto (RFC 7489 6.2)`;
+    return out;
+  }
+  let address = body.slice(scheme[0].length);
+  const query = address.indexOf('?');
+  if (query >= 0) address = address.slice(0, query);
+  try {
+    address = decodeURIComponent(address);
+  } catch {
+    out.problem ??= 'bad percent-encoding in the address';
+    return out;
+  }
+  out.address = address;
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) {
+    out.problem ??= `"${address}" is not an e-mail address`;
+    return out;
+  }
+  const domain = address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
+  out.domain = domain;
+  if (!isHostName(domain)) out.problem ??= `"${domain}" is not a valid domain name`;
+  return out;
+}
+
+function parseUriList(tag: string, value: string, problems: DmarcRecordProblem[]): DmarcReportUri[] {
+  const parts = value.split(',');
+  const out: DmarcReportUri[] = [];
+  for (const part of parts.slice(0, DMARC_MAX_URIS_PER_TAG)) {
+    if (part.trim() === '') {
+      problems.push({ key: 'bad-report-uri', tag, value, reason: 'empty URI in the list' });
+      continue;
+    }
+    const u = parseReportUri(part);
+    out.push(u);
+    if (u.problem) problems.push({ key: 'bad-report-uri', tag, value: u.uri, reason: u.problem });
+  }
+  if (parts.length > DMARC_MAX_URIS_PER_TAG) {
+    problems.push({
+      key: 'bad-report-uri',
+      tag,
+      value: `${parts.length} URIs`,
+      reason: `only the first ${DMARC_MAX_URIS_PER_TAG} URIs were read`,
+    });
+  }
+  return out;
+}
+
+function colonList(value: string): string[] {
+  return value.split(':').map((s) => s.trim());
+}
+
+/** Parse a DMARC record. Call isDmarcRecord() first: this does not decide whether it is one. */
+export function parseDmarcRecord(text: string): ParsedDmarcRecord {
+  const problems: DmarcRecordProblem[] = [];
+  const raw: { name: string; value: string }[] = [];
+  const tags: DmarcTags = {
+    adkim: 'r',
+    aspf: 'r',
+    pct: DMARC_PCT_MAX,
+    fo: ['0'],
+    rf: ['afrf'],
+    ri: DMARC_RI_DEFAULT,
+    rua: [],
+    ruf: [],
+  };
+  const reportUris: ParsedDmarcRecord['reportUris'] = { rua: [], ruf: [] };
+  const seen = new Set<string>();
+  const bad = (tag: string, value: string, reason: string): void => {
+    problems.push({ key: 'invalid-tag-value', tag, value, reason });
+  };
+
+  const parts = text.split(';');
+  let count = 0;
+  for (const part of parts) {
+    if (part.trim() === '') continue; // empty parts and a trailing ';' are tolerated
+    if (++count > DMARC_MAX_TAGS) {
+      bad('', `${parts.length} parts`, `only the first ${DMARC_MAX_TAGS} tags were read`);
+      break;
+    }
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      bad('', part.trim(), 'not a tag=value pair');
+      continue;
+    }
+    const name = part.slice(0, eq).trim().toLowerCase();
+    const value = part.slice(eq + 1).trim();
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+      bad('', part.trim(), 'not a valid tag name');
+      continue;
+    }
+    raw.push({ name, value });
+    if (seen.has(name)) {
+      bad(name, value, 'tag repeated: receivers may use either value');
+      continue;
+    }
+    seen.add(name);
+    switch (name) {
+      case 'v':
+        if (value !== DMARC_VERSION) bad(name, value, 'the version must be written exactly "DMARC1"');
+        break;
+      case 'p': {
+        const p = policyOf(value);
+        if (p) tags.p = p;
+        else
+          problems.push({
+            key: 'invalid-policy',
+            tag: 'p',
+            value,
+            reason: 'want none, quarantine or reject',
+          });
+        break;
+      }
+      case 'sp':
+      case 'np': {
+        const p = policyOf(value);
+        if (p) tags[name] = p;
+        else bad(name, value, 'want none, quarantine or reject');
+        break;
+      }
+      case 'adkim':
+      case 'aspf': {
+        const v = value.toLowerCase();
+        if (v === 'r' || v === 's') tags[name] = v;
+        else bad(name, value, 'want r (relaxed) or s (strict)');
+        break;
+      }
+      case 'pct': {
+        if (/^[0-9]{1,3}$/.test(value) && Number(value) <= DMARC_PCT_MAX) tags.pct = Number(value);
+        else bad(name, value, 'want an integer from 0 to 100');
+        break;
+      }
+      case 'fo': {
+        const opts = colonList(value);
+        if (opts.every((o) => ['0', '1', 'd', 's'].includes(o.toLowerCase())))
+          tags.fo = opts.map((o) => o.toLowerCase());
+        else bad(name, value, 'want options 0, 1, d or s separated by ":"');
+        break;
+      }
+      case 'rf': {
+        const formats = colonList(value).map((f) => f.toLowerCase());
+        if (formats.every((f) => f === 'afrf')) tags.rf = formats;
+        else bad(name, value, 'the only report format defined is afrf');
+        break;
+      }
+      case 'ri': {
+        if (/^[0-9]{1,10}$/.test(value) && Number(value) <= DMARC_RI_MAX) tags.ri = Number(value);
+        else bad(name, value, 'want a number of seconds (32-bit unsigned integer)');
+        break;
+      }
+      case 'rua':
+      case 'ruf': {
+        const uris = parseUriList(name, value, problems);
+        reportUris[name] = uris;
+        tags[name] = uris.map((u) => u.uri);
+        break;
+      }
+      case 't': {
+        const v = value.toLowerCase();
+        if (v === 'y' || v === 'n') tags.t = v;
+        else bad(name, value, 'want y or n');
+        break;
+      }
+      case 'psd': {
+        const v = value.toLowerCase();
+        if (v === 'y' || v === 'n' || v === 'u') tags.psd = v;
+        else bad(name, value, 'want y, n or u');
+        break;
+      }
+      default:
+        problems.push({ key: 'unknown-tag', tag: name, value, reason: 'unknown tag, ignored by receivers' });
+    }
+  }
+  if (!seen.has('p')) {
+    problems.push({ key: 'missing-policy', tag: 'p', value: '', reason: 'no p tag' });
+  }
+  return { text, raw, tags, reportUris, present: [...seen], problems };
+}
+
+/** At least one syntactically valid rua URI (RFC 7489 6.6.3: then a bad p reads as none). */
+export function hasValidRua(parsed: ParsedDmarcRecord): boolean {
+  return parsed.reportUris.rua.some((u) => u.problem === undefined);
+}
