@@ -3,13 +3,9 @@
  * per-IP evaluations in, findings out. No I/O here.
  */
 import type { Condition, FindingResult, FindingSpec } from '../../src/check.js';
+import { SPF_MAX_DNS_TERMS, SPF_MAX_MX_NAMES, SPF_MAX_VOID_LOOKUPS } from './evaluate.js';
 import type { SpfAuditNode, SpfTreeEvidence } from './tree.js';
-import {
-  SPF_MAX_DNS_TERMS,
-  SPF_MAX_MX_NAMES,
-  SPF_MAX_UDP_ANSWER_BYTES,
-  SPF_MAX_VOID_LOOKUPS,
-} from './tree.js';
+import { SPF_MAX_UDP_ANSWER_BYTES } from './tree.js';
 import type { SpfResult } from './types.js';
 
 /** ip4 ranges shorter than this prefix are flagged as broad (a /16 is 65,536 addresses). */
@@ -33,10 +29,17 @@ export interface SpfIpResult {
   explanation?: string;
   problem?: string;
   lookups?: { dnsTerms: number; voidLookups: number };
+  /** The term that decided the result and the domain whose record held it. */
+  mechanism?: string;
+  mechanismDomain?: string;
+  /** The evaluator's trace, bounded. */
+  trace?: string[];
 }
 
 export interface SpfEvidence extends SpfTreeEvidence {
   ipResults: SpfIpResult[];
+  /** Sending IPs beyond the per-audit bound, not evaluated. */
+  ipsNotEvaluated?: string[];
 }
 
 const CANNOT_PASS: Condition[] = ['spf-cannot-pass'];

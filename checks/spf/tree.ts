@@ -11,9 +11,6 @@ import { recordsOf } from '../../src/probe/types.js';
 import { parseMacroString, parseSpf, selectSpfRecord } from './record.js';
 import type { Mechanism, Qualifier, SpfSyntaxError, Term } from './types.js';
 
-export const SPF_MAX_DNS_TERMS = 10; // RFC 7208 4.6.4 (include, a, mx, ptr, exists, redirect)
-export const SPF_MAX_VOID_LOOKUPS = 2; // RFC 7208 4.6.4 (more than two: permerror)
-export const SPF_MAX_MX_NAMES = 10; // RFC 7208 4.6.4 (more than ten MX names: permerror)
 export const SPF_MAX_UDP_ANSWER_BYTES = 512; // RFC 7208 3.4 (keep the answer within 512 octets)
 /** Deeper nesting needs more than SPF_MAX_DNS_TERMS lookups anyway (RFC 7208 4.6.4). */
 export const SPF_AUDIT_MAX_DEPTH = 10;
