@@ -1,7 +1,7 @@
 /**
  * Loader for the OpenSPF RFC 7208 conformance suite (multi-document YAML): each scenario's
  * `zonedata` becomes a lab Zone, following the suite's conventions:
- * - a name with a `TIMEOUT` entry never answers;
+ * - a `TIMEOUT` entry: the name never answers for types not listed before it;
  * - an SPF (type 99) record is also served as TXT unless the name has its own TXT entry;
  * - `TXT: NONE` / `SPF: NONE` means no record of that type at that name.
  * Strings are byte strings in the suite ("\x80", "\xEF\xBB\xBF"): characters up to U+00FF
@@ -10,7 +10,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { type Zone, ZoneError, zoneFromObject } from './zone.js';
+import { ZONE_TYPES, type Zone, ZoneError, zoneFromObject } from './zone.js';
 
 export interface Rfc7208Test {
   /** Key of the test in its scenario. */
@@ -48,17 +48,24 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Converts one scenario's zonedata to the lab's zone object form. */
+/**
+ * Converts one scenario's zonedata to a lab zone. TIMEOUT follows the suite's own driver:
+ * entries are read in order, and at a TIMEOUT entry every type not listed before it times
+ * out (types listed before it are served). So `[TIMEOUT]` silences the whole name, while
+ * `[TXT: ..., TIMEOUT]` serves TXT and times out SPF (scenario "Record lookup", spftimeout).
+ * A type whose value is TIMEOUT times out for that type only.
+ */
 export function zoneFromSuiteZonedata(zonedata: Record<string, unknown>): Zone {
   const obj: Record<string, unknown> = {};
   for (const [owner, entries] of Object.entries(zonedata)) {
     const list = Array.isArray(entries) ? entries : [entries];
-    if (list.includes('TIMEOUT')) {
-      obj[owner] = 'TIMEOUT';
-      continue;
-    }
-    const byType = new Map<string, unknown[]>();
+    const byType = new Map<string, unknown[] | 'TIMEOUT'>();
+    let timeoutRest = false;
     for (const entry of list) {
+      if (entry === 'TIMEOUT') {
+        timeoutRest = true;
+        break; // the suite's driver never reads past it
+      }
       if (!isMap(entry) || Object.keys(entry).length !== 1) {
         throw new ZoneError(
           `${owner}: suite entry must be TIMEOUT or a one-key map, got ${JSON.stringify(entry)}`,
@@ -68,14 +75,28 @@ export function zoneFromSuiteZonedata(zonedata: Record<string, unknown>): Zone {
       const upper = type.toUpperCase();
       const records = byType.get(upper) ?? [];
       byType.set(upper, records);
-      if (value === 'NONE') continue; // the type is listed with no records: NODATA
-      if (upper === 'TXT' || upper === 'SPF') {
+      if (value === 'NONE' || records === 'TIMEOUT') continue; // NONE: listed, no records
+      if (value === 'TIMEOUT') {
+        byType.set(upper, 'TIMEOUT');
+      } else if (upper === 'TXT' || upper === 'SPF') {
         // A list is one record of several character-strings; [] is a record with none.
         records.push(Array.isArray(value) ? value.map(suiteText) : suiteText(value));
       } else if (upper === 'MX' && Array.isArray(value)) {
         records.push({ preference: Number(value[0]), exchange: value[1] === '' ? '.' : value[1] });
       } else {
         records.push(value);
+      }
+    }
+    if (timeoutRest) {
+      if (byType.size === 0) {
+        obj[owner] = 'TIMEOUT';
+        continue;
+      }
+      // A NONE entry is no record, and SPF copies served as TXT come after the TIMEOUT:
+      // neither is reached before it.
+      for (const t of ZONE_TYPES) {
+        const records = byType.get(t);
+        if (records === undefined || records.length === 0) byType.set(t, 'TIMEOUT');
       }
     }
     const spf = byType.get('SPF');

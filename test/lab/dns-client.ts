@@ -117,3 +117,16 @@ export function txtOf(answers: dnsPacket.Answer[] | undefined, type = 'TXT'): st
     .filter((a) => a.type === type)
     .map((a) => ((a as { data: Buffer[] }).data as Buffer[]).map((b) => b.toString('latin1')).join('|'));
 }
+
+/** SPF (type 99) answers, which dns-packet leaves as raw RDATA, read like txtOf. */
+export function spfOf(answers: dnsPacket.Answer[] | undefined): string[] {
+  return (answers ?? [])
+    .filter((a) => a.type === ('SPF' as string))
+    .map((a) => {
+      const rdata = (a as { data: Buffer }).data;
+      const parts: string[] = [];
+      for (let o = 0; o < rdata.length; o += 1 + rdata[o]!)
+        parts.push(rdata.subarray(o + 1, o + 1 + rdata[o]!).toString('latin1'));
+      return parts.join('|');
+    });
+}
