@@ -71,7 +71,8 @@ export function genericNameReason(name: string, ip: ParsedIp): string | undefine
   const tokens = sub.split(/[^a-z]+/).filter((t) => t !== '');
   const keyword = tokens.find((t) => GENERIC_KEYWORDS.includes(t));
   if (keyword) return `it contains the word "${keyword}"`;
-  const prefixed = /(?:^|[.-])((?:ip|host)[-.]?[0-9]+)/.exec(sub);
+  // "ip-77", "host-12": the dash form ISPs use; "host13" alone is a common server name.
+  const prefixed = /(?:^|[.-])((?:ip|host)-[0-9]+)/.exec(sub);
   if (prefixed?.[1]) return `it contains "${prefixed[1]}"`;
   return undefined;
 }

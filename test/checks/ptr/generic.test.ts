@@ -23,6 +23,7 @@ describe('genericNameReason: generic and dynamic names', () => {
     ['dhcp-pool.isp.example', '192.0.2.7', /"dhcp"/],
     ['broadband.isp.example', '192.0.2.7', /"broadband"/],
     ['ip-77.isp.example', '192.0.2.7', /ip-77/],
+    ['host-12-7.isp.example', '192.0.2.7', /host-12/],
     ['2001-db8--1.v6.isp.example', '2001:db8::1', /2001-db8--1/],
     ['20010db8000000000000000000000001.isp.example', '2001:db8::1', /address/],
   ])('%s (for %s) is generic', (name, addr, reason) => {
@@ -39,6 +40,7 @@ describe('genericNameReason: names of mail servers', () => {
     ['mail.dynamicsmail.com', '192.0.2.10'], // keywords only as whole tokens
     ['mail.pool.example', '192.0.2.10'], // keyword in the registrable domain does not count
     ['o1.outbound.example.net', '2001:db8::1'],
+    ['host13.example.com', '192.0.2.13'],
   ])('%s (for %s) is not generic', (name, addr) => {
     expect(genericNameReason(name, ip(addr))).toBeUndefined();
   });
