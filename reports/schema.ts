@@ -1,0 +1,89 @@
+/**
+ * Validate a report against the published JSON Schema (reports/schema/report-v1.json),
+ * plus the rules a schema cannot state (a check's key is its id; finding ids start with it).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/** Path of the schema inside the package. */
+export const REPORT_SCHEMA_RELATIVE_PATH = join('reports', 'schema', 'report-v1.json');
+
+/** Most schema errors listed; a broken report can produce thousands. */
+export const MAX_REPORTED_ERRORS = 50;
+
+/** Levels walked up from this file looking for package.json (source: 1, compiled dist/: 2). */
+const MAX_PARENT_LEVELS = 6;
+
+let compiled: ValidateFunction | undefined;
+let schemaCache: Record<string, unknown> | undefined;
+
+/**
+ * The package root: the nearest directory above this file holding package.json. This file
+ * runs both as reports/schema.ts (tsx) and as dist/reports/schema.js, while the JSON stays
+ * at reports/schema/, so a fixed relative path would break one of the two.
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < MAX_PARENT_LEVELS; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, REPORT_SCHEMA_RELATIVE_PATH)))
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`cannot find ${REPORT_SCHEMA_RELATIVE_PATH} above ${fileURLToPath(import.meta.url)}`);
+}
+
+/** The report JSON Schema as an object. */
+export function loadReportSchema(): Record<string, unknown> {
+  schemaCache ??= JSON.parse(
+    readFileSync(join(packageRoot(), REPORT_SCHEMA_RELATIVE_PATH), 'utf8'),
+  ) as Record<string, unknown>;
+  return schemaCache;
+}
+
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true }).compile(loadReportSchema());
+  return compiled;
+}
+
+export function validateReport(report: unknown): { valid: boolean; errors: string[] } {
+  const validate = validator();
+  const errors: string[] = [];
+  if (!validate(report)) {
+    for (const e of (validate.errors ?? []).slice(0, MAX_REPORTED_ERRORS)) {
+      errors.push(`${e.instancePath || '/'} ${e.message ?? 'is invalid'}${paramsNote(e.params)}`);
+    }
+    if ((validate.errors?.length ?? 0) > MAX_REPORTED_ERRORS) {
+      errors.push(`... and ${(validate.errors?.length ?? 0) - MAX_REPORTED_ERRORS} more`);
+    }
+  } else {
+    errors.push(
+      ...crossFieldErrors(report as { checks: Record<string, { id: string; findings: { id: string }[] }> }),
+    );
+  }
+  return { valid: errors.length === 0, errors };
+}
+
+function paramsNote(params: Record<string, unknown>): string {
+  if ('additionalProperty' in params) return `: "${String(params['additionalProperty'])}"`;
+  if ('allowedValues' in params) return `: ${JSON.stringify(params['allowedValues'])}`;
+  return '';
+}
+
+function crossFieldErrors(report: {
+  checks: Record<string, { id: string; findings: { id: string }[] }>;
+}): string[] {
+  const errors: string[] = [];
+  for (const [key, check] of Object.entries(report.checks)) {
+    if (check.id !== key) errors.push(`/checks/${key}/id is "${check.id}", expected the key "${key}"`);
+    check.findings.forEach((f, i) => {
+      if (!f.id.startsWith(`${key}/`)) {
+        errors.push(`/checks/${key}/findings/${i}/id "${f.id}" does not start with "${key}/"`);
+      }
+    });
+  }
+  return errors;
+}
