@@ -74,7 +74,8 @@ export interface DkimEvidence {
   lookups: DkimSelectorLookup[];
 }
 
-const findings = {
+/** Every finding the check can emit, keyed by id suffix ('dkim/<key>'). */
+export const dkimFindings = {
   'no-key-found': {
     severity: 'warning',
     title: 'No DKIM key found at the selectors tried',
@@ -212,7 +213,7 @@ const findings = {
   },
 } satisfies Record<string, FindingSpec>;
 
-export type DkimFindingKey = keyof typeof findings;
+export type DkimFindingKey = keyof typeof dkimFindings;
 
 /** RFC 6376 3.1 selector: sub-domain *( "." sub-domain ), as DNS labels. */
 export function isValidSelector(selector: string): boolean {
@@ -578,7 +579,7 @@ export const dkimCheck: Check<DkimEvidence> = {
   id: 'dkim',
   title: 'DKIM keys',
   appliesTo: ['domain'],
-  findings,
+  findings: dkimFindings,
   collect: collectDkim,
   judge: (evidence) => judgeDkim(evidence),
 };
