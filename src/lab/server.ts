@@ -372,10 +372,8 @@ export class LabDnsServer {
     socket.on('error', () => {});
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('data', (chunk: Buffer) => {
-      if (buffered.length + chunk.length > TCP_MAX_BUFFERED) {
-        socket.destroy();
-        return;
-      }
+      // A read may be larger than one message (pipelined queries): frame first, then bound
+      // what is left over, which is at most one incomplete message.
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       // Each message is preceded by its 2-byte length; a read may hold parts of several.
       while (buffered.length >= 2 && !socket.destroyed) {
@@ -409,6 +407,7 @@ export class LabDnsServer {
         });
         if (!queued) pending--;
       }
+      if (buffered.length > TCP_MAX_BUFFERED) socket.destroy();
     });
   }
 }

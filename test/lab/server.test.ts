@@ -293,6 +293,26 @@ describe('LabDnsServer: sizes and transports', () => {
     expect(bad.replies).toEqual([]);
   });
 
+  it('TCP: 200 pipelined queries in one write all get answers', async () => {
+    const many = Array.from({ length: 200 }, (_, i) =>
+      frame(queryPacket({ name: 'example.com', type: 'A', id: i })),
+    );
+    const { replies } = await tcpExchange(lab.port, [Buffer.concat(many)], 200, 3000);
+    expect(new Set(replies.map((r) => dnsPacket.decode(r).id)).size).toBe(200);
+  });
+
+  it('TCP: idle connections are closed (RFC 7766 6.2.3)', async () => {
+    const idle = await startLab({ 'a.test': { A: '192.0.2.1' } }, { tcpIdleTimeoutMs: 100 });
+    try {
+      const t0 = performance.now();
+      const r = await tcpExchange(idle.port, [], 1, 2000);
+      expect(r.closed).toBe(true);
+      expect(performance.now() - t0).toBeLessThan(1500);
+    } finally {
+      await idle.stop();
+    }
+  });
+
   it('malformed UDP packets are ignored and the server keeps answering', async () => {
     for (const junk of [
       Buffer.alloc(0),
