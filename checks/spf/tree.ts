@@ -101,6 +101,7 @@ export interface SpfAuditNode {
   recordBytes?: number;
   parseError?: SpfSyntaxError;
   terms: SpfTermSummary[];
+  /** More terms, ranges or targets than SPF_AUDIT_MAX_TERMS: the lists are cut, counts are not. */
   termsTruncated?: boolean;
   /** Qualifier of the first "all", if any. */
   all?: Qualifier;
@@ -344,7 +345,9 @@ async function fetchNode(
   terms.forEach((t, i) => {
     // RFC 7208 5.1: mechanisms after "all" are never tested; modifiers are not positional.
     const dead = firstAll >= 0 && i > firstAll && t.kind === 'mechanism';
-    if (node.terms.length < SPF_AUDIT_MAX_TERMS) node.terms.push(summarizeTerm(t, dead));
+    // The terms that decide the record's outcome (the first "all", redirect, exp) are always kept.
+    const decisive = i === firstAll || (t.kind === 'modifier' && (t.name === 'redirect' || t.name === 'exp'));
+    if (node.terms.length < SPF_AUDIT_MAX_TERMS || decisive) node.terms.push(summarizeTerm(t, dead));
     else node.termsTruncated = true;
     if (!dead) live.push(t);
   });
@@ -355,11 +358,16 @@ async function fetchNode(
   for (const t of live) {
     if (t.kind !== 'mechanism') continue;
     if (DNS_MECHANISMS.has(t.name)) node.lookups++;
-    if (t.qualifier === '+') {
-      const range = rangeOf(t);
-      if (range) node.ranges.push(range);
+    const range = t.qualifier === '+' ? rangeOf(t) : undefined;
+    if (range !== undefined) {
+      if (node.ranges.length < SPF_AUDIT_MAX_TERMS) node.ranges.push(range);
+      else node.termsTruncated = true;
     }
-    if (t.name === 'a' || t.name === 'mx' || t.name === 'exists' || t.name === 'ptr') targetTerms.push(t);
+    if (t.name === 'a' || t.name === 'mx' || t.name === 'exists' || t.name === 'ptr') {
+      // The lookup count above stays exact; only the resolved detail is bounded.
+      if (targetTerms.length < SPF_AUDIT_MAX_TERMS) targetTerms.push(t);
+      else node.termsTruncated = true;
+    }
   }
   if (redirect && !node.redirectIgnored) node.lookups++;
   node.targets = await Promise.all(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { judgeSpf } from '../../../checks/spf/audit.js';
-import { SPF_AUDIT_MAX_NODES, walkSpfTree } from '../../../checks/spf/tree.js';
+import {
+  SPF_AUDIT_MAX_NODES,
+  SPF_AUDIT_MAX_TARGET_NAMES,
+  SPF_AUDIT_MAX_TERMS,
+  walkSpfTree,
+} from '../../../checks/spf/tree.js';
 import { type MemoryZone, memoryResolver } from './audit-resolver.js';
 
 async function audit(zone: MemoryZone, domain = 'example.com') {
@@ -312,6 +317,22 @@ describe('walkSpfTree + judgeSpf', () => {
     expect(evidence.nodes.length).toBe(SPF_AUDIT_MAX_NODES);
     expect(evidence.truncated).toBe(true);
     expect(keys).toContain('too-many-lookups');
+  });
+
+  it('a hostile record with 300 a-terms: exact count, bounded detail and queries', async () => {
+    const terms = Array.from({ length: 300 }, (_, i) => `a:h${i}.example.com`).join(' ');
+    const { evidence, keys, queries } = await audit({ 'example.com': { TXT: [`v=spf1 ${terms} -all`] } });
+    const root = evidence.nodes[0]!;
+    expect(root.lookups).toBe(300);
+    expect(root.targets).toHaveLength(SPF_AUDIT_MAX_TERMS);
+    expect(root.targets.filter((t) => t.skipped)).toHaveLength(
+      SPF_AUDIT_MAX_TERMS - SPF_AUDIT_MAX_TARGET_NAMES,
+    );
+    expect(root.termsTruncated).toBe(true);
+    expect(evidence.truncated).toBe(true);
+    expect(queries.length).toBe(1 + 2 * SPF_AUDIT_MAX_TARGET_NAMES);
+    expect(root.terms.at(-1)?.text).toBe('-all');
+    expect(keys).toEqual(['record-too-long', 'too-many-lookups', 'too-many-void-lookups']);
   });
 
   it('deep include chains stop at depth 10', async () => {
