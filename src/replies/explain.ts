@@ -252,6 +252,8 @@ function matchRows(enhanced: string, code: number | undefined): ExplainRow[] {
     const existing = byKey.get(key);
     if (existing) {
       if (condition && !existing.conditions.includes(condition)) existing.conditions.push(condition);
+      // One code, several published texts (Gmail 550 5.7.1): show them all.
+      if (!existing.text.includes(r.text)) existing.text = `${existing.text} | ${r.text}`;
       continue;
     }
     byKey.set(key, {

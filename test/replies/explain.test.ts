@@ -75,6 +75,7 @@ describe('explainCode', () => {
     expect(e.rows.length).toBe(1);
     expect(e.rows[0]?.conditions).toEqual(['ptr-missing-ipv6']);
     expect(e.causes.length).toBeGreaterThanOrEqual(2);
+    expect(e.rows[0]?.text).toMatch(/IPv6 sending guidelines.* \| Policy rejection/);
   });
 
   it('explains explain-only codes such as 552 5.3.4 (size)', () => {
