@@ -205,11 +205,14 @@ class Evaluation {
     if (Date.now() > this.deadline)
       throw new Abort('temperror', 'evaluation time limit exceeded (RFC 7208 4.6.4)');
     this.lookups.queries++;
-    const r = await this.resolver.query(
-      name,
-      type,
-      this.options.signal ? { signal: this.options.signal } : {},
-    );
+    let r: DnsResult;
+    try {
+      r = await this.resolver.query(name, type, this.options.signal ? { signal: this.options.signal } : {});
+    } catch (e) {
+      // A resolver may reject when the caller aborts; that is a temperror, anything else a bug.
+      if (this.options.signal?.aborted) throw new Abort('temperror', 'evaluation aborted');
+      throw e;
+    }
     this.log(`${type} ${name} -> ${r.kind === 'error' ? `error ${r.error}` : r.kind}`);
     return r;
   }

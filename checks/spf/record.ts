@@ -139,7 +139,16 @@ export function parseMacroString(text: string, options: { explain?: boolean } = 
   return { ok: true, tokens };
 }
 
-const TOPLABEL = /^(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9])$/;
+/**
+ * toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
+ * (RFC 7208 7.1), checked without a backtracking regex: hostile labels can be long.
+ */
+function isTopLabel(label: string): boolean {
+  if (!/^[A-Za-z0-9-]+$/.test(label)) return false;
+  const alnum = /[A-Za-z0-9]/;
+  if (!alnum.test(label[0] ?? '') || !alnum.test(label[label.length - 1] ?? '')) return false;
+  return /[A-Za-z-]/.test(label);
+}
 
 /**
  * Validates a domain-spec (RFC 7208 7.1): a macro-string ending in a macro-expand or in
@@ -156,7 +165,7 @@ export function checkDomainSpec(spec: string): string | undefined {
   const dot = tail.lastIndexOf('.');
   if (dot < 0) return `domain-spec "${spec}" must end in "." and a top-level label or in a macro`;
   const top = tail.slice(dot + 1);
-  if (!TOPLABEL.test(top)) return `invalid top-level label "${top}" in "${spec}"`;
+  if (!isTopLabel(top)) return `invalid top-level label "${top}" in "${spec}"`;
   return undefined;
 }
 

@@ -127,3 +127,12 @@ describe('macro-string syntax (RFC 7208 7.1)', () => {
     expect(checkDomainSpec('1.2.3.4')).toBeDefined();
   });
 });
+
+describe('hostile input', () => {
+  it('checks a very long top-level label in linear time', () => {
+    const start = Date.now();
+    const r = parseSpf(`v=spf1 a:x.${'a'.repeat(60_000)}! -all`);
+    expect(r.ok).toBe(false);
+    expect(Date.now() - start).toBeLessThan(500);
+  });
+});
