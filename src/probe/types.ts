@@ -53,7 +53,17 @@ export type DnsRecord =
   | { type: 'TLSA'; name: string; ttl: number; data: TlsaData };
 
 /** Data of a record by type, e.g. RecordData<'MX'> is MxData. */
-export type RecordData<T extends RRType> = Extract<DnsRecord, { type: T }>['data'];
+export type RecordData<T extends RRType> = T extends 'A' | 'AAAA' | 'PTR' | 'CNAME' | 'NS'
+  ? string
+  : T extends 'TXT' | 'SPF'
+    ? string[]
+    : T extends 'MX'
+      ? MxData
+      : T extends 'SOA'
+        ? SoaData
+        : T extends 'TLSA'
+          ? TlsaData
+          : never;
 
 export type DnsErrorKind = 'timeout' | 'servfail' | 'refused' | 'malformed';
 
