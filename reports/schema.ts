@@ -87,3 +87,30 @@ function crossFieldErrors(report: {
   }
   return errors;
 }
+
+/** Path of the fleet summary schema inside the package (summary.json of `mail-preflight fleet`). */
+export const SUMMARY_SCHEMA_RELATIVE_PATH = join('reports', 'schema', 'summary-v1.json');
+
+let compiledSummary: ValidateFunction | undefined;
+
+/** The fleet summary JSON Schema as an object. */
+export function loadSummarySchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(packageRoot(), SUMMARY_SCHEMA_RELATIVE_PATH), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** Validate a fleet summary (src/fleet/summary.ts) against reports/schema/summary-v1.json. */
+export function validateSummary(summary: unknown): { valid: boolean; errors: string[] } {
+  compiledSummary ??= new Ajv({ allErrors: true }).compile(loadSummarySchema());
+  const errors: string[] = [];
+  if (!compiledSummary(summary)) {
+    const all = compiledSummary.errors ?? [];
+    for (const e of all.slice(0, MAX_REPORTED_ERRORS)) {
+      errors.push(`${e.instancePath || '/'} ${e.message ?? 'is invalid'}${paramsNote(e.params)}`);
+    }
+    if (all.length > MAX_REPORTED_ERRORS) errors.push(`... and ${all.length - MAX_REPORTED_ERRORS} more`);
+  }
+  return { valid: errors.length === 0, errors };
+}
