@@ -69,3 +69,19 @@ export function renderTemplate(
 ): string {
   return template.replace(/\{([a-zA-Z0-9_]+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
 }
+
+/**
+ * A check that collects nothing: it judges the evidence other checks gathered (e.g. whether
+ * SPF or DKIM can pass and align with From). Run after the others; still pure.
+ */
+export interface DerivedCheck<E = unknown> {
+  id: string;
+  title: string;
+  findings: Record<string, FindingSpec>;
+  /** When set, the evidence is also published as this top-level section of the report. */
+  reportSection?: 'authentication';
+  derive(
+    target: Target,
+    results: Readonly<Record<string, import('./report.js').CheckResult>>,
+  ): { evidence: E; findings: FindingResult[] };
+}

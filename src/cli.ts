@@ -108,11 +108,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/** parseArgs with --help added and its errors turned into usage errors. */
+function parse<T extends OptionSpec>(args: string[], options: T) {
   try {
     return parseArgs({
       args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      options: { ...options, help: { type: 'boolean', short: 'h' } } as T & {
+        help: { type: 'boolean'; short: 'h' };
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -247,7 +252,7 @@ async function spfCommand(args: string[], io: Io): Promise<number> {
       evaluation.problem ? `problem: ${evaluation.problem}` : undefined,
       `lookups: ${evaluation.lookups.dnsTerms} DNS-querying terms, ${evaluation.lookups.voidLookups} void`,
     ].filter((l): l is string => l !== undefined);
-    io.stdout(`${lines.map(sanitizeForTerminal).join('\n')}\n`);
+    io.stdout(`${lines.map((l) => sanitizeForTerminal(l)).join('\n')}\n`);
   }
   if (evaluation.result === 'pass') return EXIT_OK;
   return evaluation.result === 'temperror' ? EXIT_INCOMPLETE : EXIT_FINDINGS;

@@ -2,7 +2,7 @@
  * The library API. Never prints, never exits: it returns Reports and typed results.
  */
 
-import { authenticationOutcome } from './authentication.js';
+import { alignmentCheck } from './authentication.js';
 import { ALL_CHECKS } from './checks.js';
 import { UsageError } from './errors.js';
 import { createProbe } from './probe/index.js';
@@ -55,7 +55,7 @@ export function probeFromOptions(options: ProbeOptions = {}): Probe {
 /** Audits one sending identity. Throws UsageError for bad input; everything else is in the Report. */
 export async function audit(input: TargetInput, options: AuditOptions = {}): Promise<Report> {
   const target = normalizeTarget(input);
-  const known = new Set(ALL_CHECKS.map((c) => c.id));
+  const known = new Set([...ALL_CHECKS.map((c) => c.id), alignmentCheck.id]);
   for (const id of options.checks ?? []) if (!known.has(id)) throw new UsageError(`unknown check "${id}"`);
   const probe = options.probe ?? probeFromOptions(options);
   return runAudit(target, {
@@ -64,6 +64,6 @@ export async function audit(input: TargetInput, options: AuditOptions = {}): Pro
     ...(options.checks ? { only: options.checks } : {}),
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    authenticate: authenticationOutcome,
+    derived: [alignmentCheck],
   });
 }

@@ -1,8 +1,9 @@
+import { setMaxListeners } from 'node:events';
 /**
  * Runs the checks that apply to a target, each under a deadline, isolating their errors:
  * a check that throws or overruns becomes `unknown` with the error, the others still run.
  */
-import { type Check, type Condition, renderTemplate } from './check.js';
+import { type Check, type Condition, type DerivedCheck, renderTemplate } from './check.js';
 import type { Probe } from './probe/types.js';
 import { predictReplies, summarizeReplies } from './replies/index.js';
 import {
@@ -28,14 +29,13 @@ export interface RunOptions {
   only?: readonly string[];
   /** Cancels the whole audit. */
   signal?: AbortSignal;
-  /** Derives the report's `authentication` section from the checks' evidence. */
-  authenticate?: (
-    target: Target,
-    results: Record<string, CheckResult>,
-  ) => Record<string, unknown> | undefined;
-  /** Extra findings computed across checks (e.g. alignment), keyed by check id. */
+  /** Checks that judge the others' evidence (alignment), run after them. */
+  derived?: readonly DerivedCheck<unknown>[];
   now?: () => Date;
 }
+
+/** Listeners one check's abort signal may carry: one per in-flight query, bounded by the checks' own limits. */
+const MAX_SIGNAL_LISTENERS = 10_000;
 
 class DeadlineError extends Error {}
 
@@ -48,6 +48,15 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
   const results = await Promise.all(checks.map((check) => runCheck(check, target, options)));
   const byId: Record<string, CheckResult> = {};
   for (const r of results) byId[r.id] = r;
+  let authentication: Record<string, unknown> | undefined;
+  for (const d of options.derived ?? []) {
+    if (options.only && !options.only.includes(d.id)) continue;
+    const r = runDerived(d, target, byId);
+    byId[r.id] = r;
+    results.push(r);
+    if (d.reportSection === 'authentication' && r.evidence)
+      authentication = r.evidence as Record<string, unknown>;
+  }
   const allFindings = results.flatMap((r) => r.findings);
   const after = options.probe.counters();
   const report: Report = {
@@ -70,9 +79,29 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
       },
     },
   };
-  const auth = options.authenticate?.(target, byId);
-  if (auth) report.authentication = auth;
+  if (authentication) report.authentication = authentication;
   return report;
+}
+
+/** A derived check is pure: it throws only on a bug, which makes it unknown like any check. */
+export function runDerived(
+  check: DerivedCheck<unknown>,
+  target: Target,
+  results: Record<string, CheckResult>,
+): CheckResult {
+  const base = { id: check.id, title: check.title };
+  try {
+    const { evidence, findings } = check.derive(target, results);
+    const expanded = expandFindings(check, findings, target);
+    return { ...base, status: checkStatusOf(expanded), findings: expanded, evidence };
+  } catch (err) {
+    return {
+      ...base,
+      status: 'unknown',
+      findings: [],
+      error: `check ${check.id} failed: ${(err as Error).message}`,
+    };
+  }
 }
 
 function applies(check: Check<unknown>, target: Target): boolean {
@@ -90,6 +119,8 @@ export async function runCheck(
   const t0 = performance.now();
   const deadlineMs = options.deadlineMs ?? DEFAULT_CHECK_DEADLINE_MS;
   const controller = new AbortController();
+  // One signal is shared by every query of the check (dozens for DKIM discovery).
+  setMaxListeners(MAX_SIGNAL_LISTENERS, controller.signal);
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
@@ -132,7 +163,7 @@ export async function runCheck(
 
 /** Turns judge() results into report findings using the check's declared metadata. */
 export function expandFindings(
-  check: Check<unknown>,
+  check: Pick<Check<unknown>, 'id' | 'findings'>,
   results: ReturnType<Check<unknown>['judge']>,
   target: Target,
 ): Finding[] {
