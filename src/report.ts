@@ -62,6 +62,11 @@ export interface Target {
   mailFrom?: string;
   dkimDomain?: string;
   dkimSelectors?: string[];
+  /**
+   * false: look up only `dkimSelectors`, not the built-in discovery list (a fleet run whose
+   * selectors are known). Absent means discovery is on.
+   */
+  dkimDiscovery?: boolean;
   profile: Profile;
 }
 

@@ -75,6 +75,8 @@ export interface TargetInput {
   mailFrom?: string;
   dkimDomain?: string;
   dkimSelectors?: string[];
+  /** false: only the given selectors are looked up (no discovery list). */
+  dkimDiscovery?: boolean;
   profile?: string;
 }
 
@@ -98,6 +100,7 @@ export function normalizeTarget(input: TargetInput): Target {
   if (input.mailFrom !== undefined) target.mailFrom = domainOfAddress(input.mailFrom);
   if (input.dkimDomain !== undefined) target.dkimDomain = normalizeDomain(input.dkimDomain, 'dkim-domain');
   if (selectors.length > 0) target.dkimSelectors = selectors;
+  if (input.dkimDiscovery === false) target.dkimDiscovery = false;
   return target;
 }
 

@@ -259,7 +259,11 @@ async function collectDkim(target: Target, ctx: CollectContext): Promise<DkimEvi
     if (isValidSelector(s)) userSelectors.push(s);
     else invalidSelectors.push(s);
   }
-  const discoverySelectors = DKIM_DISCOVERY_SELECTORS.map((d) => d.selector).filter((s) => !seen.has(s));
+  // A fleet run with known selectors turns discovery off (target.dkimDiscovery === false).
+  const discoverySelectors =
+    target.dkimDiscovery === false
+      ? []
+      : DKIM_DISCOVERY_SELECTORS.map((d) => d.selector).filter((s) => !seen.has(s));
 
   const limit = pLimit(DKIM_LOOKUP_CONCURRENCY);
   const jobs = [
