@@ -13,7 +13,9 @@ import type { MemoryName, MemoryZone } from './memory-resolver.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repo root is two levels above test/checks (CI copies shared/ beside the clone). */
 export const REPO_ROOT = path.resolve(here, '../../..');
-export const SUITE_PATH = path.resolve(REPO_ROOT, '../shared/testdata/rfc7208-tests.yml');
+/** MAIL_PREFLIGHT_RFC7208_SUITE (set by .ci/run from python3-spf when shared/ is absent) wins. */
+export const SUITE_PATH =
+  process.env.MAIL_PREFLIGHT_RFC7208_SUITE ?? path.resolve(REPO_ROOT, '../shared/testdata/rfc7208-tests.yml');
 
 export interface SuiteCase {
   scenario: string;
