@@ -56,6 +56,11 @@ export interface Check<E = unknown> {
   title: string;
   appliesTo: ('domain' | 'ip')[];
   findings: Record<string, FindingSpec>;
+  /**
+   * Why the check is skipped for this target and probe (e.g. SMTP probing is off), or
+   * undefined to run it. The runner reports a skipped check with `{ skipped: reason }` as evidence.
+   */
+  skip?: (target: Target, probe: Probe) => string | undefined;
   /** All I/O, through ctx.probe only. Returns plain JSON evidence. */
   collect(target: Target, ctx: CollectContext): Promise<E>;
   /** Pure: evidence in, findings out. */

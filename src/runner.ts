@@ -116,6 +116,8 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const base = { id: check.id, title: check.title };
   if (!applies(check, target)) return { ...base, status: 'skipped', findings: [] };
+  const skipped = check.skip?.(target, options.probe);
+  if (skipped !== undefined) return { ...base, status: 'skipped', findings: [], evidence: { skipped } };
   const t0 = performance.now();
   const deadlineMs = options.deadlineMs ?? DEFAULT_CHECK_DEADLINE_MS;
   const controller = new AbortController();

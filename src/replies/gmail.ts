@@ -184,6 +184,8 @@ export const GMAIL_ROWS: readonly ReplyRow[] = [
     bulkOnly: false,
     confidence: 'documented',
   }),
+  // The replies are documented, but the tls check infers "sends without TLS" from the
+  // sending host's inbound port 25 (the only side a probe can see), hence inferred.
   row({
     condition: 'tls-missing',
     code: 421,
@@ -191,7 +193,7 @@ export const GMAIL_ROWS: readonly ReplyRow[] = [
     text: 'Rate limited because the message was not sent over TLS: Gmail requires bulk senders to use TLS.',
     permanent: false,
     bulkOnly: true,
-    confidence: 'documented',
+    confidence: 'inferred',
   }),
   row({
     condition: 'tls-missing',
@@ -200,7 +202,7 @@ export const GMAIL_ROWS: readonly ReplyRow[] = [
     text: 'Blocked because the message was not sent over TLS: Gmail requires bulk senders to use TLS.',
     permanent: true,
     bulkOnly: true,
-    confidence: 'documented',
+    confidence: 'inferred',
   }),
   // RFC 7505 3 registers 5.7.27 "Sender address has null MX" and 4.2 says receivers may
   // refuse such mail. Gmail does not document null-MX handling (and uses 5.7.27 for its bulk

@@ -127,7 +127,7 @@ describe('predictReplies', () => {
       text: expect.any(String),
       permanent: false,
       bulkOnly: true,
-      confidence: 'documented',
+      confidence: 'inferred',
       source: expect.stringContaining('3726730'),
       condition: 'tls-missing',
     });
