@@ -22,7 +22,7 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
 
-const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
+export const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
 
 Usage:
   mail-preflight audit DOMAIN [options]       audit a sending domain (and its IPs)
