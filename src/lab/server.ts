@@ -8,7 +8,15 @@ import dgram from 'node:dgram';
 import net, { isIPv6 } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { type AnswerRecord, lookup } from './lookup.js';
-import { isZone, type LatencySpec, normalizeName, parseZoneYaml, type Zone, zoneFromObject } from './zone.js';
+import {
+  adFor,
+  isZone,
+  type LatencySpec,
+  normalizeName,
+  parseZoneYaml,
+  type Zone,
+  zoneFromObject,
+} from './zone.js';
 
 /** UDP reply limit without EDNS. RFC 1035 4.2.1 */
 export const DNS_UDP_MAX_PLAIN = 512;
@@ -32,6 +40,7 @@ export const BIND_ATTEMPTS = 8;
 
 const FLAG_QR = 0x8000;
 const FLAG_AA = 0x0400;
+const FLAG_AD = 0x0020; // RFC 4035 3.2.3
 const FLAG_TC = 0x0200;
 const FLAG_RD = 0x0100;
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -208,7 +217,11 @@ export function answerMessage(zone: Zone, msg: Buffer, transport: 'udp' | 'tcp')
     a.owner === q.name ? QNAME_POINTER : encodeWith(codecs.name, a.owner);
   const answers = outcome.answers.map((a) => encodeRecord(a, ownerWire(a)));
   const authorities = outcome.authorities.map((a) => encodeRecord(a, ownerWire(a)));
-  const flags = baseFlags | FLAG_AA | RCODE[outcome.rcode];
+  // AD when the asked name and every CNAME target are secure (see zone.ts, "AD flag").
+  const secure =
+    adFor(zone, log.name) &&
+    outcome.answers.every((a) => a.record.type !== 'CNAME' || adFor(zone, a.record.data));
+  const flags = baseFlags | FLAG_AA | (secure ? FLAG_AD : 0) | RCODE[outcome.rcode];
   const body = [...answers, ...authorities];
   const size = 12 + rawQuestion.length + [...body, ...additionals].reduce((n, b) => n + b.length, 0);
   if (size > limit) {

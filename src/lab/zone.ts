@@ -5,6 +5,7 @@
  *
  * ```yaml
  * $latency: "20-50"          # optional: ms added per query (a number, or "min-max" drawn uniformly)
+ * $ad: true                  # optional: set the AD flag (DNSSEC validated) on answers; default false
  * example.com:
  *   TTL: 600                 # optional, default 300, applies to every record of the entry
  *   A: 192.0.2.1             # a single scalar is a one-element list
@@ -24,6 +25,8 @@
  * slow.example.com: TIMEOUT                  # whole-name fault: TIMEOUT | SERVFAIL | NXDOMAIN | REFUSED
  * flaky.example.com: {A: 192.0.2.9, TXT: SERVFAIL}   # fault for one type only
  * empty.example.com: {TXT: []}               # the name exists, no TXT (NODATA)
+ * signed.example: {AD: true}                 # AD for this name and every name below it...
+ * insecure.signed.example: {AD: false}       # ...except below an entry that says otherwise
  * ```
  *
  * Names are case-insensitive, the trailing dot is optional, and a leftmost `*` label is a
@@ -36,6 +39,13 @@
  * recursive resolver would report it); a name that exists (or has names below it) without
  * that type -> NODATA; anything else -> NXDOMAIN. Negative answers carry the SOA of the
  * nearest enclosing name that has one.
+ *
+ * AD flag: the lab plays a validating resolver without doing any DNSSEC. A name is "secure"
+ * when the nearest entry at or above it with an `AD` key says true (else the zone's `$ad`,
+ * else false). An answer (NOERROR or NXDOMAIN) carries AD when the asked name and every CNAME
+ * target in it are secure (RFC 4035 3.2.3: all RRsets authentic); SERVFAIL/REFUSED never do.
+ * AD is set whatever the query's AD/DO bits (a real resolver sets it only when the query has
+ * one of them, RFC 6840 5.7-5.8).
  */
 
 import { isIPv4, isIPv6 } from 'node:net';
@@ -87,6 +97,8 @@ export interface ZoneNode {
   ttl: number;
   /** Whole-name fault: every question for this name gets it. */
   fault?: Fault;
+  /** AD flag for this name and the names below it (see adFor). */
+  ad?: boolean;
   rrsets: Map<ZoneType, ZoneRrset>;
 }
 
@@ -96,6 +108,8 @@ export type LatencySpec = number | [number, number];
 export interface Zone {
   nodes: Map<string, ZoneNode>;
   latencyMs?: LatencySpec;
+  /** Default AD flag for names no `AD` entry covers (`$ad`). */
+  ad?: boolean;
 }
 
 /** Zone error naming the owner and the value at fault. */
@@ -289,6 +303,11 @@ function parseRrset(owner: string, type: ZoneType, v: unknown): ZoneRrset {
   return records;
 }
 
+function parseBool(owner: string, what: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ZoneError(`${owner}: ${what} must be true or false, got ${show(v)}`);
+  return v;
+}
+
 function parseLatency(v: unknown): LatencySpec {
   const bad = () => new ZoneError(`$latency must be a number of ms or "min-max", got ${show(v)}`);
   if (typeof v === 'number') {
@@ -329,8 +348,14 @@ function parseEntry(owner: string, name: string, v: unknown): ZoneNode {
       node.ttl = parseU(owner, 'TTL', value, DNS_MAX_TTL);
       continue;
     }
+    if (upper === 'AD') {
+      node.ad = parseBool(owner, 'AD', value);
+      continue;
+    }
     if (!(ZONE_TYPES as readonly string[]).includes(upper)) {
-      throw new ZoneError(`${owner}: unknown record type ${show(key)} (known: ${ZONE_TYPES.join(' ')}, TTL)`);
+      throw new ZoneError(
+        `${owner}: unknown record type ${show(key)} (known: ${ZONE_TYPES.join(' ')}, TTL, AD)`,
+      );
     }
     const type = upper as ZoneType;
     if (node.rrsets.has(type)) throw new ZoneError(`${owner}: type ${type} given twice`);
@@ -351,7 +376,8 @@ export function zoneFromObject(obj: unknown): Zone {
   for (const [owner, entry] of Object.entries(obj)) {
     if (owner.startsWith('$')) {
       if (owner === '$latency') zone.latencyMs = parseLatency(entry);
-      else throw new ZoneError(`unknown directive ${show(owner)} (known: $latency)`);
+      else if (owner === '$ad') zone.ad = parseBool(owner, '$ad', entry);
+      else throw new ZoneError(`unknown directive ${show(owner)} (known: $latency, $ad)`);
       continue;
     }
     const name = normalizeName(owner.trim());
@@ -373,6 +399,18 @@ export function parseZoneYaml(text: string): Zone {
     throw new ZoneError(`zone YAML does not parse: ${(err as Error).message}`);
   }
   return zoneFromObject(obj ?? {});
+}
+
+/** Whether the lab reports `name` (normalized) as DNSSEC-validated: see the AD note at the top. */
+export function adFor(zone: Zone, name: string): boolean {
+  // One step per label: at most 128 in a 255-octet name.
+  for (let n: string | undefined = name; n !== undefined; ) {
+    const ad = zone.nodes.get(n)?.ad;
+    if (ad !== undefined) return ad;
+    const dot = n.indexOf('.');
+    n = n === '' ? undefined : dot < 0 ? '' : n.slice(dot + 1);
+  }
+  return zone.ad ?? false;
 }
 
 export function isZone(v: unknown): v is Zone {
