@@ -1,3 +1,5 @@
+import type { SmtpProber } from './smtp.js';
+
 /**
  * Shared DNS types. Every check talks to DNS through a `Resolver`; the real one is the
  * stub client in dns.ts (wrapped by the per-run cache in cache.ts), tests may inject
@@ -118,6 +120,8 @@ export interface DnsCounters {
 export interface Probe {
   dns: Resolver;
   counters(): DnsCounters;
+  /** SMTP/STARTTLS probe (src/probe/smtp.ts); absent with --no-smtp. */
+  smtp?: SmtpProber;
 }
 
 /** Records of one type from an ok result, with their data narrowed. */
