@@ -512,7 +512,9 @@ function judgeDkim(e: DkimEvidence): FindingResult[] {
 
   const answered = analyses.filter((a) => a.status !== 'dns-error');
   const found = answered.filter((a) => a.status !== 'no-key');
-  if (answered.length > 0 && found.length === 0) {
+  // A selector the user named that could not be read may hold the key: then nothing is "not found".
+  const userFailed = failed.some((a) => a.lookup.userGiven);
+  if (answered.length > 0 && found.length === 0 && !userFailed) {
     const userAnswered = answered.filter((a) => a.lookup.userGiven);
     const userAll = e.userSelectors.length > 0 && userAnswered.length === e.userSelectors.length;
     out.push({
