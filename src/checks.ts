@@ -3,8 +3,11 @@
 import { dkimCheck } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
 import { mxCheck } from '../checks/mx/index.js';
+import { mxTlsCheck } from '../checks/mx-tls/index.js';
 import { ptrCheck } from '../checks/ptr/index.js';
 import { spfCheck } from '../checks/spf/index.js';
+import { tlsCheck } from '../checks/tls/index.js';
+import { tlsRptCheck } from '../checks/tls-rpt/index.js';
 import type { Check } from './check.js';
 
 export const ALL_CHECKS: readonly Check<unknown>[] = [
@@ -13,4 +16,7 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   dkimCheck,
   ptrCheck,
   mxCheck,
+  tlsCheck,
+  mxTlsCheck,
+  tlsRptCheck,
 ] as unknown as readonly Check<unknown>[];
