@@ -40,6 +40,11 @@ export interface SpfEvidence extends SpfTreeEvidence {
   ipResults: SpfIpResult[];
   /** Sending IPs beyond the per-audit bound, not evaluated. */
   ipsNotEvaluated?: string[];
+  /**
+   * The MAIL FROM (Return-Path) domain's own tree, when it differs from the audited domain:
+   * receivers check SPF for that domain, so its policy is audited too.
+   */
+  mailFrom?: SpfTreeEvidence;
 }
 
 const CANNOT_PASS: Condition[] = ['spf-cannot-pass'];

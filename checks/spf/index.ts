@@ -40,8 +40,12 @@ export const spfCheck: Check<SpfEvidence> = {
     const sender = auditSender(target);
     const helo = target.helo ?? target.domain;
     const ips = target.ips.slice(0, SPF_AUDIT_MAX_IPS);
-    const [tree, ipResults] = await Promise.all([
+    const mailFromDomain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+    const [tree, mailFromTree, ipResults] = await Promise.all([
       walkSpfTree(target.domain, resolver, { signal: ctx.signal }),
+      mailFromDomain !== target.domain
+        ? walkSpfTree(mailFromDomain, resolver, { signal: ctx.signal })
+        : undefined,
       Promise.all(
         ips.map(async (ip): Promise<SpfIpResult> => {
           const r = await evaluateSender({ ip, sender, helo }, resolver, { signal: ctx.signal });
@@ -63,10 +67,15 @@ export const spfCheck: Check<SpfEvidence> = {
       ),
     ]);
     const evidence: SpfEvidence = { ...tree, ipResults };
+    if (mailFromTree) evidence.mailFrom = mailFromTree;
     if (target.ips.length > ips.length) evidence.ipsNotEvaluated = target.ips.slice(ips.length);
     return evidence;
   },
   judge(evidence) {
-    return judgeSpf(evidence);
+    const { mailFrom, ...own } = evidence;
+    const findings = judgeSpf(own);
+    // The MAIL FROM domain's policy: the same audit, without the per-IP results (judged once above).
+    if (mailFrom) findings.push(...judgeSpf({ ...mailFrom, ipResults: [] }));
+    return findings;
   },
 };

@@ -77,3 +77,30 @@ describe('spf check against the lab DNS server', () => {
     expect((await audit('nothing.test')).keys).toEqual(['missing']);
   });
 });
+
+describe('SPF of a separate MAIL FROM domain', () => {
+  it('audits the Return-Path domain too, since that is the domain receivers check (RFC 7208 2.4)', async () => {
+    const lab = await startLab({
+      'from.example': { TXT: 'v=spf1 -all' },
+      'bounce.esp.example': { TXT: 'v=spf1 include:gone.esp.example ip4:192.0.2.0/24 -all' },
+    });
+    try {
+      const probe = createProbe({ servers: [lab], timeoutMs: 300, tries: 1 });
+      const target = {
+        domain: 'from.example',
+        ips: ['192.0.2.1'],
+        mailFrom: 'bounce.esp.example',
+        profile: 'bulk' as const,
+      };
+      const evidence = await spfCheck.collect(target, { probe, signal: new AbortController().signal });
+      expect(evidence.domain).toBe('from.example');
+      expect(evidence.mailFrom?.domain).toBe('bounce.esp.example');
+      const findings = spfCheck.judge(evidence, target);
+      const broken = findings.find((f) => f.key === 'include-not-found');
+      expect(broken?.evidence).toMatchObject({ parent: 'bounce.esp.example' });
+      expect(evidence.ipResults[0]).toMatchObject({ domain: 'bounce.esp.example', result: 'permerror' });
+    } finally {
+      await lab.stop();
+    }
+  });
+});
