@@ -39,12 +39,19 @@ Audit options:
   --dkim-selector S       a DKIM selector to check (repeatable); common ones are also tried
   --profile P             bulk (default) or transactional: transactional drops bulk-only replies
   --config FILE           options from a YAML or JSON file (flags given win)
-  --check ID              run only this check (repeatable): spf, dmarc, dkim, ptr, mx
+  --check ID              run only this check (repeatable): spf, dmarc, dkim, ptr, mx,
+                          tls, mx-tls
   --format F              text (default) or json
   --json                  same as --format json
   --output FILE           write the report to FILE instead of standard output
   --fail-on LEVEL         fail (default): exit 1 on errors; warn: exit 1 on warnings too
   --no-color              no colour (also when NO_COLOR is set or output is not a TTY)
+
+SMTP options (audit; the tls and mx-tls checks connect to port 25, never send mail):
+  --smtp-port N           port to probe instead of 25 (labs, submission ports)
+  --ca-file FILE          trust the PEM CA certificates in FILE instead of the system's
+  --no-smtp               do not connect over SMTP (tls and mx-tls are skipped); useful
+                          where outbound port 25 is blocked
 
 DNS options (all commands):
   --resolver HOST[:PORT]  DNS server to ask (repeatable; IPv6 as [::1]:5353);
@@ -134,6 +141,14 @@ function parseTimeout(value: string | undefined): number | undefined {
   return n;
 }
 
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65_535)
+    throw new UsageError(`--smtp-port must be 1 to 65535, not "${value}"`);
+  return n;
+}
+
 async function auditCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     ip: { type: 'string', multiple: true },
@@ -151,11 +166,15 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     output: { type: 'string' },
     'fail-on': { type: 'string' },
     'no-color': { type: 'boolean' },
+    'smtp-port': { type: 'string' },
+    'ca-file': { type: 'string' },
+    'no-smtp': { type: 'boolean' },
   });
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;
   }
+  const smtpPort = parsePort(values['smtp-port']);
   if (positionals.length > 1) throw new UsageError(`audit takes one DOMAIN, got ${positionals.length}`);
   const config: AuditConfig = values.config ? readConfigFile(values.config) : {};
   const domain = positionals[0] ?? config.domain;
@@ -182,6 +201,9 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...(resolvers ? { resolvers } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(values.check ? { checks: values.check } : {}),
+      ...(smtpPort !== undefined ? { smtpPort } : {}),
+      ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
+      ...(values['no-smtp'] ? { noSmtp: true } : {}),
     },
   );
   const color = !values['no-color'] && !values.output && io.isTty && !io.env.NO_COLOR;
@@ -239,6 +261,7 @@ async function spfCommand(args: string[], io: Io): Promise<number> {
   const probe = probeFromOptions({
     ...(values.resolver ? { resolvers: values.resolver } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    noSmtp: true,
   });
   const evaluation = await evaluateSender({ ip, sender, helo }, probe.dns);
   const out = { ...evaluation, ip, sender, helo, dns: probe.counters() };
