@@ -1,0 +1,308 @@
+/**
+ * The fleet run: every identity audited through ONE probe (one cache, so an ESP's include
+ * tree or a shared MX is asked once per run), a bounded number of identities in flight,
+ * each report written as soon as it is done, and only a small row kept in memory.
+ * Library code: never prints, never exits; progress goes to a callback.
+ */
+import { setMaxListeners } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { renderJson } from '../../reports/json.js';
+import { ALL_CHECKS } from '../checks.js';
+import { UsageError } from '../errors.js';
+import { type AuditOptions, audit, probeFromOptions } from '../index.js';
+import type { DnsCounters, Probe } from '../probe/types.js';
+import { type Report, stableStringify } from '../report.js';
+import { TOOL_VERSION } from '../version.js';
+import type { FleetIdentity } from './config.js';
+import { diffRuns, loadRunDir, type RunView } from './diff.js';
+import { reportFileOf } from './key.js';
+import { prepareOutDir, ResultsStream, readReportFile, SUMMARY_FILE, writeFileAtomic } from './outdir.js';
+import type { FleetProgress } from './progress.js';
+import { errorRow, rowFromReport } from './row.js';
+import {
+  type FleetDiff,
+  type FleetIdentityRow,
+  type FleetSummary,
+  type FleetTotals,
+  type InvalidEntry,
+  SUMMARY_SCHEMA_VERSION,
+} from './summary.js';
+
+/** Identities in flight at once by default; DNS concurrency is bounded separately, in the probe. */
+export const DEFAULT_FLEET_CONCURRENCY = 32;
+/** A run directory named like this takes the newest earlier sibling as its baseline. */
+const DATED_DIR_RE = /^\d{4}-\d{2}-\d{2}(?:[T_-][0-9:-]+)?$/;
+
+/** An identity's full report, read back from the out-dir for a renderer. */
+export type FleetReportEntry =
+  | { key: string; report: Report }
+  | { key: string; domain: string; error: string };
+
+/** An extra output made from the finished run (index.html, junit.xml). */
+export interface FleetOutput {
+  /** File name inside the out-dir. */
+  file: string;
+  render(summary: FleetSummary, reports: () => Iterable<FleetReportEntry>): string;
+}
+
+export interface FleetRunOptions {
+  outDir: string;
+  /** The run's probe; default: one made from resolvers/timeoutMs. */
+  probe?: Probe;
+  resolvers?: readonly string[];
+  timeoutMs?: number;
+  /** Identities in flight (default DEFAULT_FLEET_CONCURRENCY). */
+  concurrency?: number;
+  checks?: readonly string[];
+  deadlineMs?: number;
+  signal?: AbortSignal;
+  /** A previous run directory; undefined: auto-detect (dated sibling); false: none. */
+  baseline?: string | false;
+  /** Entries of the input that were skipped, for the summary. */
+  invalid?: readonly InvalidEntry[];
+  invalidCount?: number;
+  /** The input files, for the summary. */
+  inputs?: readonly string[];
+  onProgress?: (progress: FleetProgress) => void;
+  outputs?: readonly FleetOutput[];
+  /** Clock (ms) for progress and timings; tests inject their own. */
+  now?: () => number;
+}
+
+export interface FleetRunResult {
+  summary: FleetSummary;
+  /** The baseline compared against, when one was found. */
+  baseline?: string;
+  /** True when the signal stopped the run before every identity finished. */
+  aborted: boolean;
+}
+
+/**
+ * The newest earlier run next to `outDir` in a dated layout (`reports/2026-05-01/`,
+ * `reports/2026-05-02/`...): the sibling with the greatest name below outDir's that holds a
+ * summary.json. Undefined when outDir is not dated or there is none.
+ */
+export function findPreviousRun(outDir: string): string | undefined {
+  const abs = resolve(outDir);
+  const name = basename(abs);
+  if (!DATED_DIR_RE.test(name)) return undefined;
+  const parent = dirname(abs);
+  let siblings: string[];
+  try {
+    siblings = readdirSync(parent);
+  } catch {
+    return undefined;
+  }
+  const earlier = siblings.filter((s) => DATED_DIR_RE.test(s) && s < name).sort();
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const dir = join(parent, earlier[i] as string);
+    if (existsSync(join(dir, SUMMARY_FILE))) return dir;
+  }
+  return undefined;
+}
+
+/** Audits every identity into `options.outDir`, resuming what an earlier attempt finished. */
+export async function runFleet(
+  identities: readonly FleetIdentity[],
+  options: FleetRunOptions,
+): Promise<FleetRunResult> {
+  const now = options.now ?? Date.now;
+  const startedAtMs = now();
+  const startedAt = new Date().toISOString();
+  const concurrency = options.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError('concurrency must be at least 1');
+  const known = new Set(ALL_CHECKS.map((c) => c.id));
+  for (const id of options.checks ?? []) if (!known.has(id)) throw new UsageError(`unknown check "${id}"`);
+  const baselineDir =
+    options.baseline === false ? undefined : (options.baseline ?? findPreviousRun(options.outDir));
+  if (baselineDir !== undefined && resolve(baselineDir) === resolve(options.outDir))
+    throw new UsageError('the baseline is the out-dir itself; give the previous run with --baseline');
+  // Load the baseline first: a bad --baseline should fail before hours of work.
+  const baseline = baselineDir !== undefined ? await loadRunDir(baselineDir) : undefined;
+
+  const probe =
+    options.probe ??
+    probeFromOptions({
+      ...(options.resolvers ? { resolvers: options.resolvers } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+  const dnsAtStart = probe.counters();
+
+  const rows = await prepareOutDir(options.outDir, identities);
+  const resumed = rows.size;
+  const todo = identities.filter((id) => !rows.has(id.key));
+  let failures = 0;
+  for (const row of rows.values()) if (row.status === 'fail' || row.status === 'error') failures++;
+  const progress = (): FleetProgress => ({
+    total: identities.length,
+    done: rows.size,
+    resumed,
+    failures,
+    startedAtMs,
+  });
+  options.onProgress?.(progress());
+
+  // Our own controller stops the workers on a fatal error (e.g. the disk is full).
+  const internal = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
+  // Every audit in flight (and its DNS queries) listens on this one signal.
+  setMaxListeners(0, signal);
+  const auditOptions: AuditOptions = {
+    probe,
+    signal,
+    ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+  };
+  const results = await ResultsStream.open(options.outDir);
+  let fatal: unknown;
+  let next = 0;
+
+  const auditOne = async (id: FleetIdentity): Promise<void> => {
+    const t0 = now();
+    let row: FleetIdentityRow;
+    try {
+      const report = await audit(id.target, auditOptions);
+      // An audit cut short by the abort is partial: leave it for the next attempt.
+      if (signal.aborted) return;
+      await writeFileAtomic(join(options.outDir, reportFileOf(id.key)), renderJson(report));
+      row = rowFromReport(id.key, report, now() - t0);
+    } catch (err) {
+      if (signal.aborted) return;
+      if (isFileSystemError(err)) throw err;
+      row = errorRow(id.key, id.target, err instanceof Error ? err.message : String(err));
+      row.durationMs = Math.max(0, Math.round(now() - t0));
+    }
+    await results.append(row);
+    rows.set(id.key, row);
+    if (row.status === 'fail' || row.status === 'error') failures++;
+    options.onProgress?.(progress());
+  };
+
+  const worker = async (): Promise<void> => {
+    while (!signal.aborted) {
+      const id = todo[next++];
+      if (id === undefined) return;
+      try {
+        await auditOne(id);
+      } catch (err) {
+        fatal ??= err;
+        internal.abort();
+        return;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  } finally {
+    await results.close();
+  }
+  if (fatal) throw fatal;
+  const aborted = rows.size < identities.length;
+
+  // Rows in input order for the diff's "expected" set; the summary lists them by key.
+  const ordered: FleetIdentityRow[] = [];
+  for (const id of identities) {
+    const row = rows.get(id.key);
+    if (row) ordered.push(row);
+  }
+  let regressions: FleetDiff | undefined;
+  if (baseline) {
+    const current: RunView = {
+      kind: 'run',
+      path: options.outDir,
+      rows: new Map(ordered.map((r) => [r.key, r])),
+      report: async (key) => {
+        const file = rows.get(key)?.file;
+        return file ? readReportFile(join(options.outDir, file)) : undefined;
+      },
+    };
+    regressions = await diffRuns(baseline, current, { expected: new Set(identities.map((i) => i.key)) });
+  }
+  const finishedAtMs = now();
+  const summary: FleetSummary = {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    kind: 'mail-preflight-fleet-summary',
+    tool: { name: 'mail-preflight', version: TOOL_VERSION },
+    run: {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      durationMs: Math.max(0, Math.round(finishedAtMs - startedAtMs)),
+      concurrency,
+      resumed,
+      complete: !aborted,
+      inputs: [...(options.inputs ?? [])],
+    },
+    totals: totalsOf(ordered, identities.length, options.invalidCount ?? options.invalid?.length ?? 0),
+    checks: checkColumns(ordered),
+    invalidEntries: [...(options.invalid ?? [])],
+    identities: [...ordered].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    dns: countersSince(dnsAtStart, probe.counters()),
+  };
+  if (regressions) summary.regressions = regressions;
+  await writeFileAtomic(join(options.outDir, SUMMARY_FILE), `${stableStringify(summary)}\n`);
+  for (const output of options.outputs ?? []) {
+    const text = output.render(summary, () => reportEntries(options.outDir, summary));
+    await writeFileAtomic(join(options.outDir, output.file), text);
+  }
+  const result: FleetRunResult = { summary, aborted };
+  if (baselineDir !== undefined) result.baseline = baselineDir;
+  return result;
+}
+
+/** Reads the run's reports one at a time (renderers stream over them). */
+export function* reportEntries(outDir: string, summary: FleetSummary): Generator<FleetReportEntry> {
+  for (const row of summary.identities) {
+    if (!row.file) {
+      yield { key: row.key, domain: row.domain, error: row.error ?? 'no report' };
+      continue;
+    }
+    try {
+      yield { key: row.key, report: JSON.parse(readFileSync(join(outDir, row.file), 'utf8')) as Report };
+    } catch (err) {
+      yield { key: row.key, domain: row.domain, error: `cannot read ${row.file}: ${(err as Error).message}` };
+    }
+  }
+}
+
+function totalsOf(rows: readonly FleetIdentityRow[], identities: number, invalid: number): FleetTotals {
+  const totals: FleetTotals = {
+    identities,
+    done: rows.length,
+    pass: 0,
+    warn: 0,
+    fail: 0,
+    unknown: 0,
+    error: 0,
+    invalid,
+  };
+  for (const row of rows) totals[row.status]++;
+  return totals;
+}
+
+/** Check ids that appear in any row, in the registry's order. */
+function checkColumns(rows: readonly FleetIdentityRow[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) for (const id of Object.keys(row.checks)) seen.add(id);
+  const order = ALL_CHECKS.map((c) => c.id);
+  const known = order.filter((id) => seen.has(id));
+  const other = [...seen].filter((id) => !order.includes(id)).sort();
+  return [...known, ...other];
+}
+
+function countersSince(start: DnsCounters, end: DnsCounters): DnsCounters {
+  return {
+    queriesSent: end.queriesSent - start.queriesSent,
+    cacheHits: end.cacheHits - start.cacheHits,
+    cacheMisses: end.cacheMisses - start.cacheMisses,
+    timeouts: end.timeouts - start.timeouts,
+    tcpRetries: end.tcpRetries - start.tcpRetries,
+    errors: end.errors - start.errors,
+  };
+}
+
+function isFileSystemError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && 'syscall' in (err as object);
+}
