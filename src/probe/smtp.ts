@@ -424,7 +424,8 @@ export function describeCertificate(der: Buffer): CertInfo {
   else if (key.asymmetricKeyType === 'ed448') keyBits = 456;
   let selfSigned = false;
   try {
-    selfSigned = x.checkIssued(x) && x.verify(key);
+    // Not checkIssued(): OpenSSL also demands keyCertSign there, which a self-signed leaf lacks.
+    selfSigned = x.subject === x.issuer && x.verify(key);
   } catch {
     selfSigned = false;
   }
@@ -491,6 +492,8 @@ const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 
 
 function connectSocket(
   host: string,
+  /** 'host:port' or 'host:port (at address)', for messages. */
+  label: string,
   port: number,
   timeoutMs: number,
   until: number,
@@ -513,12 +516,25 @@ function connectSocket(
     const onConnect = (): void => done();
     const onError = (e: Error & { code?: string }): void => {
       const code = e.code ?? '';
-      const target = `${host}:${port}`;
+      const target = label;
+      const blocked = `; port ${port} may be blocked from here`;
       if (DNS_ERRORS.has(code)) done(new ProbeFailure('dns', 'connect', `cannot resolve ${host} (${code})`));
       else if (CONNECT_REFUSED.has(code))
-        done(new ProbeFailure('connect-refused', 'connect', `could not connect to ${target} (${code})`));
+        done(
+          new ProbeFailure(
+            'connect-refused',
+            'connect',
+            `could not connect to ${target} (${code})${blocked}`,
+          ),
+        );
       else if (code === 'ETIMEDOUT')
-        done(new ProbeFailure('connect-timeout', 'connect', `could not connect to ${target} (${code})`));
+        done(
+          new ProbeFailure(
+            'connect-timeout',
+            'connect',
+            `could not connect to ${target} (${code})${blocked}`,
+          ),
+        );
       else
         done(
           new ProbeFailure(
@@ -536,7 +552,7 @@ function connectSocket(
           new ProbeFailure(
             'connect-timeout',
             'connect',
-            `no TCP connection to ${host}:${port} within ${ms} ms`,
+            `could not connect to ${label} within ${ms} ms; port ${port} may be blocked from here`,
           ),
         ),
       ms,
@@ -651,7 +667,9 @@ export async function probeSmtp(host: string, options: SmtpProbeOptions = {}): P
   };
 
   try {
-    raw = await connectSocket(options.address ?? result.host, port, t.connectMs, until, signal);
+    const address = options.address ?? result.host;
+    const label = address === result.host ? `${address}:${port}` : `${result.host}:${port} (at ${address})`;
+    raw = await connectSocket(address, label, port, t.connectMs, until, signal);
     result.connected = true;
     if (raw.remoteAddress) result.address = raw.remoteAddress;
     reader = new ReplyReader(raw);
@@ -709,12 +727,14 @@ export async function probeSmtp(host: string, options: SmtpProbeOptions = {}): P
   } catch (e) {
     if (!(e instanceof ProbeFailure)) throw e;
     result.error = { kind: e.kind, stage: e.stage, detail: e.detail };
-    // After a refusal the session is still usable: say goodbye without waiting.
-    if (e.kind === 'rejected' && (secure ?? raw)?.writable) {
+    // After a refusal the session is still usable: say goodbye (briefly, RFC 5321 4.1.1.10).
+    if (e.kind === 'rejected' && reader && (secure ?? raw)?.writable) {
+      stage = 'quit';
       try {
         send('QUIT');
+        await read(t.quitMs);
       } catch {
-        // ignore
+        // the 221 is a courtesy
       }
     }
   } finally {
