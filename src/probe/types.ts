@@ -1,3 +1,4 @@
+import type { HttpsFetcher } from './https.js';
 import type { SmtpProber } from './smtp.js';
 
 /**
@@ -122,6 +123,8 @@ export interface Probe {
   counters(): DnsCounters;
   /** SMTP/STARTTLS probe (src/probe/smtp.ts); absent with --no-smtp. */
   smtp?: SmtpProber;
+  /** HTTPS GET for policy files (src/probe/https.ts): MTA-STS. */
+  https?: HttpsFetcher;
 }
 
 /** Records of one type from an ok result, with their data narrowed. */
