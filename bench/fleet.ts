@@ -1,0 +1,227 @@
+/**
+ * Fleet benchmark: `npm run bench -- --identities 10000 --latency 20-50 [--seed 1]
+ * [--concurrency 64] [--identity-concurrency 256] [--json] [--profile DIR]`
+ *
+ * Three processes, so that nothing measured shares an event loop with the DNS server:
+ * 1. the lab (bench/lab-child.ts) builds the seeded world and serves it on 127.0.0.1 with
+ *    the added latency, counting the packets it receives and the distinct questions;
+ * 2. the audit worker (bench/worker.ts audit) audits every identity through one shared probe
+ *    (the fleet path: one cache for the run), DNS checks only, known DKIM selectors;
+ * 3. the replay worker (bench/worker.ts replay) asks exactly the distinct questions of phase
+ *    2 through a fresh probe with the same DNS concurrency and no audit logic: the ceiling.
+ *
+ * Definitions:
+ * - minimum = distinct (name, type) questions the lab received during the audit: what the
+ *   checks' logic needs answered, each once; what a perfect cache would send.
+ * - queries sent = packets the probe sent (UDP and TCP, retries included); the lab's own
+ *   packet count is printed beside it as a cross-check.
+ * - throughput = identities / wall time of the audit; the replay's is expressed in the same
+ *   unit (identities x replayed questions per second / minimum), so the ratio reads
+ *   directly as "audit overhead over the DNS ceiling on this machine".
+ * - peak RSS = VmHWM of the worker process (the lab's memory is not counted).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PhaseResult, WorkerOptions } from './worker.js';
+import { planWorld, worldStats } from './world.js';
+
+/** Targets of issue 5 (2-core machine, known selectors, no SMTP). */
+export const TARGET_SENT_OVER_MINIMUM = 1.05;
+export const TARGET_THROUGHPUT_OF_CEILING = 0.8;
+export const TARGET_PEAK_RSS_10K_BYTES = 300 * 1024 * 1024;
+
+interface LabStats {
+  packets: number;
+  distinct: number;
+  udp: number;
+  tcp: number;
+}
+
+const here = new URL('.', import.meta.url).pathname;
+
+function startChild(file: string, args: string[], execArgv: string[] = []): ChildProcess {
+  return fork(join(here, file), args, {
+    execArgv: [...process.execArgv, ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: { type: string }) => {
+      if (msg.type !== type) return;
+      cleanup();
+      resolve(msg as T);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`${type}: child exited with ${code} before answering`));
+    };
+    const cleanup = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+async function labStats(lab: ChildProcess, dump?: string): Promise<LabStats> {
+  const reply = nextMessage<LabStats>(lab, 'stats');
+  lab.send({ type: 'stats', reset: true, ...(dump ? { dump } : {}) });
+  return reply;
+}
+
+async function runWorker(o: WorkerOptions, profileDir?: string): Promise<PhaseResult> {
+  const extra = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = startChild('worker.ts', [JSON.stringify(o)], extra);
+  return nextMessage<PhaseResult>(child, 'result');
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const fixed = (x: number, d = 2) => x.toFixed(d);
+
+export interface BenchResult {
+  identities: number;
+  seed: number;
+  latency: string;
+  concurrency: number;
+  identityConcurrency: number;
+  minimum: number;
+  audit: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
+  replay: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
+  throughputOfCeiling: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      identities: { type: 'string', default: '1000' },
+      latency: { type: 'string', default: '20-50' },
+      seed: { type: 'string', default: '1' },
+      concurrency: { type: 'string', default: '64' },
+      'identity-concurrency': { type: 'string' },
+      'timeout-ms': { type: 'string', default: '2000' },
+      tries: { type: 'string', default: '2' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+  });
+  const identities = Number(values.identities);
+  const seed = Number(values.seed);
+  const concurrency = Number(values.concurrency);
+  const identityConcurrency = Number(values['identity-concurrency'] ?? concurrency * 4);
+  for (const [k, v] of Object.entries({ identities, seed, concurrency, identityConcurrency })) {
+    if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1))
+      throw new Error(`--${k} must be a positive integer`);
+  }
+  if (!/^\d+(-\d+)?$/.test(values.latency)) throw new Error('--latency must be MS or MIN-MAX');
+  const log = (s: string) => {
+    if (!values.quiet) process.stderr.write(`${s}\n`);
+  };
+
+  const stats = worldStats(planWorld(identities, seed));
+  log(
+    `world: ${identities} identities, seed ${seed}, ${stats.ips} sending IPs, ${stats.selectors} DKIM selectors`,
+  );
+  const lab = startChild('lab-child.ts', [String(identities), String(seed), values.latency]);
+  const ready = await nextMessage<{ host: string; port: number; nodes: number; buildMs: number }>(
+    lab,
+    'ready',
+  );
+  log(
+    `lab: ${ready.nodes} names on ${ready.host}:${ready.port}, built in ${fixed(ready.buildMs / 1000, 1)} s, latency ${values.latency} ms`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+  try {
+    const base: WorkerOptions = {
+      mode: 'audit',
+      host: ready.host,
+      port: ready.port,
+      identities,
+      seed,
+      concurrency,
+      identityConcurrency,
+      timeoutMs: Number(values['timeout-ms']),
+      tries: Number(values.tries),
+      progress: !values.quiet,
+    };
+    log(`audit: ${identityConcurrency} identities at once, ${concurrency} DNS questions in flight`);
+    const audit = await runWorker(base, values.profile);
+    const questions = join(dir, 'questions.tsv');
+    const auditLab = await labStats(lab, questions);
+    log(`replay: ${auditLab.distinct} distinct questions, ${concurrency} in flight`);
+    const replay = await runWorker({ ...base, mode: 'replay', questionsFile: questions });
+    const replayLab = await labStats(lab);
+    lab.send({ type: 'stop' });
+
+    const minimum = auditLab.distinct;
+    const auditIps = (audit.items * 1000) / audit.elapsedMs;
+    const replayIps = (identities * ((replay.items * 1000) / replay.elapsedMs)) / Math.max(1, minimum);
+    const result: BenchResult = {
+      identities,
+      seed,
+      latency: values.latency,
+      concurrency,
+      identityConcurrency,
+      minimum,
+      audit: {
+        ...audit,
+        labPackets: auditLab.packets,
+        identitiesPerSecond: auditIps,
+        sentOverMinimum: audit.counters.queriesSent / Math.max(1, minimum),
+      },
+      replay: {
+        ...replay,
+        labPackets: replayLab.packets,
+        identitiesPerSecond: replayIps,
+        sentOverMinimum: replay.counters.queriesSent / Math.max(1, minimum),
+      },
+      throughputOfCeiling: auditIps / replayIps,
+    };
+    if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(render(result));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (lab.connected) lab.disconnect();
+  }
+}
+
+function render(r: BenchResult): string {
+  const row = (name: string, p: BenchResult['audit']) =>
+    `${name.padEnd(8)} ${fixed(p.elapsedMs / 1000, 1).padStart(8)} s ${fixed(p.identitiesPerSecond, 1).padStart(10)} ` +
+    `${String(p.counters.queriesSent).padStart(9)} ${String(p.labPackets).padStart(9)} ` +
+    `${fixed(p.sentOverMinimum, 3).padStart(8)} ${mb(p.peakRss).padStart(9)} ${String(p.counters.timeouts).padStart(8)}\n`;
+  const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  const statuses = r.audit.statuses ?? {};
+  const unknown = Object.entries(r.audit.unknownChecks ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return (
+    `mail-preflight fleet benchmark: ${r.identities} identities, seed ${r.seed}, latency ${r.latency} ms, ` +
+    `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once\n` +
+    `minimum (distinct questions a perfect cache asks): ${r.minimum}\n\n` +
+    `phase        wall  ident./s       sent  lab rcvd  sent/min  peak RSS  timeouts\n` +
+    row('audit', r.audit) +
+    row('replay', r.replay) +
+    `\naudit statuses: ${Object.entries(statuses)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}${unknown ? `; unknown checks: ${unknown}` : ''}\n` +
+    `throughput / replay ceiling: ${fixed(r.throughputOfCeiling)} (target >= ${TARGET_THROUGHPUT_OF_CEILING}: ${verdict(r.throughputOfCeiling >= TARGET_THROUGHPUT_OF_CEILING)})\n` +
+    `queries sent / minimum:      ${fixed(r.audit.sentOverMinimum, 3)} (target <= ${TARGET_SENT_OVER_MINIMUM}: ${verdict(r.audit.sentOverMinimum <= TARGET_SENT_OVER_MINIMUM)})\n` +
+    `peak RSS (audit worker):     ${mb(r.audit.peakRss)} (start ${mb(r.audit.startRss)})` +
+    (r.identities === 10_000
+      ? ` (target < 300 MB: ${verdict(r.audit.peakRss < TARGET_PEAK_RSS_10K_BYTES)})`
+      : '') +
+    '\n'
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
