@@ -147,6 +147,8 @@ export type SmtpFault =
   | 'garbage-ehlo'
   /** A banner line of 16 KiB without a line break. */
   | 'long-line'
+  /** 40 banner lines of 4000 bytes each: every line within limits, the whole too big. */
+  | 'fat-banner'
   /** Accepts the connection and never says anything. */
   | 'silent'
   /** Greets, then hangs up when EHLO arrives. */
@@ -262,6 +264,10 @@ export async function startSmtpFaultServer(
         return;
       case 'long-line':
         write(`220 ${'x'.repeat(16 * 1024)}`);
+        return;
+      case 'fat-banner':
+        for (let i = 0; i < 40; i++) write(`220-${'y'.repeat(4000)}\r\n`);
+        write('220 done\r\n');
         return;
       case 'reject-banner':
         write('554 5.7.1 no SMTP service here\r\n');

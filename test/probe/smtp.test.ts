@@ -12,6 +12,7 @@ import {
   dnsNamesFromSan,
   parseEhloCapabilities,
   probeSmtp,
+  SMTP_MAX_CONNECTION_BYTES,
   SMTP_MAX_REPLY_LINES,
   type SmtpTimeouts,
 } from '../../src/probe/smtp.js';
@@ -170,6 +171,7 @@ describe('probeSmtp protocol faults end with a clear error and no hang', () => {
     ['endless-banner', 'too-long', 'banner'],
     ['garbage-banner', 'garbage', 'banner'],
     ['long-line', 'too-long', 'banner'],
+    ['fat-banner', 'too-long', 'banner'],
     ['reject-banner', 'rejected', 'banner'],
     ['garbage-ehlo', 'garbage', 'ehlo'],
     ['drop-after-ehlo', 'closed', 'ehlo'],
@@ -197,6 +199,13 @@ describe('probeSmtp protocol faults end with a clear error and no hang', () => {
     const s = await track(startSmtpFaultServer('endless-banner'));
     const r = await probeSmtp('fault.test', { address: s.host, port: s.port, timeouts: FAST });
     expect(r.error?.detail).toContain(`${SMTP_MAX_REPLY_LINES} lines`);
+  });
+
+  it('lines within limits but too many bytes in all: stops at SMTP_MAX_CONNECTION_BYTES', async () => {
+    const s = await track(startSmtpFaultServer('fat-banner'));
+    const r = await probeSmtp('fault.test', { address: s.host, port: s.port, timeouts: FAST });
+    expect(r.error).toMatchObject({ kind: 'too-long', stage: 'banner' });
+    expect(r.error?.detail).toContain(`${SMTP_MAX_CONNECTION_BYTES} bytes`);
   });
 
   it('STARTTLS refused with 454 is recorded with its code and text', async () => {
