@@ -307,6 +307,25 @@ describe('createSmtpProber', () => {
     expect(lab2.stats().maxConcurrent).toBe(1);
   });
 
+  it('close() aborts probes in flight; the default EHLO name is an FQDN or an address literal', async () => {
+    const silent = await track(startSmtpFaultServer('silent'));
+    const prober = createSmtpProber({
+      port: silent.port,
+      timeouts: { ...FAST, bannerMs: 5000 },
+      resolveAddress: async () => silent.host,
+    });
+    const pending = prober.probe('silent.test');
+    setTimeout(() => prober.close(), 100);
+    const t0 = Date.now();
+    expect((await pending).error).toMatchObject({ kind: 'banner-timeout', detail: 'probe aborted' });
+    expect(Date.now() - t0).toBeLessThan(1000);
+
+    const s = await track(startSmtpFaultServer('starttls-454'));
+    await probeSmtp('fault.test', { address: s.host, port: s.port, timeouts: FAST });
+    const ehlo = s.stats().commands[0] ?? '';
+    expect(ehlo).toMatch(/^EHLO (\[127\.0\.0\.1\]|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i);
+  });
+
   it('an unresolvable host is a dns error without a connection', async () => {
     const prober = createSmtpProber({ timeouts: FAST, resolveAddress: async () => undefined });
     const r = await prober.probe('nowhere.test');
