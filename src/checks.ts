@@ -2,6 +2,7 @@
 
 import { dkimCheck } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
+import { mtaStsCheck } from '../checks/mta-sts/index.js';
 import { mxCheck } from '../checks/mx/index.js';
 import { mxTlsCheck } from '../checks/mx-tls/index.js';
 import { ptrCheck } from '../checks/ptr/index.js';
@@ -18,5 +19,6 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   mxCheck,
   tlsCheck,
   mxTlsCheck,
+  mtaStsCheck,
   tlsRptCheck,
 ] as unknown as readonly Check<unknown>[];
