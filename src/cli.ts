@@ -11,6 +11,7 @@ import { renderJson } from '../reports/json.js';
 import { renderText, sanitizeForTerminal } from '../reports/text.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
+import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand } from './fleet/cli.js';
 import { audit, probeFromOptions } from './index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import type { Report } from './report.js';
@@ -21,6 +22,7 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
+export { EXIT_REGRESSIONS };
 
 export const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
 
@@ -29,6 +31,8 @@ Usage:
   mail-preflight spf --ip IP --sender ADDR [--helo NAME] [options]
                                               evaluate SPF check_host() for one message
   mail-preflight explain CODE                 what an SMTP reply means, e.g. "421 4.7.27"
+  mail-preflight fleet --config FILE --out-dir DIR   audit many identities (see Fleet)
+  mail-preflight diff OLD NEW                 regressions between two runs or two reports
   mail-preflight --help | --version
 
 Audit options:
@@ -58,11 +62,13 @@ DNS options (all commands):
                           default: the nameservers of /etc/resolv.conf
   --timeout MS            per-query timeout in milliseconds (default 2000; 2 tries)
 
+${FLEET_HELP}
 Exit codes:
   0   nothing at or above --fail-on
   1   findings at or above --fail-on (spf: result other than pass)
   2   the audit was incomplete (something could not be measured) and nothing failed
       (spf: temperror)
+  3   fleet and diff: regressions against the baseline (wins over 1 and 2)
   64  bad usage or bad input
 `;
 
@@ -110,6 +116,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return spfCommand(rest, io);
     case 'explain':
       return explainCommand(rest, io);
+    case 'fleet':
+      return fleetCommand(rest, io, HELP);
+    case 'diff':
+      return diffCommand(rest, io, HELP);
     default:
       throw new UsageError(`unknown command "${command}"; see mail-preflight --help`);
   }

@@ -8,9 +8,10 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { renderJson } from '../../reports/json.js';
+import { alignmentCheck } from '../authentication.js';
 import { ALL_CHECKS } from '../checks.js';
 import { UsageError } from '../errors.js';
-import { type AuditOptions, audit, probeFromOptions } from '../index.js';
+import { type AuditOptions, audit, type ProbeOptions, probeFromOptions } from '../index.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { type Report, stableStringify } from '../report.js';
 import { TOOL_VERSION } from '../version.js';
@@ -39,19 +40,26 @@ export type FleetReportEntry =
   | { key: string; report: Report }
   | { key: string; domain: string; error: string };
 
+/** Access to a finished run's reports, one at a time (never all in memory). */
+export interface FleetReports {
+  /** Every identity's report (or why there is none), in the summary's order. */
+  entries(): Iterable<FleetReportEntry>;
+  /** One identity's report by key. */
+  report(key: string): Report | undefined;
+}
+
 /** An extra output made from the finished run (index.html, junit.xml). */
 export interface FleetOutput {
   /** File name inside the out-dir. */
   file: string;
-  render(summary: FleetSummary, reports: () => Iterable<FleetReportEntry>): string;
+  render(summary: FleetSummary, reports: FleetReports): string;
 }
 
 export interface FleetRunOptions {
   outDir: string;
-  /** The run's probe; default: one made from resolvers/timeoutMs. */
+  /** The run's probe; default: one made from probeOptions (resolvers, timeout, SMTP options). */
   probe?: Probe;
-  resolvers?: readonly string[];
-  timeoutMs?: number;
+  probeOptions?: ProbeOptions;
   /** Identities in flight (default DEFAULT_FLEET_CONCURRENCY). */
   concurrency?: number;
   checks?: readonly string[];
@@ -113,7 +121,7 @@ export async function runFleet(
   const concurrency = options.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError('concurrency must be at least 1');
-  const known = new Set(ALL_CHECKS.map((c) => c.id));
+  const known = new Set([...ALL_CHECKS.map((c) => c.id), alignmentCheck.id]);
   for (const id of options.checks ?? []) if (!known.has(id)) throw new UsageError(`unknown check "${id}"`);
   const baselineDir =
     options.baseline === false ? undefined : (options.baseline ?? findPreviousRun(options.outDir));
@@ -122,12 +130,7 @@ export async function runFleet(
   // Load the baseline first: a bad --baseline should fail before hours of work.
   const baseline = baselineDir !== undefined ? await loadRunDir(baselineDir) : undefined;
 
-  const probe =
-    options.probe ??
-    probeFromOptions({
-      ...(options.resolvers ? { resolvers: options.resolvers } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    });
+  const probe = options.probe ?? probeFromOptions(options.probeOptions ?? {});
   const dnsAtStart = probe.counters();
 
   const rows = await prepareOutDir(options.outDir, identities);
@@ -243,12 +246,29 @@ export async function runFleet(
   if (regressions) summary.regressions = regressions;
   await writeFileAtomic(join(options.outDir, SUMMARY_FILE), `${stableStringify(summary)}\n`);
   for (const output of options.outputs ?? []) {
-    const text = output.render(summary, () => reportEntries(options.outDir, summary));
+    const text = output.render(summary, fleetReports(options.outDir, summary));
     await writeFileAtomic(join(options.outDir, output.file), text);
   }
   const result: FleetRunResult = { summary, aborted };
   if (baselineDir !== undefined) result.baseline = baselineDir;
   return result;
+}
+
+/** A finished run's reports, read from its out-dir on demand. */
+export function fleetReports(outDir: string, summary: FleetSummary): FleetReports {
+  const files = new Map(summary.identities.map((r) => [r.key, r.file]));
+  return {
+    entries: () => reportEntries(outDir, summary),
+    report: (key) => {
+      const file = files.get(key);
+      if (!file) return undefined;
+      try {
+        return JSON.parse(readFileSync(join(outDir, file), 'utf8')) as Report;
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /** Reads the run's reports one at a time (renderers stream over them). */
@@ -285,7 +305,7 @@ function totalsOf(rows: readonly FleetIdentityRow[], identities: number, invalid
 function checkColumns(rows: readonly FleetIdentityRow[]): string[] {
   const seen = new Set<string>();
   for (const row of rows) for (const id of Object.keys(row.checks)) seen.add(id);
-  const order = ALL_CHECKS.map((c) => c.id);
+  const order = [...ALL_CHECKS.map((c) => c.id), alignmentCheck.id];
   const known = order.filter((id) => seen.has(id));
   const other = [...seen].filter((id) => !order.includes(id)).sort();
   return [...known, ...other];

@@ -1,0 +1,289 @@
+/**
+ * The `fleet` and `diff` commands (wired into src/cli.ts). The shell around the library:
+ * parse flags, run, print, return the exit code. Progress goes to stderr.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { renderFleetHtml } from '../../reports/html.js';
+import { renderJunit } from '../../reports/junit.js';
+import { sanitizeForTerminal } from '../../reports/text.js';
+import { UsageError } from '../errors.js';
+import type { ProbeOptions } from '../index.js';
+import { stableStringify } from '../report.js';
+import {
+  checkConcurrency,
+  type FleetInput,
+  mergeFleetInputs,
+  readDomainsFile,
+  readFleetConfig,
+} from './config.js';
+import { diffRuns, loadDiffSide, renderDiffText } from './diff.js';
+import { HTML_FILE, JUNIT_FILE, RESULTS_FILE, SUMMARY_FILE } from './outdir.js';
+import { ProgressReporter, progressMode } from './progress.js';
+import { DEFAULT_FLEET_CONCURRENCY, type FleetOutput, runFleet } from './run.js';
+import type { FleetSummary } from './summary.js';
+
+/** Exit code of a fleet run (or diff) that found regressions against its baseline. */
+export const EXIT_REGRESSIONS = 3;
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_INCOMPLETE = 2;
+/** Failing identities listed on stdout; the rest are in the reports. */
+const MAX_FAILING_LISTED = 20;
+/** Invalid entries echoed on stderr. */
+const MAX_INVALID_ECHOED = 50;
+
+export const FLEET_HELP = `Fleet:
+  mail-preflight fleet (--config FILE | --domains-file FILE) --out-dir DIR [options]
+                          audit many sending identities into DIR (resumable)
+  mail-preflight diff OLD NEW [--json]
+                          regressions between two run dirs or two JSON reports
+
+Fleet options:
+  --config FILE           fleet config (YAML/JSON): defaults, identities, resolvers, ...
+  --domains-file FILE     one domain per line; # comments and blank lines are ignored
+  --out-dir DIR           where reports/, results.ndjson, summary.json, index.html go;
+                          run again with the same DIR to finish an interrupted run
+  --concurrency N         identities audited at once (default ${DEFAULT_FLEET_CONCURRENCY})
+  --baseline DIR          compare with this earlier run (default: the newest earlier
+                          dated sibling of DIR, e.g. reports/2026-05-01 for reports/2026-05-02)
+  --no-baseline           do not compare with any earlier run
+  --profile P             profile for identities that give none (domains file)
+  --format F              junit: also write junit.xml; json: print summary.json on stdout
+                          (repeatable; index.html is always written)
+  --quiet                 no progress on stderr
+  --check, --fail-on, --resolver, --timeout, --smtp-port, --ca-file, --no-smtp: as for audit
+  Exit codes as for audit, and 3 when regressions were found against the baseline (3 wins
+  over 1 and 2). Invalid config entries, identities that could not be audited and an
+  interrupted run count as incomplete (2).
+`;
+
+export interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTty: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+function parse(
+  args: string[],
+  options: OptionSpec,
+): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function strs(v: unknown): string[] | undefined {
+  return Array.isArray(v) ? v.map(String) : undefined;
+}
+
+export async function fleetCommand(
+  args: string[],
+  io: CommandIo,
+  help: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { values, positionals } = parse(args, {
+    config: { type: 'string' },
+    'domains-file': { type: 'string' },
+    'out-dir': { type: 'string' },
+    concurrency: { type: 'string' },
+    baseline: { type: 'string' },
+    'no-baseline': { type: 'boolean' },
+    profile: { type: 'string' },
+    format: { type: 'string', multiple: true },
+    quiet: { type: 'boolean' },
+    check: { type: 'string', multiple: true },
+    'fail-on': { type: 'string' },
+    resolver: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    'smtp-port': { type: 'string' },
+    'ca-file': { type: 'string' },
+    'no-smtp': { type: 'boolean' },
+  });
+  if (values['help']) {
+    io.stdout(help);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`fleet takes no positional arguments (got "${positionals[0]}")`);
+  const configPath = str(values['config']);
+  const domainsPath = str(values['domains-file']);
+  const outDir = str(values['out-dir']);
+  if (!configPath && !domainsPath) throw new UsageError('fleet needs --config FILE or --domains-file FILE');
+  if (!outDir) throw new UsageError('fleet needs --out-dir DIR');
+  const formats = new Set((strs(values['format']) ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
+  for (const f of formats)
+    if (!['html', 'junit', 'json', 'text'].includes(f))
+      throw new UsageError(`--format must be html, junit, json or text, not "${f}"`);
+  const failOn = str(values['fail-on']) ?? 'fail';
+  if (failOn !== 'fail' && failOn !== 'warn')
+    throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
+  if (values['baseline'] !== undefined && values['no-baseline'])
+    throw new UsageError('give --baseline or --no-baseline, not both');
+  const profile = str(values['profile']);
+  if (profile !== undefined && profile !== 'bulk' && profile !== 'transactional')
+    throw new UsageError(`--profile must be bulk or transactional, not "${profile}"`);
+
+  const inputs: FleetInput[] = [];
+  if (configPath) inputs.push(readFleetConfig(configPath));
+  if (domainsPath) inputs.push(readDomainsFile(domainsPath, profile ? { profile } : {}));
+  const input = mergeFleetInputs(inputs);
+  for (const e of input.invalid.slice(0, MAX_INVALID_ECHOED))
+    io.stderr(
+      `mail-preflight: ${sanitizeForTerminal(e.file)} line ${e.line}: ${sanitizeForTerminal(e.message)} (skipped)\n`,
+    );
+  if (input.invalidCount > MAX_INVALID_ECHOED)
+    io.stderr(
+      `mail-preflight: ... ${input.invalidCount - MAX_INVALID_ECHOED} more invalid entries (see summary.json)\n`,
+    );
+  if (input.identities.length === 0) throw new UsageError('no valid identity to audit');
+
+  const concurrency =
+    values['concurrency'] !== undefined
+      ? checkConcurrency(values['concurrency'])
+      : (input.concurrency ?? DEFAULT_FLEET_CONCURRENCY);
+  const timeoutRaw = str(values['timeout']);
+  const timeoutMs =
+    timeoutRaw !== undefined ? parseIntIn(timeoutRaw, 1, 120_000, '--timeout') : input.timeoutMs;
+  const smtpRaw = str(values['smtp-port']);
+  const resolvers = strs(values['resolver']) ?? input.resolvers;
+  const probeOptions: ProbeOptions = {
+    ...(resolvers ? { resolvers } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(smtpRaw !== undefined ? { smtpPort: parseIntIn(smtpRaw, 1, 65_535, '--smtp-port') } : {}),
+    ...(values['ca-file'] !== undefined ? { caFile: String(values['ca-file']) } : {}),
+    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+  };
+  const checks = strs(values['check']) ?? input.checks;
+
+  const outputs: FleetOutput[] = [
+    { file: HTML_FILE, render: (summary, reports) => renderFleetHtml(summary, (key) => reports.report(key)) },
+  ];
+  if (formats.has('junit'))
+    outputs.push({
+      file: JUNIT_FILE,
+      render: (_summary, reports) => renderJunit(reports.entries(), { failOn }),
+    });
+
+  const mode = progressMode({ isTty: io.isTty, env: io.env, quiet: Boolean(values['quiet']) });
+  const reporter = new ProgressReporter({ write: io.stderr, mode });
+  let last: Parameters<ProgressReporter['update']>[0] | undefined;
+  const heartbeat = setInterval(() => last && reporter.update(last), 1000);
+  heartbeat.unref();
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  signal?.addEventListener('abort', onSignal, { once: true });
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result: Awaited<ReturnType<typeof runFleet>>;
+  try {
+    result = await runFleet(input.identities, {
+      outDir,
+      probeOptions,
+      concurrency,
+      signal: controller.signal,
+      ...(checks ? { checks } : {}),
+      ...(values['no-baseline'] ? { baseline: false as const } : {}),
+      ...(values['baseline'] !== undefined ? { baseline: String(values['baseline']) } : {}),
+      invalid: input.invalid,
+      invalidCount: input.invalidCount,
+      inputs: input.inputs,
+      outputs,
+      onProgress: (p) => {
+        last = p;
+        reporter.update(p);
+      },
+    });
+  } finally {
+    clearInterval(heartbeat);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onSignal);
+  }
+  if (last) reporter.finish(last);
+  const { summary } = result;
+  if (formats.has('json')) io.stdout(`${stableStringify(summary)}\n`);
+  else io.stdout(renderFleetText(summary, outDir, formats.has('junit')));
+  return fleetExitCode(summary, failOn);
+}
+
+function parseIntIn(value: string, min: number, max: number, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`${what} must be ${min} to ${max}, not "${value}"`);
+  return n;
+}
+
+/** 3 regressions; else 1 findings at --fail-on; else 2 anything incomplete; else 0. */
+export function fleetExitCode(summary: FleetSummary, failOn: 'warn' | 'fail'): number {
+  if (summary.regressions?.hasRegressions) return EXIT_REGRESSIONS;
+  const hit = summary.identities.some(
+    (r) => r.counts.error > 0 || (failOn === 'warn' && r.counts.warning > 0),
+  );
+  if (hit) return EXIT_FINDINGS;
+  const t = summary.totals;
+  const incomplete = t.unknown > 0 || t.error > 0 || t.invalid > 0 || !summary.run.complete;
+  return incomplete ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
+/** What the fleet command prints: regressions first, then the totals and the worst rows. */
+export function renderFleetText(summary: FleetSummary, outDir: string, junit = false): string {
+  const s = sanitizeForTerminal;
+  const t = summary.totals;
+  const out: string[] = [];
+  if (summary.regressions) out.push(renderDiffText(summary.regressions).trimEnd(), '');
+  out.push(
+    `fleet: ${t.done}/${t.identities} identities done: ${t.pass} pass, ${t.warn} warn, ${t.fail} fail, ` +
+      `${t.unknown} unknown, ${t.error} error${t.invalid > 0 ? `; ${t.invalid} invalid entries skipped` : ''}` +
+      `${summary.run.resumed > 0 ? `; ${summary.run.resumed} resumed` : ''}`,
+  );
+  if (!summary.run.complete)
+    out.push('fleet: the run was interrupted; run it again with the same --out-dir to finish');
+  const failing = summary.identities.filter((r) => r.status === 'fail' || r.status === 'error');
+  for (const r of failing.slice(0, MAX_FAILING_LISTED)) {
+    const ids = r.findings.filter((f) => f.severity === 'error').map((f) => f.id);
+    out.push(
+      `  ${r.status.toUpperCase()} ${s(r.domain)} [${s(r.key)}]: ${r.error ? s(r.error) : ids.join(', ')}`,
+    );
+  }
+  if (failing.length > MAX_FAILING_LISTED) out.push(`  ... and ${failing.length - MAX_FAILING_LISTED} more`);
+  const d = summary.dns;
+  out.push(`dns: ${d.queriesSent} queries sent, ${d.cacheHits} cache hits, ${d.timeouts} timeouts`);
+  const files = [SUMMARY_FILE, RESULTS_FILE, 'reports/', HTML_FILE, ...(junit ? [JUNIT_FILE] : [])];
+  out.push(`out-dir: ${s(outDir)} (${files.join(', ')})`);
+  return `${out.join('\n')}\n`;
+}
+
+export async function diffCommand(args: string[], io: CommandIo, help: string): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values['help']) {
+    io.stdout(help);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 2)
+    throw new UsageError('diff needs OLD and NEW (two run directories or two JSON reports)');
+  const [oldPath, newPath] = positionals as [string, string];
+  for (const p of [oldPath, newPath]) if (!existsSync(p)) throw new UsageError(`${p} does not exist`);
+  const [before, after] = [await loadDiffSide(oldPath), await loadDiffSide(newPath)];
+  if (before.kind !== after.kind)
+    throw new UsageError('diff compares two run directories or two report files, not one of each');
+  const diff = await diffRuns(before, after);
+  io.stdout(values['json'] ? `${stableStringify(diff)}\n` : renderDiffText(diff));
+  return diff.hasRegressions ? EXIT_REGRESSIONS : EXIT_OK;
+}
