@@ -1,5 +1,6 @@
 /** The registry of checks, in report order. */
 
+import { daneCheck } from '../checks/dane/index.js';
 import { dkimCheck } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
 import { mtaStsCheck } from '../checks/mta-sts/index.js';
@@ -21,4 +22,5 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   mxTlsCheck,
   mtaStsCheck,
   tlsRptCheck,
+  daneCheck,
 ] as unknown as readonly Check<unknown>[];
