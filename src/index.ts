@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { alignmentCheck } from './authentication.js';
 import { ALL_CHECKS } from './checks.js';
 import { UsageError } from './errors.js';
+import { createHttpsFetcher } from './probe/https.js';
 import { createProbe } from './probe/index.js';
 import { parseServerSpec, readResolvConf } from './probe/resolvconf.js';
 import { createSmtpProber, type RunSmtpProber, type SmtpTimeouts } from './probe/smtp.js';
@@ -40,6 +41,8 @@ export interface ProbeOptions {
   noSmtp?: boolean;
   /** Name the SMTP probe gives in EHLO (audit: the target's --helo; else this machine's name). */
   smtpHeloName?: string;
+  /** Port of HTTPS policy fetches (MTA-STS) when a URL names none: labs and the demo only (default 443). */
+  httpsPort?: number;
 }
 
 /**
@@ -99,13 +102,21 @@ export function probeFromOptions(options: ProbeOptions = {}): Probe {
     tries: options.tries ?? DEFAULT_DNS_TRIES,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   });
+  const ca = options.caFile !== undefined ? readCaFile(options.caFile) : undefined;
+  // Policy hosts (mta-sts.<domain>) are resolved through the run's resolver, so labs can
+  // point them at loopback; the certificate is still checked against the name.
+  probe.https = createHttpsFetcher({
+    resolver: probe.dns,
+    ...(ca !== undefined ? { ca } : {}),
+    ...(options.httpsPort !== undefined ? { port: options.httpsPort } : {}),
+  });
   if (!options.noSmtp) {
     const dns = probe.dns;
     probe.smtp = createSmtpProber({
       timeouts: AUDIT_SMTP_TIMEOUTS,
       resolveAddress: (host) => resolveForSmtp(dns, host),
       ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}),
-      ...(options.caFile !== undefined ? { ca: readCaFile(options.caFile) } : {}),
+      ...(ca !== undefined ? { ca } : {}),
       ...(options.smtpHeloName !== undefined ? { heloName: options.smtpHeloName } : {}),
     });
   }
