@@ -10,6 +10,11 @@
  * record matches the chain the host presented to the SMTP probe (see tlsa.ts for the matching
  * rules and their limits). Not measured: the DNSSEC status of the MX and address records
  * (RFC 7672 2.2.1-2.2.2), TLSA base domains reached through CNAMEs (2.2.3).
+ *
+ * The chain matched is the one the SMTP probe recorded (src/probe/smtp.ts): node's verifier
+ * may complete it from the probe's trust store (system CAs or --ca-file), so a DANE-TA
+ * certificate the server omitted but the store holds counts as presented here, while a DANE
+ * sender (which ignores the store) would not find it.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Check, CollectContext, FindingResult, FindingSpec } from '../../src/check.js';
