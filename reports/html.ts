@@ -24,7 +24,7 @@ import type {
 } from '../src/fleet/summary.js';
 import type { CheckStatus, Finding, Report } from '../src/report.js';
 import { severityRank } from '../src/report.js';
-import { htmlText, jsonForScript, truncateText, visible } from './escape.js';
+import { escapeHtml, htmlText, jsonForScript, truncateText, visible } from './escape.js';
 
 /** Grid rows rendered; the rest are counted and left to summary.json (worst ones are kept). */
 export const HTML_MAX_GRID_ROWS = 20_000;
@@ -656,7 +656,8 @@ function gridRow(
     'class="row"',
     `data-i="${index}"`,
     `data-status="${status}"`,
-    `data-replies="${htmlText(replies.join('\n'))}"`,
+    // reply ids are visible() already, so the newline separator cannot occur inside one
+    `data-replies="${escapeHtml(replies.join('\n'))}"`,
     `data-search="${htmlText(search)}"`,
     ...(detailIndex !== undefined ? [`data-detail="${detailIndex}"`] : []),
     ...(row.file !== undefined ? [`data-file="${htmlText(row.file)}"`] : []),
@@ -743,7 +744,7 @@ function regressionsSection(diff: FleetDiff): string {
       '</p>',
   );
   const stats: [number, string][] = [
-    [c.regressed, 'identities regressed'],
+    [c.regressed, 'regressed'],
     [c.newFailures, 'new failures'],
     [c.fixed, 'fixed'],
     [c.changedReplies, 'changed predicted replies'],
@@ -756,7 +757,7 @@ function regressionsSection(diff: FleetDiff): string {
     `<div class="totals">${stats
       .map(
         ([n, l]) =>
-          `<span class="badge${l === 'identities regressed' && n > 0 ? ' st-fail' : ''}">${n} ${htmlText(l)}</span>`,
+          `<span class="badge${l === 'regressed' && n > 0 ? ' st-fail' : ''}">${n} ${htmlText(l)}</span>`,
       )
       .join('')}</div>`,
   );

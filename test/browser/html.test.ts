@@ -1,0 +1,234 @@
+/**
+ * The HTML report in a real headless browser: Debian's chromium driven by playwright-core.
+ * The page must load with no console error (a CSP hash that does not match the inline script
+ * or style shows up as one), fire no dialog, fetch nothing, keep hostile records inert, and
+ * its filters, sorting and details must work. A screenshot goes to out/screenshots/.
+ *
+ * Without chromium the test is skipped locally and fails in CI (CI=true), where .ci/run
+ * installs it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderFleetHtml, renderReportHtml } from '../../reports/html.js';
+import {
+  failingReport,
+  fleetFixture,
+  HOSTILE,
+  XSS_CLOSE,
+  XSS_IMG,
+  XSS_SCRIPT,
+} from '../reports/html-fixture.js';
+
+const CHROMIUM = process.env.MAIL_PREFLIGHT_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+if (!HAVE_CHROMIUM && !IN_CI) {
+  console.warn(`browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium)`);
+}
+
+describe.runIf(!HAVE_CHROMIUM && IN_CI)('browser test prerequisites', () => {
+  it('chromium is installed', () => {
+    throw new Error(
+      `chromium not found at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install chromium); ` +
+        'set MAIL_PREFLIGHT_CHROMIUM to use another binary',
+    );
+  });
+});
+
+interface Watch {
+  consoleErrors: string[];
+  pageErrors: string[];
+  dialogs: string[];
+  requests: string[];
+}
+
+describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+    dir = mkdtempSync(join(tmpdir(), 'mail-preflight-html-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(name: string, html: string): Promise<{ page: Page; watch: Watch; url: string }> {
+    const file = join(dir, name);
+    writeFileSync(file, html);
+    const url = pathToFileURL(file).href;
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const watch: Watch = { consoleErrors: [], pageErrors: [], dialogs: [], requests: [] };
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') watch.consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => watch.pageErrors.push(e.message));
+    page.on('dialog', (d) => {
+      watch.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    context.on('request', (r) => watch.requests.push(r.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, watch, url };
+  }
+
+  function expectQuiet(watch: Watch, url: string): void {
+    expect(watch.pageErrors).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
+    expect(watch.dialogs).toEqual([]);
+    expect(watch.requests).toEqual([url]);
+  }
+
+  const visibleDomains = (page: Page) =>
+    page.$$eval('#grid tbody tr.row:not([hidden]) .id-btn', (bs) => bs.map((b) => b.textContent));
+
+  it('fleet page: loads clean, hostile records stay text, filters, sorting and details work', async () => {
+    const { summary, reports } = fleetFixture();
+    const { page, watch, url } = await open(
+      'index.html',
+      renderFleetHtml(summary, (k) => reports.get(k)),
+    );
+
+    // the inline script ran (its CSP hash matched): it fills the counter
+    await expect.poll(() => page.textContent('#f-shown')).toBe('9 of 9 shown');
+
+    // nothing hostile became markup
+    expect(await page.$$eval('img, iframe, object, embed', (els) => els.length)).toBe(0);
+    const scripts = await page.$$eval('script', (els) => els.map((e) => e.getAttribute('type')));
+    expect(scripts.filter((t) => t === null)).toHaveLength(1);
+    expect(scripts.filter((t) => t !== null).every((t) => t === 'application/json')).toBe(true);
+    expect(await page.textContent('#invalid')).toContain(`bad domain "${XSS_IMG}"`);
+    expect(await page.textContent('#regressions pre')).toContain(
+      HOSTILE.replace(/\u2028\u2029/, '\\u2028\\u2029'),
+    );
+    expect(await page.textContent('header')).toContain(`fleet${XSS_IMG}.yaml`);
+
+    // filter by status
+    await page.selectOption('#f-status', 'fail');
+    expect(await visibleDomains(page)).toEqual(['shop.example']);
+    await page.selectOption('#f-status', 'pass');
+    expect(await visibleDomains(page)).toHaveLength(5);
+    expect(await page.textContent('#f-shown')).toBe('5 of 9 shown');
+    await page.selectOption('#f-status', 'problems');
+    expect(await visibleDomains(page)).toEqual([
+      'shop.example',
+      'broken.example',
+      'slow.example',
+      'news.example',
+    ]);
+    await page.selectOption('#f-status', 'regressed');
+    expect(await visibleDomains(page)).toEqual(['shop.example']);
+    // by check: DMARC at warn
+    await page.selectOption('#f-check', 'dmarc');
+    await page.selectOption('#f-status', 'warn');
+    expect(await visibleDomains(page)).toEqual(['news.example']);
+    await page.selectOption('#f-check', 'mx');
+    await page.selectOption('#f-status', 'unknown');
+    expect(await visibleDomains(page)).toEqual(['slow.example']);
+    // by predicted reply
+    await page.selectOption('#f-check', '');
+    await page.selectOption('#f-status', '');
+    await page.selectOption('#f-reply', 'microsoft 550 5.7.515');
+    expect(await visibleDomains(page)).toEqual(['shop.example']);
+    await page.selectOption('#f-reply', '-');
+    expect(await visibleDomains(page)).toHaveLength(8);
+    // by name
+    await page.selectOption('#f-reply', '');
+    await page.fill('#f-text', 'ok3');
+    expect(await visibleDomains(page)).toEqual(['ok3.example']);
+    await page.fill('#f-text', '');
+    expect(await visibleDomains(page)).toHaveLength(9);
+
+    // sort by identity, both ways, and by findings (most first)
+    const sorted = [...summary.identities.map((r) => r.domain)].sort();
+    await page.click('#grid thead button:text("Identity")');
+    expect(await visibleDomains(page)).toEqual(sorted);
+    expect(await page.getAttribute('#grid thead th:first-child', 'aria-sort')).toBe('ascending');
+    await page.click('#grid thead button:text("Identity")');
+    expect(await visibleDomains(page)).toEqual([...sorted].reverse());
+    await page.click('#grid thead button:text("Findings")');
+    expect((await visibleDomains(page)).slice(0, 3)).toEqual([
+      'shop.example',
+      'news.example',
+      'slow.example',
+    ]);
+    // sort by a check column: worst first
+    await page.click('#grid thead th[data-check="dmarc"] button');
+    expect((await visibleDomains(page)).slice(0, 2)).toEqual(['shop.example', 'news.example']);
+
+    // details: open the failing identity
+    await page.click('#grid tbody tr.row:has-text("shop.example") .id-btn');
+    const detail = page.locator('#grid tr.detail');
+    await expect.poll(() => detail.count()).toBe(1);
+    const text = (await detail.textContent()) ?? '';
+    expect(text).toContain('SPF include tree: 13 of 10 DNS lookups');
+    expect(text).toContain('_spf.esp.example');
+    expect(text).toContain('3 lookups, 9 with includes');
+    expect(text).toContain(`evil${XSS_IMG}.example`);
+    expect(text).toContain(XSS_SCRIPT);
+    expect(text).toContain(`HELO: mta${XSS_IMG}`);
+    expect(text).toContain(`deadline ${XSS_CLOSE}`);
+    expect(text).toContain('spf/too-many-lookups');
+    expect(text).toContain('Flatten includes');
+    const evidence = detail.locator('.finding:has-text("spf/too-many-lookups") details');
+    expect(await evidence.locator('pre').isVisible()).toBe(false);
+    await evidence.locator('summary').click();
+    expect(await evidence.locator('pre').isVisible()).toBe(true);
+    expect(await evidence.locator('pre').textContent()).toContain(XSS_CLOSE.replace(/"/g, '\\"'));
+    // the detail row follows its row through a sort and a filter
+    await page.click('#grid thead button:text("Identity")');
+    expect(
+      await page.$eval(
+        '#grid tr.detail',
+        (d) => d.previousElementSibling?.querySelector('.id-btn')?.textContent,
+      ),
+    ).toBe('shop.example');
+    await page.selectOption('#f-status', 'pass');
+    expect(await detail.isHidden()).toBe(true);
+    await page.selectOption('#f-status', '');
+
+    // a row without a report (an internal error) still opens
+    await page.click('#grid tbody tr.row:has-text("broken.example") .id-btn');
+    expect(await page.locator('#grid tr.detail').count()).toBe(2);
+    expect(await page.locator('#grid tr.row:has-text("broken.example") + tr.detail').textContent()).toContain(
+      `No report: internal error: ${XSS_SCRIPT}`,
+    );
+    expect(await page.$$eval('img, iframe', (els) => els.length)).toBe(0);
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet.png'), fullPage: true });
+    expectQuiet(watch, url);
+    await page.context().close();
+  }, 60_000);
+
+  it('single audit page: details open on load, no errors, nothing fetched', async () => {
+    const { page, watch, url } = await open('report.html', renderReportHtml(failingReport()));
+    const detail = page.locator('#grid tr.detail');
+    await expect.poll(() => detail.count()).toBe(1);
+    expect(await detail.textContent()).toContain('spf/too-many-lookups');
+    expect(await page.getAttribute('#grid .id-btn', 'aria-expanded')).toBe('true');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: true });
+    expectQuiet(watch, url);
+    await page.context().close();
+  }, 60_000);
+});
