@@ -84,7 +84,9 @@ export function encodeName(name: string): Buffer | string {
 export function encodeQuery(id: number, qname: Buffer, qtype: number): Buffer {
   const header = Buffer.alloc(DNS_HEADER_BYTES);
   header.writeUInt16BE(id, 0);
-  header.writeUInt16BE(FLAG_RD, 2);
+  // AD in the query asks a validating resolver to report whether it validated the answer,
+  // without asking for DNSSEC records (RFC 6840 5.7); DANE needs that bit back.
+  header.writeUInt16BE(FLAG_RD | FLAG_AD, 2);
   header.writeUInt16BE(1, 4); // QDCOUNT
   header.writeUInt16BE(1, 10); // ARCOUNT: the OPT record
   const question = Buffer.alloc(4);

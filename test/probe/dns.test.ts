@@ -358,6 +358,8 @@ describe('stub resolver: transport', () => {
     const opt = packet.additionals?.find((a) => a.type === 'OPT') as dnsPacket.OptAnswer | undefined;
     expect(opt?.udpPayloadSize).toBe(1232);
     expect(packet.flag_rd).toBe(true);
+    // RFC 6840 5.7: AD in the query, so a validating resolver says whether it validated (DANE).
+    expect(packet.flag_ad).toBe(true);
   });
 
   it('uses random query ids', async () => {
