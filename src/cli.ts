@@ -7,7 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { evaluateSender } from '../checks/spf/evaluate.js';
+import { renderReportHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
+import { renderJunit } from '../reports/junit.js';
 import { renderText, sanitizeForTerminal } from '../reports/text.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
@@ -45,7 +47,7 @@ Audit options:
   --config FILE           options from a YAML or JSON file (flags given win)
   --check ID              run only this check (repeatable): spf, dmarc, dkim, ptr, mx,
                           tls, mx-tls
-  --format F              text (default) or json
+  --format F              text (default), json, html (one self-contained page) or junit (XML)
   --json                  same as --format json
   --output FILE           write the report to FILE instead of standard output
   --fail-on LEVEL         fail (default): exit 1 on errors; warn: exit 1 on warnings too
@@ -190,8 +192,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   const domain = positionals[0] ?? config.domain;
   if (!domain) throw new UsageError('audit needs a DOMAIN');
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (format !== 'text' && format !== 'json')
-    throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (format !== 'text' && format !== 'json' && format !== 'html' && format !== 'junit')
+    throw new UsageError(`--format must be text, json, html or junit, not "${format}"`);
   const failOn = values['fail-on'] ?? 'fail';
   if (failOn !== 'fail' && failOn !== 'warn')
     throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
@@ -217,7 +219,14 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     },
   );
   const color = !values['no-color'] && !values.output && io.isTty && !io.env.NO_COLOR;
-  const rendered = format === 'json' ? renderJson(report) : renderText(report, { color });
+  const rendered =
+    format === 'json'
+      ? renderJson(report)
+      : format === 'html'
+        ? renderReportHtml(report)
+        : format === 'junit'
+          ? renderJunit([{ key: report.target.domain, report }], { failOn })
+          : renderText(report, { color });
   if (values.output) {
     try {
       writeFileSync(values.output, rendered);
