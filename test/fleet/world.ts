@@ -6,6 +6,9 @@ export const ESP_INCLUDE = '_spf.esp.example';
 const KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkp0a/MEz598wygSx6hkQjPz3+RVM2RiJG99CtRTgP7o7SOUtyuHYMWhgSu0serpNXHcWe+L61OE7H/a1idxgy+GEcVuKH76Epaf/s2w9iJZOP0zyeQbFYMchEC5fGXJslCAUD213cnKV4FyjBbWuVImZMdDzhZlXcxsmr5bQ3QWykS3JRoyhBX/kBMepucSk4BkOP731BC35McHEZTV/pkQe15wG/OGZtOKKzHk08We0BZ//2OxYRvhnBZFIBUBIA8/4R3MfMb2AaCg1l7OnLFwRkiTQwtnSCBTpA+hTI9EzAAQttA3FvlH8i020dwvQgxjy6Yq9ZoDCgNVOXbwP1QIDAQAB';
 export const DKIM_RECORD = `v=DKIM1; k=rsa; p=${KEY}`;
+/** Another 2048-bit RSA key: a key rotation. */
+export const DKIM_RECORD_ROTATED =
+  'v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1nOu8TlhmHka2K/DiqQdOuTXS4c+gYJ/K79gZ8fTaPRAyLoQEpT7zF91SmaGL9SX8pMyums+jJPJf32gMIDwRlf2nbklQBtrzHLzSX5lh0A/JTtldOw3tplvxIpob9hte6iQ4ibkH+pV6+LpM/teBsr7By5We7rN+1Z4zpHmoQAdYzt0+dn+gr8Wkaq8vyYr6XSS/JCGEtJ6SzWhp1JyO4uDBZxXOsTfomm7rWAYn7QWD8E3STn0apgcaNJcFvOcUk0Af6XejIdCJOPWMer4/5ssytAuuc42dzfE1dIlEZK4oNAiDEanccLPdPiF1Gu9zMlrSHCxu0COxbfGH3r23wIDAQAB';
 
 export interface World {
   zone: Record<string, unknown>;
