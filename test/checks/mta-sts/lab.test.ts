@@ -10,7 +10,7 @@ import { renderTemplate } from '../../../src/check.js';
 import { createTestCa, issueCert, selfSignedCert, type TestCa } from '../../../src/lab/certs.js';
 import { type HttpsLabHandle, type HttpsLabRoute, startHttpsLab } from '../../../src/lab/https.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
-import { closedPort, type SmtpLabHandle, startSmtpLab } from '../../../src/lab/smtp.js';
+import { closedPort, type SmtpLabHandle, startSmtpFaultServer, startSmtpLab } from '../../../src/lab/smtp.js';
 import { createHttpsFetcher } from '../../../src/probe/https.js';
 import { createProbe } from '../../../src/probe/index.js';
 import { createSmtpProber } from '../../../src/probe/smtp.js';
@@ -385,6 +385,17 @@ describe('mta-sts check: policy content and MX hosts (RFC 8461 3.2, 4.1, 4.2)', 
     const r = await run('good.example', { smtpPort: smtp.port });
     expect(r.keys).toEqual(['mx-tls-failed']);
     expect(r.messages[0]).toContain('does not offer STARTTLS');
+  });
+
+  it.each([
+    ['starttls-454', /refuses STARTTLS \(454/],
+    ['tls-junk', /TLS handshake fails/],
+  ] as const)('enforce: an MX whose STARTTLS fails (%s) -> mx-tls-failed', async (fault, message) => {
+    const smtp = await startSmtpFaultServer(fault);
+    stoppers.push(smtp);
+    const r = await run('good.example', { smtpPort: smtp.port });
+    expect(r.keys).toEqual(['mx-tls-failed']);
+    expect(r.messages[0]).toMatch(message);
   });
 
   it('enforce: an MX that cannot be reached -> mx-tls-unknown, not a failure', async () => {
