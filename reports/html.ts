@@ -116,7 +116,7 @@ td.st { text-align: center; white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
 thead th { background: #f6f8fa; position: sticky; top: 0; z-index: 1; }
-thead th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+thead th button { font: inherit; font-weight: 600; white-space: nowrap; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
 thead th button::after { content: " \\2195"; color: var(--muted); font-weight: 400; }
 thead th[aria-sort="ascending"] button::after { content: " \\2191"; color: inherit; }
 thead th[aria-sort="descending"] button::after { content: " \\2193"; color: inherit; }

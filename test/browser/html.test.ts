@@ -7,13 +7,16 @@
  * Without chromium the test is skipped locally and fails in CI (CI=true), where .ci/run
  * installs it.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { XMLValidator } from 'fast-xml-parser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFleetHtml, renderReportHtml } from '../../reports/html.js';
+import { main } from '../../src/cli.js';
+import { startLab } from '../../src/lab/index.js';
 import {
   failingReport,
   fleetFixture,
@@ -71,9 +74,9 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(name: string, html: string): Promise<{ page: Page; watch: Watch; url: string }> {
+  async function open(name: string, html?: string): Promise<{ page: Page; watch: Watch; url: string }> {
     const file = join(dir, name);
-    writeFileSync(file, html);
+    if (html !== undefined) writeFileSync(file, html);
     const url = pathToFileURL(file).href;
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
@@ -228,6 +231,56 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     expect(await page.getAttribute('#grid .id-btn', 'aria-expanded')).toBe('true');
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: true });
+    expectQuiet(watch, url);
+    await page.context().close();
+  }, 60_000);
+
+  it('a real fleet run against the lab: index.html loads clean, the hostile TXT record is text', async () => {
+    const demo = readFileSync(new URL('../../src/demo/world.yaml', import.meta.url), 'utf8');
+    const lab = await startLab(`${demo}\nevil.example:\n  TXT: ${JSON.stringify(HOSTILE)}\n`);
+    const domains = join(dir, 'domains.txt');
+    writeFileSync(domains, 'good.example\nbroken.example\nplusall.example\nevil.example\n');
+    let out = '';
+    const collect = (s: string) => {
+      out += s;
+    };
+    try {
+      const code = await main(
+        [
+          'fleet',
+          '--domains-file',
+          domains,
+          '--out-dir',
+          join(dir, 'run'),
+          '--resolver',
+          `${lab.host}:${lab.port}`,
+          '--no-smtp',
+          '--quiet',
+          '--no-baseline',
+          '--format',
+          'junit',
+        ],
+        { stdout: collect, stderr: collect, isTty: false, env: {} },
+      );
+      expect(code, out).toBe(1);
+    } finally {
+      await lab.stop();
+    }
+    expect(XMLValidator.validate(readFileSync(join(dir, 'run', 'junit.xml'), 'utf8'))).toBe(true);
+    const { page, watch, url } = await open(join('run', 'index.html'));
+    await expect.poll(() => page.textContent('#f-shown')).toBe('4 of 4 shown');
+    await page.selectOption('#f-status', 'pass');
+    expect(await visibleDomains(page)).toEqual(['good.example']);
+    await page.selectOption('#f-status', '');
+    await page.click('#grid tbody tr.row:has-text("evil.example") .id-btn');
+    const detail = page.locator('#grid tr.row:has-text("evil.example") + tr.detail');
+    const text = (await detail.textContent()) ?? '';
+    expect(text).toContain('spf/');
+    expect(text).toContain(XSS_SCRIPT);
+    expect(text).toContain(XSS_IMG);
+    expect(await page.$$eval('img, iframe', (els) => els.length)).toBe(0);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet-run.png'), fullPage: true });
     expectQuiet(watch, url);
     await page.context().close();
   }, 60_000);
