@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { UsageError } from './errors.js';
+import { normalizeIp as canonicalIp } from './ip.js';
 import type { Profile, Target } from './report.js';
 
 export const MAX_DOMAIN_LENGTH = 253; // RFC 1035 2.3.4 (255 octets on the wire)
@@ -53,13 +54,11 @@ export function normalizeDomain(input: string, what = 'domain'): string {
   return ascii;
 }
 
-/** An IP address in canonical form (IPv6 compressed, lower case). */
+/** An IP address in canonical form (IPv6 compressed, lower case; IPv4-mapped IPv6 as IPv4). */
 export function normalizeIp(input: string): string {
-  const raw = input.trim().replace(/^\[(.*)\]$/, '$1');
-  const family = isIP(raw);
-  if (family === 4) return raw;
-  if (family === 6) return new URL(`http://[${raw}]/`).hostname.slice(1, -1);
-  throw new UsageError(`"${safe(input)}" is not an IP address`);
+  const canonical = canonicalIp(input.trim().replace(/^\[(.*)\]$/, '$1'));
+  if (canonical === undefined) throw new UsageError(`"${safe(input)}" is not an IP address`);
+  return canonical;
 }
 
 /** An email address or a bare domain, as given to --mail-from. Returns the domain part. */

@@ -3,8 +3,16 @@
  * injected Resolver. Limits (4.6.4) are counted here, not by the cache.
  */
 
+import {
+  cidrMatch,
+  formatIp,
+  type IpAddress,
+  parseIPv4,
+  parseIPv6,
+  parseIp,
+  reverseName,
+} from '../../src/ip-bytes.js';
 import type { DnsResult, MxData, Resolver, RRType } from '../../src/probe/types.js';
-import { cidrMatch, formatIp, type IpAddress, parseIPv4, parseIPv6, parseIp, reverseName } from './ip.js';
 import { expandMacro, type MacroContext, SPF_UNKNOWN_PTR } from './macro.js';
 import { parseMacroString, parseSpf, selectSpfRecord } from './record.js';
 import type { Mechanism, SpfRecord, SpfResult } from './types.js';

@@ -5,7 +5,7 @@
  * live (evaluate.ts).
  */
 
-import { formatIp, type IpAddress, ipv6Nibbles } from './ip.js';
+import { formatIp, type IpAddress, ipv6Nibbles } from '../../src/ip-bytes.js';
 import { type MacroToken, parseMacroString } from './record.js';
 
 export const DOMAIN_NAME_MAX_LENGTH = 253; // RFC 7208 7.3 (domain name length after expansion)

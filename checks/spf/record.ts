@@ -3,7 +3,7 @@
  * Pure: no I/O. Used by the evaluator and by the static audit.
  */
 
-import { IPV4_MAX_PREFIX, IPV6_MAX_PREFIX, parseIPv4, parseIPv6 } from './ip.js';
+import { IPV4_MAX_PREFIX, IPV6_MAX_PREFIX, parseIPv4, parseIPv6 } from '../../src/ip-bytes.js';
 import type {
   Mechanism,
   MechanismName,

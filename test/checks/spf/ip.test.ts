@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrMatch, formatIPv6, parseIPv4, parseIPv6, parseIp, reverseName } from '../../../checks/spf/ip.js';
+import { cidrMatch, formatIPv6, parseIPv4, parseIPv6, parseIp, reverseName } from '../../../src/ip-bytes.js';
 
 describe('parseIPv4', () => {
   it('accepts dotted quads without leading zeros (RFC 7208 5.6 qnum)', () => {

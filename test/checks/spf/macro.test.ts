@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../../checks/spf/ip.js';
 import {
   expandMacro,
   type MacroContext,
@@ -7,6 +6,7 @@ import {
   truncateDomain,
   urlEscape,
 } from '../../../checks/spf/macro.js';
+import { parseIp } from '../../../src/ip-bytes.js';
 
 function ctx(ip: string, extra: Partial<MacroContext> = {}): MacroContext {
   const addr = parseIp(ip);
