@@ -12,6 +12,7 @@ import { alignmentCheck } from '../authentication.js';
 import { ALL_CHECKS } from '../checks.js';
 import { UsageError } from '../errors.js';
 import { type AuditOptions, audit, type ProbeOptions, probeFromOptions } from '../index.js';
+import type { RunSmtpProber } from '../probe/smtp.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { type Report, stableStringify } from '../report.js';
 import { TOOL_VERSION } from '../version.js';
@@ -131,6 +132,28 @@ export async function runFleet(
   const baseline = baselineDir !== undefined ? await loadRunDir(baselineDir) : undefined;
 
   const probe = options.probe ?? probeFromOptions(options.probeOptions ?? {});
+  try {
+    return await runWithProbe(identities, options, probe, baseline, baselineDir, {
+      now,
+      startedAtMs,
+      startedAt,
+      concurrency,
+    });
+  } finally {
+    // A probe made here ends with the run: SMTP probes still in flight are aborted.
+    if (!options.probe) (probe.smtp as RunSmtpProber | undefined)?.close();
+  }
+}
+
+async function runWithProbe(
+  identities: readonly FleetIdentity[],
+  options: FleetRunOptions,
+  probe: Probe,
+  baseline: RunView | undefined,
+  baselineDir: string | undefined,
+  clock: { now: () => number; startedAtMs: number; startedAt: string; concurrency: number },
+): Promise<FleetRunResult> {
+  const { now, startedAtMs, startedAt, concurrency } = clock;
   const dnsAtStart = probe.counters();
 
   const rows = await prepareOutDir(options.outDir, identities);
