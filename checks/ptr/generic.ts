@@ -87,7 +87,11 @@ function octet(n: number): string {
 /** The matched text when the name spells the IPv4 address (forward or reversed, separated, padded or hex). */
 function embedsIPv4(host: string, bytes: Uint8Array): string | undefined {
   const o = Array.from(bytes);
-  const orders = [o, [...o].reverse()];
+  // Every decimal form below spells the two middle octets (zero padding only prepends), so
+  // a name lacking either digit string cannot match: skip building the patterns, which is
+  // the costly part (a fleet run judges thousands of PTR names).
+  const decimal = host.includes(String(o[1])) && host.includes(String(o[2]));
+  const orders = decimal ? [o, [...o].reverse()] : [];
   for (const seq of orders) {
     const re = new RegExp(`(?<![0-9])${seq.map(octet).join(SEP)}(?![0-9])`);
     const m = re.exec(host);
@@ -100,7 +104,8 @@ function embedsIPv4(host: string, bytes: Uint8Array): string | undefined {
   const hex = o.map((n) => n.toString(16).padStart(2, '0')).join('');
   if (host.includes(hex)) return hex;
   // Three octets joined by dashes (e.g. OVH's ip-51-68-12.eu): both ends, both orders.
-  for (const seq of [o.slice(0, 3), o.slice(1), o.slice(0, 3).reverse(), o.slice(1).reverse()]) {
+  const triples = decimal ? [o.slice(0, 3), o.slice(1), o.slice(0, 3).reverse(), o.slice(1).reverse()] : [];
+  for (const seq of triples) {
     const re3 = new RegExp(`(?<![0-9])${seq.map(octet).join('-')}(?![0-9])`);
     const m3 = re3.exec(host);
     if (m3) return m3[0];
