@@ -28,6 +28,8 @@ import { escapeHtml, htmlText, jsonForScript, truncateText, visible } from './es
 
 /** Grid rows rendered; the rest are counted and left to summary.json (worst ones are kept). */
 export const HTML_MAX_GRID_ROWS = 20_000;
+/** Grid rows laid out at a time (one page); the filters and sorting work on all rows. */
+export const HTML_GRID_PAGE_ROWS = 500;
 /** Characters of one finding's evidence (pretty JSON) embedded. */
 export const HTML_MAX_EVIDENCE_CHARS = 3_000;
 /** Characters of one identity's embedded details; larger ones drop evidence, then the tree. */
@@ -114,6 +116,13 @@ td.st { text-align: center; white-space: nowrap; }
 .regressed { color: #fff; background: #b3121d; border-color: transparent; margin-left: 6px; }
 .notice { padding: 8px 12px; border-left: 4px solid var(--warn); background: var(--warn-bg); margin: 8px 0; }
 table { border-collapse: collapse; width: 100%; }
+/* Fixed layout: column widths from the header alone, so a grid of thousands of rows lays out
+   (and re-lays out after a sort) in linear time. */
+#grid { table-layout: fixed; }
+#grid thead th:first-child { width: 22%; }
+#grid thead th:nth-last-child(2) { width: 11%; }
+#grid thead th:last-child { width: 13%; }
+#grid td.st { overflow: hidden; text-overflow: ellipsis; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
 thead th { background: #f6f8fa; position: sticky; top: 0; z-index: 1; }
 thead th button { font: inherit; font-weight: 600; white-space: nowrap; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
@@ -180,11 +189,20 @@ const SCRIPT = `
     return n && n.classList.contains('detail') ? n : null;
   }
 
-  function applyFilter() {
+  // Only one page of rows is laid out at a time: a table of thousands of rows takes seconds to
+  // lay out, and again after every sort.
+  var pageSize = Number(grid.getAttribute('data-page-size')) || 500;
+  var page = 0;
+  var pager = document.getElementById('pager');
+  var pPrev = document.getElementById('p-prev');
+  var pNext = document.getElementById('p-next');
+  var pInfo = document.getElementById('p-info');
+
+  function applyFilter(keepPage) {
     var st = fStatus.value, ck = fCheck.value, rp = fReply.value;
     var tx = fText.value.trim().toLowerCase();
     var count = 0;
-    rows.forEach(function (row) {
+    var matched = rows.filter(function (row) {
       var v;
       var ok = true;
       if (ck) {
@@ -201,13 +219,28 @@ const SCRIPT = `
       if (rp === '-') ok = ok && replies === '';
       else if (rp) ok = ok && replies.split('\\n').indexOf(rp) >= 0;
       if (tx) ok = ok && row.getAttribute('data-search').indexOf(tx) >= 0;
-      row.hidden = !ok;
-      var d = detailOf(row);
-      if (d) d.hidden = !ok;
-      if (ok) count++;
+      return ok;
     });
-    shown.textContent = count + ' of ' + rows.length + ' shown';
+    count = matched.length;
+    var pages = Math.max(1, Math.ceil(count / pageSize));
+    if (keepPage !== true) page = 0;
+    if (page >= pages) page = pages - 1;
+    var from = page * pageSize, to = Math.min(count, from + pageSize);
+    var visible = new Set(matched.slice(from, to));
+    rows.forEach(function (row) {
+      var show = visible.has(row);
+      if (row.hidden === show) row.hidden = !show;
+      var d = detailOf(row);
+      if (d) d.hidden = !show;
+    });
+    shown.textContent = count + ' of ' + rows.length + ' match';
+    pager.hidden = pages <= 1;
+    pInfo.textContent = 'rows ' + (count ? from + 1 : 0) + '\u2013' + to + ' of ' + count;
+    pPrev.disabled = page === 0;
+    pNext.disabled = page >= pages - 1;
   }
+  pPrev.addEventListener('click', function () { page--; applyFilter(true); });
+  pNext.addEventListener('click', function () { page++; applyFilter(true); });
 
   var sortCol = -1, sortDir = 1;
   function keyOf(row, col, kind) {
@@ -231,6 +264,8 @@ const SCRIPT = `
       if (d) frag.appendChild(d);
     });
     tbody.appendChild(frag);
+    rows = keyed.map(function (x) { return x.row; });
+    applyFilter();
     Array.prototype.forEach.call(head.cells, function (th, i) {
       if (i === col) th.setAttribute('aria-sort', sortDir > 0 ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
@@ -373,8 +408,8 @@ const SCRIPT = `
     if (b) toggle(b.closest('tr'));
   });
 
-  [fStatus, fCheck, fReply].forEach(function (s) { s.addEventListener('change', applyFilter); });
-  fText.addEventListener('input', applyFilter);
+  [fStatus, fCheck, fReply].forEach(function (s) { s.addEventListener('change', function () { applyFilter(); }); });
+  fText.addEventListener('input', function () { applyFilter(); });
   applyFilter();
   if (rows.length === 1) toggle(rows[0]);
 })();
@@ -662,6 +697,8 @@ function gridRow(
     ...(detailIndex !== undefined ? [`data-detail="${detailIndex}"`] : []),
     ...(row.file !== undefined ? [`data-file="${htmlText(row.file)}"`] : []),
     ...(regressed ? ['data-regressed=""'] : []),
+    // past the first page until the script pages through (keeps the first layout small)
+    ...(index >= HTML_GRID_PAGE_ROWS ? ['hidden'] : []),
   ];
   const cells: string[] = [];
   const ipLine =
@@ -714,6 +751,8 @@ function filterBar(checks: readonly string[], replyCounts: Map<string, number>):
     `${replies.map(([id, n]) => opt(id, `${id} (${n})`)).join('')}</select></label>` +
     '<label>Name or IP<input id="f-text" type="search" autocomplete="off" spellcheck="false"></label>' +
     '<output id="f-shown" aria-live="polite"></output>' +
+    '<span id="pager" hidden><button type="button" id="p-prev">Previous</button> ' +
+    '<output id="p-info"></output> <button type="button" id="p-next">Next</button></span>' +
     '</div>\n'
   );
 }
@@ -913,7 +952,7 @@ function gridAndDetails(input: GridInput): { section: string; scripts: string[] 
     '<section id="fleet">\n<h2>Identities by check</h2>\n' +
     filterBar(input.checks, replyCounts) +
     notes.join('\n') +
-    '<table id="grid">\n' +
+    `<table id="grid" data-page-size="${HTML_GRID_PAGE_ROWS}">\n` +
     gridHead(input.checks) +
     `<tbody>\n${body.join('')}</tbody>\n</table>\n</section>\n`;
   return { section, scripts };

@@ -14,13 +14,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderFleetHtml, renderReportHtml } from '../../reports/html.js';
+import { HTML_GRID_PAGE_ROWS, renderFleetHtml, renderReportHtml } from '../../reports/html.js';
 import { main } from '../../src/cli.js';
+import { rowFromReport } from '../../src/fleet/row.js';
 import { startLab } from '../../src/lab/index.js';
 import {
   failingReport,
   fleetFixture,
   HOSTILE,
+  passReport,
   XSS_CLOSE,
   XSS_IMG,
   XSS_SCRIPT,
@@ -112,7 +114,7 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     );
 
     // the inline script ran (its CSP hash matched): it fills the counter
-    await expect.poll(() => page.textContent('#f-shown')).toBe('9 of 9 shown');
+    await expect.poll(() => page.textContent('#f-shown')).toBe('9 of 9 match');
 
     // nothing hostile became markup
     expect(await page.$$eval('img, iframe, object, embed', (els) => els.length)).toBe(0);
@@ -130,7 +132,7 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     expect(await visibleDomains(page)).toEqual(['shop.example']);
     await page.selectOption('#f-status', 'pass');
     expect(await visibleDomains(page)).toHaveLength(5);
-    expect(await page.textContent('#f-shown')).toBe('5 of 9 shown');
+    expect(await page.textContent('#f-shown')).toBe('5 of 9 match');
     await page.selectOption('#f-status', 'problems');
     expect(await visibleDomains(page)).toEqual([
       'shop.example',
@@ -268,7 +270,7 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     }
     expect(XMLValidator.validate(readFileSync(join(dir, 'run', 'junit.xml'), 'utf8'))).toBe(true);
     const { page, watch, url } = await open(join('run', 'index.html'));
-    await expect.poll(() => page.textContent('#f-shown')).toBe('4 of 4 shown');
+    await expect.poll(() => page.textContent('#f-shown')).toBe('4 of 4 match');
     await page.selectOption('#f-status', 'pass');
     expect(await visibleDomains(page)).toEqual(['good.example']);
     await page.selectOption('#f-status', '');
@@ -281,6 +283,41 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     expect(await page.$$eval('img, iframe', (els) => els.length)).toBe(0);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'fleet-run.png'), fullPage: true });
+    expectQuiet(watch, url);
+    await page.context().close();
+  }, 60_000);
+
+  it('a big fleet is laid out one page at a time; filters and sorting span all pages', async () => {
+    const { summary } = fleetFixture();
+    const n = HTML_GRID_PAGE_ROWS * 2 + 100;
+    const reports = new Map<string, ReturnType<typeof passReport>>();
+    summary.identities = Array.from({ length: n }, (_, i) => {
+      const r = i % 7 === 0 ? failingReport() : passReport('x');
+      r.target.domain = `d${String(i).padStart(5, '0')}.example`;
+      const key = `${r.target.domain}-${i}`;
+      reports.set(key, r);
+      return rowFromReport(key, r);
+    });
+    const fails = summary.identities.filter((r) => r.status === 'fail').length;
+    const { page, watch, url } = await open(
+      'big.html',
+      renderFleetHtml(summary, (k) => reports.get(k)),
+    );
+    await expect.poll(() => page.textContent('#f-shown')).toBe(`${n} of ${n} match`);
+    expect(await page.textContent('#p-info')).toBe(`rows 1\u2013${HTML_GRID_PAGE_ROWS} of ${n}`);
+    expect(await visibleDomains(page)).toHaveLength(HTML_GRID_PAGE_ROWS);
+    await page.click('#p-next');
+    await page.click('#p-next');
+    expect(await visibleDomains(page)).toHaveLength(100);
+    expect(await page.isDisabled('#p-next')).toBe(true);
+    // sorting descending by identity starts over on page 1 with the last name of all rows
+    await page.click('#grid thead button:text("Identity")');
+    await page.click('#grid thead button:text("Identity")');
+    expect((await visibleDomains(page))[0]).toBe(`d${String(n - 1).padStart(5, '0')}.example`);
+    expect(await page.isDisabled('#p-prev')).toBe(true);
+    await page.selectOption('#f-status', 'fail');
+    expect(await visibleDomains(page)).toHaveLength(fails);
+    expect(await page.isHidden('#pager')).toBe(true);
     expectQuiet(watch, url);
     await page.context().close();
   }, 60_000);
