@@ -75,8 +75,12 @@ async function labStats(lab: ChildProcess, dump?: string): Promise<LabStats> {
   return reply;
 }
 
-async function runWorker(o: WorkerOptions, profileDir?: string): Promise<PhaseResult> {
-  const extra = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+async function runWorker(
+  o: WorkerOptions,
+  profileDir?: string,
+  nodeFlags: string[] = [],
+): Promise<PhaseResult> {
+  const extra = [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   const child = startChild('worker.ts', [JSON.stringify(o)], extra);
   return nextMessage<PhaseResult>(child, 'result');
 }
@@ -90,6 +94,7 @@ export interface BenchResult {
   latency: string;
   concurrency: number;
   identityConcurrency: number;
+  cacheEntries?: number;
   minimum: number;
   audit: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
   replay: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
@@ -109,6 +114,11 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       profile: { type: 'string' },
+      'skip-replay': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      'out-dir': { type: 'string' },
+      'cache-entries': { type: 'string' },
+      'node-flags': { type: 'string', default: '' },
     },
   });
   const identities = Number(values.identities);
@@ -139,7 +149,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
   try {
     const base: WorkerOptions = {
-      mode: 'audit',
+      mode: values['no-write'] ? 'audit' : 'fleet',
       host: ready.host,
       port: ready.port,
       identities,
@@ -149,13 +159,21 @@ async function main(): Promise<void> {
       timeoutMs: Number(values['timeout-ms']),
       tries: Number(values.tries),
       progress: !values.quiet,
+      ...(values['cache-entries'] !== undefined ? { cacheEntries: Number(values['cache-entries']) } : {}),
+      ...(values['out-dir'] !== undefined ? { outDir: values['out-dir'] } : {}),
     };
-    log(`audit: ${identityConcurrency} identities at once, ${concurrency} DNS questions in flight`);
-    const audit = await runWorker(base, values.profile);
+    log(
+      `${base.mode}: ${identityConcurrency} identities at once, ${concurrency} DNS questions in flight` +
+        (base.mode === 'fleet' ? `, reports written to ${base.outDir ?? 'a temporary directory'}` : ''),
+    );
+    const nodeFlags = values['node-flags'].split(/\s+/).filter((f) => f !== '');
+    const audit = await runWorker(base, values.profile, nodeFlags);
     const questions = join(dir, 'questions.tsv');
     const auditLab = await labStats(lab, questions);
     log(`replay: ${auditLab.distinct} distinct questions, ${concurrency} in flight`);
-    const replay = await runWorker({ ...base, mode: 'replay', questionsFile: questions });
+    const replay = values['skip-replay']
+      ? { ...audit, mode: 'replay' as const, elapsedMs: Number.NaN }
+      : await runWorker({ ...base, mode: 'replay', questionsFile: questions }, undefined, nodeFlags);
     const replayLab = await labStats(lab);
     lab.send({ type: 'stop' });
 
@@ -168,6 +186,7 @@ async function main(): Promise<void> {
       latency: values.latency,
       concurrency,
       identityConcurrency,
+      ...(base.cacheEntries !== undefined ? { cacheEntries: base.cacheEntries } : {}),
       minimum,
       audit: {
         ...audit,
@@ -206,7 +225,7 @@ function render(r: BenchResult): string {
     `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once\n` +
     `minimum (distinct questions a perfect cache asks): ${r.minimum}\n\n` +
     `phase        wall  ident./s       sent  lab rcvd  sent/min  peak RSS  timeouts\n` +
-    row('audit', r.audit) +
+    row(r.audit.mode, r.audit) +
     row('replay', r.replay) +
     `\naudit statuses: ${Object.entries(statuses)
       .map(([k, v]) => `${k} ${v}`)

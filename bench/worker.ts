@@ -8,9 +8,15 @@
  *
  * It sends one { type: 'result', ... } message (PhaseResult) to the parent and exits.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FleetIdentity } from '../src/fleet/config.js';
+import { identityKey } from '../src/fleet/key.js';
+import { runFleet } from '../src/fleet/run.js';
 import { audit, createProbe, type OverallStatus } from '../src/index.js';
-import type { DnsCounters, RRType } from '../src/probe/types.js';
+import type { DnsCounters, Probe, RRType } from '../src/probe/types.js';
+import { normalizeTarget } from '../src/target.js';
 import { planWorld } from './world.js';
 
 export const DNS_CHECKS = ['spf', 'dmarc', 'dkim', 'ptr', 'mx'] as const;
@@ -19,7 +25,8 @@ const RSS_SAMPLE_MS = 100;
 const PROGRESS_EVERY_MS = 5000;
 
 export interface WorkerOptions {
-  mode: 'audit' | 'replay';
+  /** fleet: runFleet (reports written); audit: audit() per identity, nothing written. */
+  mode: 'fleet' | 'audit' | 'replay';
   host: string;
   port: number;
   identities: number;
@@ -30,6 +37,10 @@ export interface WorkerOptions {
   identityConcurrency: number;
   timeoutMs: number;
   tries: number;
+  /** Bound on the probe's cache; undefined: the probe's default. */
+  cacheEntries?: number;
+  /** Fleet mode: where reports go (default: a temporary directory, removed afterwards). */
+  outDir?: string;
   /** Replay mode: the distinct questions, "TYPE<TAB>name" per line. */
   questionsFile?: string;
   /** Print progress lines on stderr. */
@@ -38,7 +49,7 @@ export interface WorkerOptions {
 
 export interface PhaseResult {
   type: 'result';
-  mode: 'audit' | 'replay';
+  mode: 'fleet' | 'audit' | 'replay';
   elapsedMs: number;
   /** Identities audited, or questions replayed. */
   items: number;
@@ -99,14 +110,19 @@ function progressTicker(label: string, total: number, done: () => number, enable
   return () => clearInterval(t);
 }
 
-export async function runAuditPhase(o: WorkerOptions): Promise<PhaseResult> {
-  const plan = planWorld(o.identities, o.seed);
-  const probe = createProbe({
+function probeFor(o: WorkerOptions): Probe {
+  return createProbe({
     servers: [{ host: o.host, port: o.port }],
     timeoutMs: o.timeoutMs,
     tries: o.tries,
     concurrency: o.concurrency,
+    ...(o.cacheEntries !== undefined ? { maxCacheEntries: o.cacheEntries } : {}),
   });
+}
+
+export async function runAuditPhase(o: WorkerOptions): Promise<PhaseResult> {
+  const plan = planWorld(o.identities, o.seed);
+  const probe = probeFor(o);
   const statuses: Record<OverallStatus, number> = { pass: 0, warn: 0, fail: 0, unknown: 0 };
   const unknownChecks: Record<string, number> = {};
   let done = 0;
@@ -139,6 +155,61 @@ export async function runAuditPhase(o: WorkerOptions): Promise<PhaseResult> {
   };
 }
 
+/** The real fleet path: runFleet writes each report, the NDJSON stream and summary.json. */
+export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
+  const plan = planWorld(o.identities, o.seed);
+  const identities: FleetIdentity[] = plan.identities.map((id) => {
+    const target = normalizeTarget(id.target);
+    return { key: identityKey(target), target, file: 'bench-world', line: id.index + 1 };
+  });
+  const probe = probeFor(o);
+  const outDir = o.outDir ?? mkdtempSync(join(tmpdir(), 'mp-bench-fleet-'));
+  let done = 0;
+  const startRss = process.memoryUsage().rss;
+  const rss = sampler();
+  const stopTicker = progressTicker('fleet', o.identities, () => done, o.progress);
+  const t0 = performance.now();
+  try {
+    const { summary } = await runFleet(identities, {
+      outDir,
+      probe,
+      concurrency: o.identityConcurrency,
+      checks: DNS_CHECKS,
+      baseline: false,
+      onProgress: (p) => {
+        done = p.done;
+      },
+    });
+    const elapsedMs = performance.now() - t0;
+    stopTicker();
+    const sampled = rss.stop();
+    const t = summary.totals;
+    return {
+      type: 'result',
+      mode: 'fleet',
+      elapsedMs,
+      items: t.done,
+      counters: probe.counters(),
+      peakRss: vmHwm() ?? sampled,
+      startRss,
+      statuses: { pass: t.pass, warn: t.warn, fail: t.fail, unknown: t.unknown },
+      unknownChecks: unknownChecksOf(summary.identities),
+    };
+  } finally {
+    stopTicker();
+    if (o.outDir === undefined) rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function unknownChecksOf(rows: readonly { checks: Record<string, string> }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    for (const [id, status] of Object.entries(row.checks))
+      if (status === 'unknown') out[id] = (out[id] ?? 0) + 1;
+  }
+  return out;
+}
+
 export async function runReplayPhase(o: WorkerOptions): Promise<PhaseResult> {
   if (!o.questionsFile) throw new Error('replay needs questionsFile');
   const questions = readFileSync(o.questionsFile, 'utf8')
@@ -148,12 +219,7 @@ export async function runReplayPhase(o: WorkerOptions): Promise<PhaseResult> {
       const tab = l.indexOf('\t');
       return { type: l.slice(0, tab) as RRType, name: l.slice(tab + 1) };
     });
-  const probe = createProbe({
-    servers: [{ host: o.host, port: o.port }],
-    timeoutMs: o.timeoutMs,
-    tries: o.tries,
-    concurrency: o.concurrency,
-  });
+  const probe = probeFor(o);
   let done = 0;
   let errors = 0;
   const startRss = process.memoryUsage().rss;
@@ -184,7 +250,12 @@ export async function runReplayPhase(o: WorkerOptions): Promise<PhaseResult> {
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as WorkerOptions;
-  const result = o.mode === 'replay' ? await runReplayPhase(o) : await runAuditPhase(o);
+  const result =
+    o.mode === 'replay'
+      ? await runReplayPhase(o)
+      : o.mode === 'fleet'
+        ? await runFleetPhase(o)
+        : await runAuditPhase(o);
   process.send?.(result, () => process.exit(0));
 }
 
