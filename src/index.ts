@@ -41,6 +41,8 @@ export interface ProbeOptions {
   noSmtp?: boolean;
   /** Name the SMTP probe gives in EHLO (audit: the target's --helo; else this machine's name). */
   smtpHeloName?: string;
+  /** Where SMTP probes may connect (demo and labs: loopback only); default anywhere. */
+  smtpAllow?: (address: string) => boolean;
   /** Port of HTTPS policy fetches (MTA-STS) when a URL names none: labs and the demo only (default 443). */
   httpsPort?: number;
 }
@@ -118,6 +120,7 @@ export function probeFromOptions(options: ProbeOptions = {}): Probe {
       ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}),
       ...(ca !== undefined ? { ca } : {}),
       ...(options.smtpHeloName !== undefined ? { heloName: options.smtpHeloName } : {}),
+      ...(options.smtpAllow !== undefined ? { allowAddress: options.smtpAllow } : {}),
     });
   }
   return probe;

@@ -766,6 +766,11 @@ export interface SmtpProberOptions {
    * this option the operating system resolves the host.
    */
   resolveAddress?: (host: string) => Promise<string | undefined>;
+  /**
+   * Where this run may connect (the demo and labs: loopback only). A host whose address is
+   * refused is not contacted; its result is a connect error, i.e. "could not measure".
+   */
+  allowAddress?: (address: string) => boolean;
 }
 
 export interface SmtpProberStats {
@@ -824,6 +829,20 @@ export function createSmtpProber(options: SmtpProberOptions = {}): RunSmtpProber
           durationMs: Date.now() - started,
         };
       }
+    }
+    const target = address ?? (isIP(host) !== 0 ? host : undefined);
+    if (options.allowAddress && (target === undefined || !options.allowAddress(target))) {
+      return {
+        host,
+        port,
+        connected: false,
+        error: {
+          kind: 'connect-refused',
+          stage: 'connect',
+          detail: `not probed: ${target ?? host} is outside the addresses this run may contact`,
+        },
+        durationMs: Date.now() - started,
+      };
     }
     stats.probes++;
     const probeOptions: SmtpProbeOptions = { port, signal: lifetime.signal };

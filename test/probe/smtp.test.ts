@@ -264,6 +264,26 @@ describe('probeSmtp protocol faults end with a clear error and no hang', () => {
 });
 
 describe('createSmtpProber', () => {
+  it('never contacts an address outside allowAddress (demo and labs stay on loopback)', async () => {
+    const lab = await track(startSmtpLab({ starttls: false }));
+    const prober = createSmtpProber({
+      port: lab.port,
+      timeouts: FAST,
+      resolveAddress: async (h) => (h === 'inside.test' ? lab.host : '192.0.2.25'),
+      allowAddress: (a) => a.startsWith('127.'),
+    });
+    const outside = await prober.probe('outside.test');
+    expect(outside.connected).toBe(false);
+    expect(outside.error).toMatchObject({ kind: 'connect-refused', stage: 'connect' });
+    expect(outside.error?.detail).toContain('192.0.2.25 is outside');
+    const literal = await prober.probe('198.51.100.9');
+    expect(literal.connected).toBe(false);
+    expect(literal.error?.detail).toContain('is outside');
+    const inside = await prober.probe('inside.test');
+    expect(inside.banner?.code).toBe(220);
+    expect(lab.stats().connections).toBe(1);
+  });
+
   it('caches per host:port for the run: two probes, one connection', async () => {
     const lab = await track(startSmtpLab({ starttls: false }));
     const lookups: string[] = [];
