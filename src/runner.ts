@@ -132,9 +132,13 @@ export async function runCheck(
       reject(new DeadlineError(`did not finish within ${deadlineMs} ms`));
     }, deadlineMs);
   });
+  // Removed in `finally`: a fleet run shares one signal across thousands of audits, and a
+  // listener left behind per check grows it without bound (and makes each add O(listeners)).
+  let onCancel: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     if (options.signal?.aborted) reject(new Error('audit cancelled'));
-    options.signal?.addEventListener('abort', () => reject(new Error('audit cancelled')), { once: true });
+    onCancel = () => reject(new Error('audit cancelled'));
+    options.signal?.addEventListener('abort', onCancel, { once: true });
   });
   aborted.catch(() => {});
   deadline.catch(() => {});
@@ -160,6 +164,7 @@ export async function runCheck(
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
+    if (onCancel) options.signal?.removeEventListener('abort', onCancel);
   }
 }
 
