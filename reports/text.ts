@@ -154,6 +154,9 @@ function renderFinding(
   lines.push(`  ${marker} ${safe(f.id)}: ${safe(f.title)}`);
   // Messages are one line by contract; a newline in one comes from data (a record), so it is escaped.
   if (f.message) lines.push(`      ${safe(f.message)}`);
+  // Info findings change nothing at receivers: their title and message are enough here; the
+  // JSON report keeps their evidence and fix.
+  if (f.severity === 'info') return lines;
   const ev = evidenceLine(f.evidence, safe);
   if (ev) lines.push(`      ${paint('dim', `Evidence: ${ev}`)}`);
   if (f.remediation) {

@@ -9,12 +9,63 @@ import { renderJson } from '../reports/json.js';
 import { renderText } from '../reports/text.js';
 import { exitCodeFor } from './cli.js';
 import { DEMO_IDENTITIES } from './demo/identities.js';
-import { audit, createProbe } from './index.js';
+import { audit, probeFromOptions } from './index.js';
+import { createTestCa, issueCert } from './lab/certs.js';
 import { startLab } from './lab/index.js';
+import { type SmtpLabHandle, startSmtpLab } from './lab/smtp.js';
 import { packageRoot } from './paths.js';
 
 /** Short waits so the timing-out demo identity costs about a second, not eight. */
 const DEMO_DNS_TIMEOUT_MS = 400;
+
+/** The demo's SMTP hosts (see world.yaml): STARTTLS with a certificate from the demo CA, or none. */
+const DEMO_SMTP_HOSTS: readonly { address: string; starttls: boolean }[] = [
+  { address: '127.0.77.2', starttls: true }, // mx1.good.example
+  { address: '127.0.77.3', starttls: false }, // mx.plusall.example
+  { address: '127.0.77.4', starttls: true }, // MX of broken, heavy, slow
+  { address: '127.0.77.7', starttls: false }, // plusall's sending host
+  { address: '127.0.77.10', starttls: true }, // mail.good.example, good's sending host
+  { address: '127.0.77.20', starttls: true }, // broken's sending host
+  { address: '127.0.77.41', starttls: true }, // heavy's sending host
+];
+const DEMO_CERT_NAMES = [
+  'mx1.good.example',
+  'mail.good.example',
+  'mx.broken.example',
+  'mx.heavy.example',
+  'mx.slow.example',
+  'out.heavy.example',
+  '127-0-77-20.dyn.isp.example',
+];
+const BIND_ATTEMPTS = 5;
+
+/** Starts every demo SMTP host on one port number (the probe's --smtp-port is one number). */
+async function startDemoSmtp(cert: string, key: string): Promise<{ port: number; servers: SmtpLabHandle[] }> {
+  for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+    const servers: SmtpLabHandle[] = [];
+    try {
+      let port = 0;
+      for (const h of DEMO_SMTP_HOSTS) {
+        const s = await startSmtpLab({
+          host: h.address,
+          port,
+          starttls: h.starttls,
+          cert,
+          key,
+          name: 'demo.example',
+        });
+        servers.push(s);
+        port = s.port;
+      }
+      return { port, servers };
+    } catch {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  }
+  throw new Error('could not bind the demo SMTP servers on 127.0.77.x');
+}
+
+const isLoopback = (address: string) => address.startsWith('127.') || address === '::1';
 
 async function main(): Promise<void> {
   const root = packageRoot();
@@ -23,15 +74,25 @@ async function main(): Promise<void> {
   const outDir = join(process.cwd(), 'out/demo');
   mkdirSync(outDir, { recursive: true });
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  const probe = createProbe({
-    servers: [{ host: lab.host, port: lab.port }],
+  const ca = createTestCa({ commonName: 'mail-preflight demo CA' });
+  const leaf = issueCert(ca, { names: DEMO_CERT_NAMES });
+  const caFile = join(outDir, 'demo-ca.pem');
+  writeFileSync(caFile, ca.certPem);
+  const smtp = await startDemoSmtp(leaf.certPem, leaf.keyPem);
+  const probe = probeFromOptions({
+    resolvers: [`${lab.host}:${lab.port}`],
     timeoutMs: DEMO_DNS_TIMEOUT_MS,
     tries: 2,
+    smtpPort: smtp.port,
+    caFile,
+    // The demo never connects anywhere but its own loopback servers.
+    smtpAllow: isLoopback,
   });
   const rows: string[] = [];
   try {
     process.stdout.write(
-      `Demo world served by the loopback lab on ${lab.host}:${lab.port} (UDP and TCP)\n\n`,
+      `Demo world served by the loopback lab: DNS on ${lab.host}:${lab.port} (UDP and TCP), ` +
+        `SMTP on 127.0.77.x:${smtp.port} (certificates from ${caFile})\n\n`,
     );
     for (const identity of DEMO_IDENTITIES) {
       const report = await audit(identity.input, { probe });
@@ -53,7 +114,7 @@ async function main(): Promise<void> {
       `DNS for the whole demo: ${c.queriesSent} packets sent, ${c.cacheHits} cache hits, ${c.timeouts} timeouts\n`,
     );
   } finally {
-    await lab.stop();
+    await Promise.all([lab.stop(), ...smtp.servers.map((s) => s.stop())]);
   }
 }
 

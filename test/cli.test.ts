@@ -38,7 +38,7 @@ describe('CLI end to end against the loopback lab', () => {
       'audit',
       'good.example',
       '--ip',
-      '192.0.2.10',
+      '127.0.77.10',
       '--helo',
       'mail.good.example',
       '--dkim-selector',
@@ -69,6 +69,7 @@ describe('CLI end to end against the loopback lab', () => {
   it('exits 2 when something could not be measured and nothing failed', async () => {
     const r = await run([
       'audit',
+      '--no-smtp',
       'slow.example',
       '--resolver',
       resolver,
@@ -97,7 +98,7 @@ describe('CLI end to end against the loopback lab', () => {
       'dkim',
     ];
     expect((await run(base)).code).toBe(0);
-    const plus = await run(['audit', 'plusall.example', '--resolver', resolver, '--check', 'dkim']);
+    const plus = await run(['audit', '--no-smtp', 'plusall.example', '--resolver', resolver, '--check', 'dkim']);
     expect(plus.code).toBe(0);
     expect(
       (
@@ -120,6 +121,7 @@ describe('CLI end to end against the loopback lab', () => {
     const file = join(dir, 'r.json');
     const r = await run([
       'audit',
+      '--no-smtp',
       'good.example',
       '--resolver',
       resolver,
@@ -141,11 +143,12 @@ describe('CLI end to end against the loopback lab', () => {
     const cfg = join(dir, 'id.yaml');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(cfg, `domain: broken.example\nresolvers: ["${resolver}"]\ndkim-selectors: [k1]\n`);
-    const r = await run(['audit', '--config', cfg, '--json', '--check', 'dkim']);
+    const r = await run(['audit', '--no-smtp', '--config', cfg, '--json', '--check', 'dkim']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).target.dkimSelectors).toEqual(['k1']);
     const r2 = await run([
       'audit',
+      '--no-smtp',
       'good.example',
       '--config',
       cfg,
@@ -163,7 +166,7 @@ describe('CLI end to end against the loopback lab', () => {
     const pass = await run([
       'spf',
       '--ip',
-      '192.0.2.10',
+      '127.0.77.10',
       '--sender',
       'news@good.example',
       '--resolver',
@@ -189,7 +192,7 @@ describe('CLI end to end against the loopback lab', () => {
     const nul = await run([
       'spf',
       '--ip',
-      '192.0.2.10',
+      '127.0.77.10',
       '--sender',
       '',
       '--helo',

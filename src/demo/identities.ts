@@ -10,22 +10,22 @@ export const DEMO_IDENTITIES: readonly DemoIdentity[] = [
   {
     input: {
       domain: 'good.example',
-      ips: ['192.0.2.10'],
+      ips: ['127.0.77.10'],
       helo: 'mail.good.example',
       dkimSelectors: ['s1'],
     },
-    shows: 'a clean setup: SPF, DKIM (2048-bit), strict DMARC, FCrDNS, MX',
+    shows: 'a clean setup: SPF, DKIM (2048-bit), strict DMARC, FCrDNS, MX, STARTTLS on MX and sending host',
   },
   {
-    input: { domain: 'plusall.example', ips: ['198.51.100.7'] },
-    shows: 'SPF "+all", DMARC p=none, no DKIM key at the selectors tried, no PTR',
+    input: { domain: 'plusall.example', ips: ['127.0.77.7'] },
+    shows: 'SPF "+all", DMARC p=none, no DKIM key at the selectors tried, no PTR, no STARTTLS',
   },
   {
-    input: { domain: 'broken.example', ips: ['198.51.100.20'], dkimSelectors: ['k1'] },
+    input: { domain: 'broken.example', ips: ['127.0.77.20'], dkimSelectors: ['k1'] },
     shows: 'an include of a domain that is gone, no DMARC, a 512-bit DKIM key, a dynamic-looking PTR',
   },
   {
-    input: { domain: 'news.heavy.example', ips: ['192.0.2.41'], helo: 'out.heavy.example' },
+    input: { domain: 'news.heavy.example', ips: ['127.0.77.41'] },
     shows: 'SPF over the 10-lookup limit, DMARC inherited from heavy.example, PTR not forward-confirmed',
   },
   {

@@ -18,7 +18,7 @@ const WORLD = parseYaml(
 ) as Record<string, unknown>;
 const IDENTITY = {
   domain: 'good.example',
-  ips: ['192.0.2.10'],
+  ips: ['127.0.77.10'],
   helo: 'mail.good.example',
   dkimSelectors: ['s1'],
 };

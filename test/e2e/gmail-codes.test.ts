@@ -29,7 +29,7 @@ describe('predicted replies end to end (issue 3)', () => {
   it('a fully clean identity gets no findings above info and no predicted replies at all', async () => {
     const probe = createProbe({ servers: [demo], timeoutMs: 500, tries: 1 });
     const report = await audit(
-      { domain: 'good.example', ips: ['192.0.2.10'], helo: 'mail.good.example', dkimSelectors: ['s1'] },
+      { domain: 'good.example', ips: ['127.0.77.10'], helo: 'mail.good.example', dkimSelectors: ['s1'] },
       { probe },
     );
     expect(validateReport(report).errors).toEqual([]);
