@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { alignmentCheck } from '../src/authentication.js';
 import { ALL_CHECKS } from '../src/checks.js';
 import { packageRoot } from '../src/paths.js';
-import { predictReplies } from '../src/replies/index.js';
+import { predictReplies, REPLY_TABLE } from '../src/replies/index.js';
 
 /** Table cell text: template names shown as <name>, pipes escaped. */
 function cell(s: string): string {
@@ -62,11 +62,27 @@ export function helpMarkdown(help: string): string {
   return ['```', help.trimEnd(), '```'].join('\n');
 }
 
+/** The provider reply table as implemented (src/replies), one row per condition and reply. */
+export function repliesMarkdown(): string {
+  const out = [
+    '| condition | provider | reply | transient/permanent | bulk only | confidence | source |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of REPLY_TABLE) {
+    out.push(
+      `| \`${r.condition}\` | ${r.provider} | ${r.code} ${r.enhanced} | ${r.permanent ? 'permanent' : 'transient'} | ` +
+        `${r.bulkOnly ? 'yes' : 'no'} | ${r.confidence} | ${cell(r.source)} (checked ${r.checked}) |`,
+    );
+  }
+  return out.join('\n');
+}
+
 export async function generatedReadme(readme: string): Promise<string> {
   const { HELP } = await import('../src/cli.js');
   let doc = replaceBlock(readme, 'findings', findingsMarkdown());
   doc = replaceBlock(doc, 'zone', zoneFormatMarkdown());
   doc = replaceBlock(doc, 'help', helpMarkdown(HELP));
+  doc = replaceBlock(doc, 'replies', repliesMarkdown());
   return doc;
 }
 

@@ -11,6 +11,8 @@ import { renderReportHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
 import { renderJunit } from '../reports/junit.js';
 import { renderText, sanitizeForTerminal } from '../reports/text.js';
+import { alignmentCheck } from './authentication.js';
+import { ALL_CHECKS } from './checks.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand } from './fleet/cli.js';
@@ -25,6 +27,23 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
 export { EXIT_REGRESSIONS };
+
+const CHECK_IDS = [...ALL_CHECKS.map((c) => c.id), alignmentCheck.id];
+
+/** The check ids for the help text, wrapped under the option's description column. */
+function wrapIds(ids: readonly string[]): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const id of ids) {
+    const next = line === '' ? id : `${line}, ${id}`;
+    if (next.length > 40 && line !== '') {
+      lines.push(`${line},`);
+      line = id;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(26)}`);
+}
 
 export const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
 
@@ -45,8 +64,7 @@ Audit options:
   --dkim-selector S       a DKIM selector to check (repeatable); common ones are also tried
   --profile P             bulk (default) or transactional: transactional drops bulk-only replies
   --config FILE           options from a YAML or JSON file (flags given win)
-  --check ID              run only this check (repeatable): spf, dmarc, dkim, ptr, mx,
-                          tls, mx-tls
+  --check ID              run only this check (repeatable): ${wrapIds(CHECK_IDS)}
   --format F              text (default), json, html (one self-contained page) or junit (XML)
   --json                  same as --format json
   --output FILE           write the report to FILE instead of standard output
