@@ -98,7 +98,15 @@ describe('CLI end to end against the loopback lab', () => {
       'dkim',
     ];
     expect((await run(base)).code).toBe(0);
-    const plus = await run(['audit', '--no-smtp', 'plusall.example', '--resolver', resolver, '--check', 'dkim']);
+    const plus = await run([
+      'audit',
+      '--no-smtp',
+      'plusall.example',
+      '--resolver',
+      resolver,
+      '--check',
+      'dkim',
+    ]);
     expect(plus.code).toBe(0);
     expect(
       (
