@@ -155,13 +155,17 @@ export async function runAuditPhase(o: WorkerOptions): Promise<PhaseResult> {
   };
 }
 
-/** The real fleet path: runFleet writes each report, the NDJSON stream and summary.json. */
-export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
-  const plan = planWorld(o.identities, o.seed);
-  const identities: FleetIdentity[] = plan.identities.map((id) => {
+/** The world's identities as a fleet config gives them; the plan itself is dropped. */
+function fleetIdentities(o: WorkerOptions): FleetIdentity[] {
+  return planWorld(o.identities, o.seed).identities.map((id) => {
     const target = normalizeTarget(id.target);
     return { key: identityKey(target), target, file: 'bench-world', line: id.index + 1 };
   });
+}
+
+/** The real fleet path: runFleet writes each report, the NDJSON stream and summary.json. */
+export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
+  const identities = fleetIdentities(o);
   const probe = probeFor(o);
   const outDir = o.outDir ?? mkdtempSync(join(tmpdir(), 'mp-bench-fleet-'));
   let done = 0;

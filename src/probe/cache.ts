@@ -13,7 +13,7 @@ import type { DnsCounters, DnsResult, QueryOptions, Resolver, RRType } from './t
 import { normalizeName } from './wire.js';
 
 export const DEFAULT_CONCURRENCY = 64;
-/** Keeps memory bounded in huge fleet runs; the oldest entry goes first. */
+/** Keeps memory bounded in huge fleet runs; the least recently used entry goes first. */
 export const DEFAULT_MAX_CACHE_ENTRIES = 200_000;
 
 export interface CacheOptions {
@@ -85,6 +85,10 @@ export function createCachedResolver(
     let entry = entries.get(key);
     if (entry) {
       counters.cacheHits++;
+      // Least recently used goes first: move the hit to the young end, so names shared by
+      // many domains (an ESP's include tree) stay while each domain's own names age out.
+      entries.delete(key);
+      entries.set(key, entry);
     } else {
       counters.cacheMisses++;
       entry = start(key, name, type, signal);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createCachedResolver } from '../../src/probe/cache.js';
+import { newCounters } from '../../src/probe/dns.js';
+import type { DnsResult, Resolver, RRType } from '../../src/probe/types.js';
+
+function counting(): Resolver & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async query(name: string, type: RRType): Promise<DnsResult> {
+      asked.push(`${type} ${name}`);
+      return { name, type, cnameChain: [], kind: 'nxdomain', ad: false };
+    },
+  };
+}
+
+describe('cache eviction (fleet runs)', () => {
+  it('evicts the least recently used entry: a name asked again stays', async () => {
+    const inner = counting();
+    const dns = createCachedResolver(inner, newCounters(), { maxEntries: 2 });
+    await dns.query('shared.example', 'TXT');
+    await dns.query('one.example', 'TXT');
+    await dns.query('shared.example', 'TXT'); // hit: now the most recently used
+    await dns.query('two.example', 'TXT'); // evicts one.example, not shared.example
+    await dns.query('shared.example', 'TXT');
+    expect(inner.asked).toEqual(['TXT shared.example', 'TXT one.example', 'TXT two.example']);
+    await dns.query('one.example', 'TXT');
+    expect(inner.asked).toHaveLength(4);
+    expect(dns.size()).toBe(2);
+  });
+
+  it('a shared name asked between many one-off names is asked once', async () => {
+    const inner = counting();
+    const dns = createCachedResolver(inner, newCounters(), { maxEntries: 8 });
+    for (let i = 0; i < 100; i++) {
+      await dns.query('_spf.esp.example', 'TXT');
+      await dns.query(`d${i}.example`, 'TXT');
+    }
+    expect(inner.asked.filter((q) => q === 'TXT _spf.esp.example')).toHaveLength(1);
+    expect(dns.size()).toBe(8);
+  });
+});
