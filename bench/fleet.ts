@@ -1,6 +1,6 @@
 /**
  * Fleet benchmark: `npm run bench -- --identities 10000 --latency 20-50 [--seed 1]
- * [--concurrency 64] [--identity-concurrency 256] [--json] [--profile DIR]`
+ * [--concurrency 64] [--identity-concurrency 32] [--json] [--profile DIR]`
  *
  * Three processes, so that nothing measured shares an event loop with the DNS server:
  * 1. the lab (bench/lab-child.ts) builds the seeded world and serves it on 127.0.0.1 with
@@ -25,6 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_FLEET_CONCURRENCY } from '../src/fleet/run.js';
 import type { PhaseResult, WorkerOptions } from './worker.js';
 import { planWorld, worldStats } from './world.js';
 
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const identities = Number(values.identities);
   const seed = Number(values.seed);
   const concurrency = Number(values.concurrency);
-  const identityConcurrency = Number(values['identity-concurrency'] ?? concurrency * 4);
+  const identityConcurrency = Number(values['identity-concurrency'] ?? DEFAULT_FLEET_CONCURRENCY);
   for (const [k, v] of Object.entries({ identities, seed, concurrency, identityConcurrency })) {
     if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1))
       throw new Error(`--${k} must be a positive integer`);
