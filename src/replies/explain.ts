@@ -4,7 +4,7 @@
  * the provider tables, with the mail-preflight checks that look for its causes.
  */
 import { UsageError } from '../errors.js';
-import type { Provider } from '../report.js';
+import type { PredictedReply } from '../report.js';
 import { CONDITION_INFO } from './conditions.js';
 import { compareEnhanced, KNOWN_CODES, REPLY_TABLE, replyKey } from './index.js';
 
@@ -14,15 +14,7 @@ export const MAX_EXPLAIN_INPUT = 1000;
 /** RFC 3463 2: class.subject.detail; subject and detail are 1 to 3 digits, no leading zeros. */
 const ENHANCED_MAX_DIGITS = 3; // RFC 3463 2
 
-export interface ExplainRow {
-  provider: Provider;
-  code: number;
-  enhanced: string;
-  text: string;
-  permanent: boolean;
-  bulkOnly: boolean;
-  confidence: 'documented' | 'inferred';
-  source: string;
+export interface ExplainRow extends Omit<PredictedReply, 'condition'> {
   /** Conditions of ours that predict this reply (empty for explain-only codes). */
   conditions: string[];
 }

@@ -3,30 +3,18 @@
  * from which provider, how sure we are, and where the fact comes from.
  */
 import type { Condition } from '../check.js';
-import type { Provider } from '../report.js';
+import type { PredictedReply, Provider } from '../report.js';
 
 /** Month the provider pages behind the rows were last read. */
 export const TABLES_CHECKED = '2026-11';
 
-export interface ReplyRow {
+/**
+ * A row of a provider table: a predicted reply (its text close to the provider's published
+ * wording but shortened: providers reword their pages often, so tools must match on `code` +
+ * `enhanced`, never on text), the condition that draws it, and when its source was read.
+ */
+export interface ReplyRow extends Omit<PredictedReply, 'condition'> {
   condition: Condition;
-  provider: Provider;
-  /** Basic SMTP reply code (RFC 5321 4.2), e.g. 421. */
-  code: number;
-  /** Enhanced status code (RFC 3463), e.g. "4.7.27". */
-  enhanced: string;
-  /**
-   * What the reply says, close to the provider's published wording but shortened: providers
-   * reword their pages often, so tools must match on `code` + `enhanced`, never on text.
-   */
-  text: string;
-  permanent: boolean;
-  /** Only drawn by bulk senders (the provider's own bulk threshold). */
-  bulkOnly: boolean;
-  /** documented: the provider publishes this code for this cause; inferred: our reading. */
-  confidence: 'documented' | 'inferred';
-  /** Where the fact comes from, without URLs. */
-  source: string;
   /** YYYY-MM the source was last read. */
   checked: string;
   /** Other enhanced codes the provider publishes with the same text. */
