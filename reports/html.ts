@@ -896,6 +896,8 @@ interface GridInput {
   regressed: ReadonlySet<string>;
   details: DetailsSource | undefined;
   maxTotalDetailChars: number;
+  /** Identities of the run not among `rows` (a fleet run passes only its worst rows). */
+  omitted?: number;
 }
 
 /** The fleet grid section plus the detail script blocks for the rows shown. */
@@ -938,9 +940,10 @@ function gridAndDetails(input: GridInput): { section: string; scripts: string[] 
     body.push(gridRow(row, i, input.checks, detailIndex, input.regressed.has(row.key)));
   });
   const notes: string[] = [];
-  if (ordered.length > shown.length) {
+  const notShown = ordered.length - shown.length + (input.omitted ?? 0);
+  if (notShown > 0) {
     notes.push(
-      `<p class="notice">${ordered.length - shown.length} more identities (the healthiest) are not in this grid; summary.json lists them all.</p>`,
+      `<p class="notice">${notShown} more identities (the healthiest) are not in this grid; summary.json lists them all.</p>`,
     );
   }
   if (input.details !== undefined && withoutDetails > 0) {
@@ -1065,6 +1068,7 @@ export function renderFleetHtml(
     regressed,
     details,
     maxTotalDetailChars: options.maxTotalDetailChars ?? HTML_MAX_TOTAL_DETAIL_CHARS,
+    omitted: Math.max(0, t.done - summary.identities.length),
   });
   const body =
     (summary.regressions ? regressionsSection(summary.regressions) : '') +

@@ -2,7 +2,9 @@
  * The `fleet` and `diff` commands (wired into src/cli.ts). The shell around the library:
  * parse flags, run, print, return the exit code. Progress goes to stderr.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { renderFleetHtml } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
@@ -218,9 +220,28 @@ export async function fleetCommand(
   }
   if (last) reporter.finish(last);
   const { summary } = result;
-  if (formats.has('json')) io.stdout(`${stableStringify(summary)}\n`);
+  // summary.json lists every identity (the result keeps only the worst rows): copy it out.
+  if (formats.has('json')) copyFileOut(join(outDir, SUMMARY_FILE), io.stdout);
   else io.stdout(renderFleetText(summary, outDir, formats.has('junit')));
-  return fleetExitCode(summary, failOn);
+  return fleetExitCode(summary, failOn, {
+    errors: result.identitiesWithErrors,
+    warnings: result.identitiesWithWarnings,
+  });
+}
+
+/** Writes a file to `write` in chunks, never as one string. */
+function copyFileOut(path: string, write: (text: string) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1024 * 1024);
+    const decoder = new StringDecoder('utf8');
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null))
+      write(decoder.write(buf.subarray(0, n)));
+    const rest = decoder.end();
+    if (rest) write(rest);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function parseIntIn(value: string, min: number, max: number, what: string): number {
@@ -231,11 +252,16 @@ function parseIntIn(value: string, min: number, max: number, what: string): numb
 }
 
 /** 3 regressions; else 1 findings at --fail-on; else 2 anything incomplete; else 0. */
-export function fleetExitCode(summary: FleetSummary, failOn: 'warn' | 'fail'): number {
+export function fleetExitCode(
+  summary: FleetSummary,
+  failOn: 'warn' | 'fail',
+  /** Identities with findings at error / warning, counted over all rows (runFleet's result). */
+  withFindings?: { errors: number; warnings: number },
+): number {
   if (summary.regressions?.hasRegressions) return EXIT_REGRESSIONS;
-  const hit = summary.identities.some(
-    (r) => r.counts.error > 0 || (failOn === 'warn' && r.counts.warning > 0),
-  );
+  const hit = withFindings
+    ? withFindings.errors > 0 || (failOn === 'warn' && withFindings.warnings > 0)
+    : summary.identities.some((r) => r.counts.error > 0 || (failOn === 'warn' && r.counts.warning > 0));
   if (hit) return EXIT_FINDINGS;
   const t = summary.totals;
   const incomplete = t.unknown > 0 || t.error > 0 || t.invalid > 0 || !summary.run.complete;
@@ -262,7 +288,10 @@ export function renderFleetText(summary: FleetSummary, outDir: string, junit = f
       `  ${r.status.toUpperCase()} ${s(r.domain)} [${s(r.key)}]: ${r.error ? s(r.error) : ids.join(', ')}`,
     );
   }
-  if (failing.length > MAX_FAILING_LISTED) out.push(`  ... and ${failing.length - MAX_FAILING_LISTED} more`);
+  // The run's summary may keep only the worst rows: the totals count them all.
+  const failingTotal = Math.max(failing.length, t.fail + t.error);
+  const listed = Math.min(failing.length, MAX_FAILING_LISTED);
+  if (failingTotal > listed) out.push(`  ... and ${failingTotal - listed} more`);
   const d = summary.dns;
   out.push(`dns: ${d.queriesSent} queries sent, ${d.cacheHits} cache hits, ${d.timeouts} timeouts`);
   const files = [SUMMARY_FILE, RESULTS_FILE, 'reports/', HTML_FILE, ...(junit ? [JUNIT_FILE] : [])];

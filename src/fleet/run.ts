@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { HTML_MAX_GRID_ROWS } from '../../reports/html.js';
 import { renderJson } from '../../reports/json.js';
 import { alignmentCheck } from '../authentication.js';
 import { ALL_CHECKS } from '../checks.js';
@@ -14,14 +15,23 @@ import { UsageError } from '../errors.js';
 import { type AuditOptions, audit, type ProbeOptions, probeFromOptions } from '../index.js';
 import type { RunSmtpProber } from '../probe/smtp.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
-import { type Report, stableStringify } from '../report.js';
+import type { Report } from '../report.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FleetIdentity } from './config.js';
 import { diffRuns, loadRunDir, type RunView } from './diff.js';
 import { reportFileOf } from './key.js';
-import { prepareOutDir, ResultsStream, readReportFile, SUMMARY_FILE, writeFileAtomic } from './outdir.js';
+import {
+  prepareOutDir,
+  RESULTS_FILE,
+  ResultsStream,
+  readReportFile,
+  readResultsFile,
+  SUMMARY_FILE,
+  writeFileAtomic,
+} from './outdir.js';
 import type { FleetProgress } from './progress.js';
 import { errorRow, rowFromReport } from './row.js';
+import { indexResults, RowReader, writeSummaryStreaming } from './stream.js';
 import {
   type FleetDiff,
   type FleetIdentityRow,
@@ -33,6 +43,8 @@ import {
 
 /** Identities in flight at once by default; DNS concurrency is bounded separately, in the probe. */
 export const DEFAULT_FLEET_CONCURRENCY = 32;
+/** Rows kept in memory for the result and the HTML grid (the worst ones): the grid's cap. */
+export const FLEET_MAX_ROWS_IN_MEMORY = HTML_MAX_GRID_ROWS;
 /** A run directory named like this takes the newest earlier sibling as its baseline. */
 const DATED_DIR_RE = /^\d{4}-\d{2}-\d{2}(?:[T_-][0-9:-]+)?$/;
 
@@ -80,7 +92,15 @@ export interface FleetRunOptions {
 }
 
 export interface FleetRunResult {
+  /**
+   * The run's summary. summary.json on disk lists every identity; to keep memory flat, this
+   * object's `identities` holds at most FLEET_MAX_ROWS_IN_MEMORY rows: the worst ones
+   * (regressed, then error, fail, unknown, warn, pass), sorted by key. `totals` counts all.
+   */
   summary: FleetSummary;
+  /** Identities with at least one finding at error / at warning (all of them, not only those kept). */
+  identitiesWithErrors: number;
+  identitiesWithWarnings: number;
   /** The baseline compared against, when one was found. */
   baseline?: string;
   /** True when the signal stopped the run before every identity finished. */
@@ -156,14 +176,18 @@ async function runWithProbe(
   const { now, startedAtMs, startedAt, concurrency } = clock;
   const dnsAtStart = probe.counters();
 
-  const rows = await prepareOutDir(options.outDir, identities);
-  const resumed = rows.size;
-  const todo = identities.filter((id) => !rows.has(id.key));
+  // Only the keys of finished identities stay in memory; their rows are in results.ndjson.
+  const done = new Set<string>();
   let failures = 0;
-  for (const row of rows.values()) if (row.status === 'fail' || row.status === 'error') failures++;
+  for (const row of (await prepareOutDir(options.outDir, identities)).values()) {
+    done.add(row.key);
+    if (row.status === 'fail' || row.status === 'error') failures++;
+  }
+  const resumed = done.size;
+  const todo = identities.filter((id) => !done.has(id.key));
   const progress = (): FleetProgress => ({
     total: identities.length,
-    done: rows.size,
+    done: done.size,
     resumed,
     failures,
     startedAtMs,
@@ -201,7 +225,7 @@ async function runWithProbe(
       row.durationMs = Math.max(0, Math.round(now() - t0));
     }
     await results.append(row);
-    rows.set(id.key, row);
+    done.add(id.key);
     if (row.status === 'fail' || row.status === 'error') failures++;
     options.onProgress?.(progress());
   };
@@ -225,27 +249,32 @@ async function runWithProbe(
     await results.close();
   }
   if (fatal) throw fatal;
-  const aborted = rows.size < identities.length;
+  const aborted = done.size < identities.length;
+  const resultsPath = join(options.outDir, RESULTS_FILE);
 
-  // Rows in input order for the diff's "expected" set; the summary lists them by key.
-  const ordered: FleetIdentityRow[] = [];
-  for (const id of identities) {
-    const row = rows.get(id.key);
-    if (row) ordered.push(row);
-  }
   let regressions: FleetDiff | undefined;
   if (baseline) {
+    // The diff needs both runs' rows: read this run's back from results.ndjson, in input order.
+    const all = await readResultsFile(resultsPath);
     const current: RunView = {
       kind: 'run',
       path: options.outDir,
-      rows: new Map(ordered.map((r) => [r.key, r])),
+      rows: new Map(
+        identities.flatMap((id) => (all.has(id.key) ? [[id.key, all.get(id.key)]] : [])) as [
+          string,
+          FleetIdentityRow,
+        ][],
+      ),
       report: async (key) => {
-        const file = rows.get(key)?.file;
+        const file = all.get(key)?.file;
         return file ? readReportFile(join(options.outDir, file)) : undefined;
       },
     };
     regressions = await diffRuns(baseline, current, { expected: new Set(identities.map((i) => i.key)) });
   }
+  const regressed = new Set((regressions?.identities ?? []).filter((d) => d.regression).map((d) => d.key));
+  const { index, checks } = await indexResults(resultsPath, done);
+  const keys = [...index.keys()].sort();
   const finishedAtMs = now();
   const summary: FleetSummary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
@@ -260,21 +289,77 @@ async function runWithProbe(
       complete: !aborted,
       inputs: [...(options.inputs ?? [])],
     },
-    totals: totalsOf(ordered, identities.length, options.invalidCount ?? options.invalid?.length ?? 0),
-    checks: checkColumns(ordered),
+    totals: totalsOf([], identities.length, options.invalidCount ?? options.invalid?.length ?? 0),
+    checks,
     invalidEntries: [...(options.invalid ?? [])],
-    identities: [...ordered].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    identities: [],
     dns: countersSince(dnsAtStart, probe.counters()),
   };
   if (regressions) summary.regressions = regressions;
-  await writeFileAtomic(join(options.outDir, SUMMARY_FILE), `${stableStringify(summary)}\n`);
-  for (const output of options.outputs ?? []) {
-    const text = output.render(summary, fleetReports(options.outDir, summary));
-    await writeFileAtomic(join(options.outDir, output.file), text);
+  const reader = new RowReader(resultsPath, index);
+  try {
+    const streamed = await writeSummaryStreaming(
+      join(options.outDir, SUMMARY_FILE),
+      summary,
+      reader,
+      keys,
+      FLEET_MAX_ROWS_IN_MEMORY,
+      regressed,
+    );
+    summary.totals = streamed.totals;
+    summary.identities = streamed.rows;
+    const reports = indexedReports(options.outDir, reader, keys);
+    for (const output of options.outputs ?? []) {
+      const text = output.render(summary, reports);
+      await writeFileAtomic(join(options.outDir, output.file), text);
+    }
+    const result: FleetRunResult = {
+      summary,
+      aborted,
+      identitiesWithErrors: streamed.withErrors,
+      identitiesWithWarnings: streamed.withWarnings,
+    };
+    if (baselineDir !== undefined) result.baseline = baselineDir;
+    return result;
+  } finally {
+    reader.close();
   }
-  const result: FleetRunResult = { summary, aborted };
-  if (baselineDir !== undefined) result.baseline = baselineDir;
-  return result;
+}
+
+/** Every identity's report of this run, by the results index (rows read one at a time). */
+function indexedReports(outDir: string, reader: RowReader, keys: readonly string[]): FleetReports {
+  const readReport = (file: string): Report | undefined => {
+    try {
+      return JSON.parse(readFileSync(join(outDir, file), 'utf8')) as Report;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    *entries() {
+      for (const key of keys) {
+        const row = reader.read(key);
+        if (!row) continue;
+        if (!row.file) {
+          yield { key: row.key, domain: row.domain, error: row.error ?? 'no report' };
+          continue;
+        }
+        try {
+          yield { key: row.key, report: JSON.parse(readFileSync(join(outDir, row.file), 'utf8')) as Report };
+        } catch (err) {
+          yield {
+            key: row.key,
+            domain: row.domain,
+            error: `cannot read ${row.file}: ${(err as Error).message}`,
+          };
+        }
+      }
+    },
+    report: (key) => {
+      const file = reader.read(key)?.file;
+      return file ? readReport(file) : undefined;
+    },
+  };
 }
 
 /** A finished run's reports, read from its out-dir on demand. */
@@ -322,16 +407,6 @@ function totalsOf(rows: readonly FleetIdentityRow[], identities: number, invalid
   };
   for (const row of rows) totals[row.status]++;
   return totals;
-}
-
-/** Check ids that appear in any row, in the registry's order. */
-function checkColumns(rows: readonly FleetIdentityRow[]): string[] {
-  const seen = new Set<string>();
-  for (const row of rows) for (const id of Object.keys(row.checks)) seen.add(id);
-  const order = [...ALL_CHECKS.map((c) => c.id), alignmentCheck.id];
-  const known = order.filter((id) => seen.has(id));
-  const other = [...seen].filter((id) => !order.includes(id)).sort();
-  return [...known, ...other];
 }
 
 function countersSince(start: DnsCounters, end: DnsCounters): DnsCounters {
