@@ -21,11 +21,11 @@
  * - peak RSS = VmHWM of the worker process (the lab's memory is not counted).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FLEET_CONCURRENCY } from '../src/fleet/run.js';
+import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
 import type { PhaseResult, WorkerOptions } from './worker.js';
 import { planWorld, worldStats } from './world.js';
 
@@ -43,9 +43,61 @@ interface LabStats {
 
 const here = new URL('.', import.meta.url).pathname;
 
-function startChild(file: string, args: string[], execArgv: string[] = []): ChildProcess {
-  return fork(join(here, file), args, {
-    execArgv: [...process.execArgv, ...execArgv],
+/** How the children run: compiled JavaScript (what users run) or TypeScript through tsx. */
+export interface ChildRuntime {
+  kind: 'compiled' | 'tsx';
+  dir: string;
+  ext: '.js' | '.ts';
+  /** Node flags of the children besides --node-flags (tsx's loader, or none). */
+  execArgv: string[];
+  /** Why tsx runs when it does (no dist/, or dist/ older than the sources). */
+  note?: string;
+}
+
+/** Newest modification time (ms) of the .ts files under `dirs` (bounded walk). */
+function newestSourceMtime(dirs: readonly string[]): number {
+  let newest = 0;
+  let budget = 20_000;
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (--budget < 0) return;
+      const path = join(dir, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (name.endsWith('.ts')) newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  for (const d of dirs) walk(d);
+  return newest;
+}
+
+/**
+ * Compiled JavaScript when this file runs compiled, or when dist/bench (built by
+ * `npm run build`) exists and is not older than the sources; else tsx, as this process runs.
+ */
+export function childRuntime(): ChildRuntime {
+  if (import.meta.url.endsWith('.js')) return { kind: 'compiled', dir: here, ext: '.js', execArgv: [] };
+  const root = join(here, '..');
+  const dist = join(root, 'dist', 'bench');
+  const tsx: ChildRuntime = { kind: 'tsx', dir: here, ext: '.ts', execArgv: [...process.execArgv] };
+  if (!existsSync(join(dist, 'worker.js'))) return { ...tsx, note: 'no dist/bench: run npm run build' };
+  const built = statSync(join(dist, 'worker.js')).mtimeMs;
+  const sources = newestSourceMtime(['src', 'checks', 'reports', 'bench'].map((d) => join(root, d)));
+  if (sources > built) return { ...tsx, note: 'dist/ is older than the sources: run npm run build' };
+  return { kind: 'compiled', dir: dist, ext: '.js', execArgv: [] };
+}
+
+const runtime = childRuntime();
+
+function startChild(name: string, args: string[], execArgv: string[] = []): ChildProcess {
+  return fork(join(runtime.dir, `${name}${runtime.ext}`), args, {
+    execArgv: [...runtime.execArgv, ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -82,7 +134,7 @@ async function runWorker(
   nodeFlags: string[] = [],
 ): Promise<PhaseResult> {
   const extra = [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = startChild('worker.ts', [JSON.stringify(o)], extra);
+  const child = startChild('worker', [JSON.stringify(o)], extra);
   return nextMessage<PhaseResult>(child, 'result');
 }
 
@@ -95,7 +147,9 @@ export interface BenchResult {
   latency: string;
   concurrency: number;
   identityConcurrency: number;
-  cacheEntries?: number;
+  cacheEntries: number;
+  /** compiled (dist/, as users run the CLI) or tsx. */
+  runtime: 'compiled' | 'tsx';
   minimum: number;
   audit: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
   replay: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
@@ -139,7 +193,7 @@ async function main(): Promise<void> {
   log(
     `world: ${identities} identities, seed ${seed}, ${stats.ips} sending IPs, ${stats.selectors} DKIM selectors`,
   );
-  const lab = startChild('lab-child.ts', [String(identities), String(seed), values.latency]);
+  const lab = startChild('lab-child', [String(identities), String(seed), values.latency]);
   const ready = await nextMessage<{ host: string; port: number; nodes: number; buildMs: number }>(
     lab,
     'ready',
@@ -164,6 +218,9 @@ async function main(): Promise<void> {
       ...(values['out-dir'] !== undefined ? { outDir: values['out-dir'] } : {}),
     };
     log(
+      `workers: ${runtime.kind === 'compiled' ? `compiled JavaScript (${runtime.dir})` : `tsx (${runtime.note ?? ''})`}`,
+    );
+    log(
       `${base.mode}: ${identityConcurrency} identities at once, ${concurrency} DNS questions in flight` +
         (base.mode === 'fleet' ? `, reports written to ${base.outDir ?? 'a temporary directory'}` : ''),
     );
@@ -187,7 +244,8 @@ async function main(): Promise<void> {
       latency: values.latency,
       concurrency,
       identityConcurrency,
-      ...(base.cacheEntries !== undefined ? { cacheEntries: base.cacheEntries } : {}),
+      cacheEntries: base.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
+      runtime: runtime.kind,
       minimum,
       audit: {
         ...audit,
@@ -223,7 +281,8 @@ function render(r: BenchResult): string {
     .join(', ');
   return (
     `mail-preflight fleet benchmark: ${r.identities} identities, seed ${r.seed}, latency ${r.latency} ms, ` +
-    `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once\n` +
+    `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once, ` +
+    `cache ${r.cacheEntries} entries, workers run ${r.runtime === 'compiled' ? 'compiled JavaScript (dist/)' : 'TypeScript through tsx'}\n` +
     `minimum (distinct questions a perfect cache asks): ${r.minimum}\n\n` +
     `phase        wall  ident./s       sent  lab rcvd  sent/min  peak RSS  timeouts\n` +
     row(r.audit.mode, r.audit) +

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetIdentity } from '../src/fleet/config.js';
 import { identityKey } from '../src/fleet/key.js';
-import { runFleet } from '../src/fleet/run.js';
+import { FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
 import { audit, createProbe, type OverallStatus } from '../src/index.js';
 import type { DnsCounters, Probe, RRType } from '../src/probe/types.js';
 import { normalizeTarget } from '../src/target.js';
@@ -116,7 +116,7 @@ function probeFor(o: WorkerOptions): Probe {
     timeoutMs: o.timeoutMs,
     tries: o.tries,
     concurrency: o.concurrency,
-    ...(o.cacheEntries !== undefined ? { maxCacheEntries: o.cacheEntries } : {}),
+    maxCacheEntries: o.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
   });
 }
 

@@ -45,6 +45,8 @@ export interface ProbeOptions {
   smtpAllow?: (address: string) => boolean;
   /** Port of HTTPS policy fetches (MTA-STS) when a URL names none: labs and the demo only (default 443). */
   httpsPort?: number;
+  /** Bound of the DNS cache (LRU); default DEFAULT_MAX_CACHE_ENTRIES (fleet runs: FLEET_DEFAULT_CACHE_ENTRIES). */
+  maxCacheEntries?: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function probeFromOptions(options: ProbeOptions = {}): Probe {
     timeoutMs: options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS,
     tries: options.tries ?? DEFAULT_DNS_TRIES,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.maxCacheEntries !== undefined ? { maxCacheEntries: options.maxCacheEntries } : {}),
   });
   const ca = options.caFile !== undefined ? readCaFile(options.caFile) : undefined;
   // Policy hosts (mta-sts.<domain>) are resolved through the run's resolver, so labs can
