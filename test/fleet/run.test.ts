@@ -10,6 +10,7 @@ import { runFleet } from '../../src/fleet/run.js';
 import type { FleetIdentityRow, FleetSummary } from '../../src/fleet/summary.js';
 import { type LabHandle, startLab, zoneFromObject } from '../../src/lab/index.js';
 import { createProbe } from '../../src/probe/index.js';
+import { stableStringify } from '../../src/report.js';
 import { DKIM_RECORD, DKIM_RECORD_ROTATED, domainOf, ESP_INCLUDE, makeWorld } from './world.js';
 
 const COUNT = 20;
@@ -61,14 +62,23 @@ describe('fleet run over the loopback lab', () => {
     const dir = join(root, 'plain');
     const input = parseFleetConfig(readFileSync(configFile('plain.yaml'), 'utf8'), 'plain.yaml');
     lab.server.queries.length = 0;
-    const { summary, aborted } = await runFleet(input.identities, {
+    const result = await runFleet(input.identities, {
       outDir: dir,
       probe: probe(),
       concurrency: 6,
     });
+    const { summary, aborted } = result;
     expect(aborted).toBe(false);
     expect(validateSummary(summary)).toEqual({ valid: true, errors: [] });
     expect(validateSummary(readSummary(dir))).toEqual({ valid: true, errors: [] });
+    // summary.json is streamed from results.ndjson: the same text stableStringify gives, and
+    // (under the in-memory bound) the same rows as the result.
+    const text = readFileSync(join(dir, 'summary.json'), 'utf8');
+    expect(text).toBe(`${stableStringify(JSON.parse(text))}\n`);
+    expect(readSummary(dir).identities).toEqual(summary.identities);
+    expect(result.identitiesWithErrors).toBe(summary.identities.filter((r) => r.counts.error > 0).length);
+    expect(result.identitiesWithErrors).toBeGreaterThan(0);
+    expect(result.identitiesWithWarnings).toBe(summary.identities.filter((r) => r.counts.warning > 0).length);
     expect(summary.totals).toMatchObject({ identities: COUNT, done: COUNT, error: 0, invalid: 0 });
     expect(summary.run).toMatchObject({ complete: true, resumed: 0, concurrency: 6 });
     // One report per identity, each valid against report-v1.
