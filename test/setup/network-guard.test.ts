@@ -7,7 +7,7 @@ describe('network guard (tests never leave loopback)', () => {
   it('classifies addresses', () => {
     for (const h of ['127.0.0.1', '127.0.0.53', '::1', '[::1]', 'localhost'])
       expect(isLoopback(h), h).toBe(true);
-    for (const h of ['192.0.2.1', '8.8.8.8', '10.0.0.1', '2001:db8::1', 'example.com'])
+    for (const h of ['192.0.2.1', '203.0.113.8', '10.0.0.1', '2001:db8::1', 'example.com'])
       expect(isLoopback(h), h).toBe(false);
   });
 
