@@ -3,26 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../reports/schema.js';
-import { main } from '../src/cli.js';
 import { type LabHandle, startLab } from '../src/lab/index.js';
+import { runCli as run } from './helpers/cli.js';
 
 const DEMO = readFileSync(new URL('../src/demo/world.yaml', import.meta.url), 'utf8');
-
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    isTty: false,
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 describe('CLI end to end against the loopback lab', () => {
   let lab: LabHandle;

@@ -8,31 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MxTlsEvidence } from '../../checks/mx-tls/index.js';
 import type { TlsEvidence } from '../../checks/tls/index.js';
 import { validateReport } from '../../reports/schema.js';
-import { main } from '../../src/cli.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 import type { Report } from '../../src/report.js';
+import { runCli as cli } from '../helpers/cli.js';
 import { type PostfixInstance, postfixUnavailable, startPostfix } from '../lab/postfix.js';
 
 const ADDRESS = '127.0.0.61';
 const MX = 'mx.e2e.example';
 const unavailable = postfixUnavailable();
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    isTty: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 describe.runIf(unavailable !== undefined && inCi)('Postfix end to end (CI)', () => {
   it('needs Postfix installed and root in CI', () => {

@@ -2,27 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
+import { runCli as run } from '../helpers/cli.js';
 
 const DEMO = readFileSync(new URL('../../src/demo/world.yaml', import.meta.url), 'utf8');
 const HOSTILE_SPF = 'v=spf1 <script>alert(1)</script> "><img src=x onerror=alert(1)> -all';
-
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    isTty: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 describe('audit --format html / junit', () => {
   let lab: LabHandle;
