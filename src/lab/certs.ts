@@ -264,39 +264,30 @@ function caKeyPair(ca: TestCa): KeyPair {
 
 /** A leaf certificate for `names` signed by `ca`. notAfter in the past gives an expired cert. */
 export function issueCert(ca: TestCa, options: IssueOptions): TestCert {
-  const issuer = caKeyPair(ca);
-  const key = newKeyPair(options.keyType ?? 'ec');
-  const { notBefore, notAfter } = validity(options);
-  const der = buildCert({
-    subjectCn: options.commonName ?? options.names[0] ?? 'localhost',
-    issuerCn: ca.commonName,
-    subjectSpki: key.spkiDer,
-    signer: issuer,
-    issuerSpki: issuer.spkiDer,
-    notBefore,
-    notAfter,
-    isCa: false,
-    sans: options.names,
-  });
-  return {
-    certPem: pem('CERTIFICATE', der),
-    keyPem: keyPem(key.privateKey),
-    certDer: der,
-    spkiDer: key.spkiDer,
-  };
+  return leafCert(options, caKeyPair(ca), ca.commonName);
 }
 
 /** A self-signed leaf certificate (issuer = subject), as a misconfigured MX would serve. */
 export function selfSignedCert(options: IssueOptions): TestCert {
+  return leafCert(options, undefined, undefined);
+}
+
+/** A leaf for `names`, signed by `signer` (named `issuerCn`), or by its own key when none. */
+function leafCert(
+  options: IssueOptions,
+  signer: KeyPair | undefined,
+  issuerCn: string | undefined,
+): TestCert {
   const key = newKeyPair(options.keyType ?? 'ec');
   const { notBefore, notAfter } = validity(options);
-  const cn = options.commonName ?? options.names[0] ?? 'localhost';
+  const subjectCn = options.commonName ?? options.names[0] ?? 'localhost';
+  const issuer = signer ?? key;
   const der = buildCert({
-    subjectCn: cn,
-    issuerCn: cn,
+    subjectCn,
+    issuerCn: issuerCn ?? subjectCn,
     subjectSpki: key.spkiDer,
-    signer: key,
-    issuerSpki: key.spkiDer,
+    signer: issuer,
+    issuerSpki: issuer.spkiDer,
     notBefore,
     notAfter,
     isCa: false,
