@@ -55,7 +55,10 @@ export function createCachedResolver(
     throw new Error('createCachedResolver: maxEntries must be an integer >= 1');
   }
   const limit = pLimit(concurrency);
-  const entries = new Map<string, Promise<DnsResult>>();
+  // A question in flight is its promise; once answered, the entry becomes the result itself
+  // (a settled promise costs ~50 bytes more per entry, and a fleet run keeps tens of
+  // thousands). Replacing a value keeps the key's place in the LRU order.
+  const entries = new Map<string, Promise<DnsResult> | DnsResult>();
 
   function start(
     key: string,
@@ -66,8 +69,11 @@ export function createCachedResolver(
     const promise = limit(() =>
       signal?.aborted ? abortedResult(name, type) : inner.query(name, type, { signal }),
     ).then((result) => {
-      // An answer cut short by its caller says nothing about the name: do not keep it.
-      if (result.kind === 'error' && signal?.aborted && entries.get(key) === promise) entries.delete(key);
+      if (entries.get(key) === promise) {
+        // An answer cut short by its caller says nothing about the name: do not keep it.
+        if (result.kind === 'error' && signal?.aborted) entries.delete(key);
+        else entries.set(key, result);
+      }
       return result;
     });
     entries.set(key, promise);
@@ -89,6 +95,7 @@ export function createCachedResolver(
       // many domains (an ESP's include tree) stay while each domain's own names age out.
       entries.delete(key);
       entries.set(key, entry);
+      if (!(entry instanceof Promise)) return entry;
     } else {
       counters.cacheMisses++;
       entry = start(key, name, type, signal);
@@ -104,7 +111,8 @@ export function createCachedResolver(
       if (result === 'aborted') return abortedResult(name, type);
       // The question's first asker gave up, we did not: ask afresh (that entry is gone).
       if (result.kind === 'error' && result.detail === 'aborted' && !signal?.aborted) {
-        if (entries.get(key) !== entry) return query(name, type, queryOptions);
+        const now = entries.get(key);
+        if (now !== entry && now !== result) return query(name, type, queryOptions);
       }
       return result;
     } finally {

@@ -261,15 +261,19 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
       }
       const inClass = response.answers.filter((rr) => rr.klass === CLASS_IN);
       let followed = false;
-      const records: DnsRecord[] = [];
+      let records: DnsRecord[] = [];
       // Walk the chain inside this answer: each step consumes one CNAME hop.
       for (;;) {
         const here = inClass.filter((rr) => rr.name === owner && rr.type === qtype);
         if (here.length > 0) {
-          for (const rr of here) {
-            const rec = decodeRecord(buf, rr, type);
+          // Exact length, and the owner string shared with the result's: results live in the
+          // run's cache, so their size is the bulk of a fleet run's live heap.
+          records = new Array<DnsRecord>(here.length);
+          for (let i = 0; i < here.length; i++) {
+            const rec = decodeRecord(buf, here[i]!, type);
             if (typeof rec === 'string') return error({ error: 'malformed', detail: rec });
-            records.push(rec);
+            rec.name = owner;
+            records[i] = rec;
           }
           break;
         }
@@ -286,13 +290,15 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
         owner = target;
         followed = true;
       }
-      if (response.rcode === RCODE.NXDOMAIN) return { name, type, cnameChain: chain, kind: 'nxdomain', ad };
+      const cnameChain = chain.slice(); // exact length (see above)
+      if (response.rcode === RCODE.NXDOMAIN) return { name, type, cnameChain, kind: 'nxdomain', ad };
       if (records.length > 0) {
-        const ttl = Math.min(...records.map((r) => r.ttl));
-        return { name, type, cnameChain: chain, kind: 'ok', records, ttl, ad };
+        let ttl = records[0]!.ttl;
+        for (const r of records) ttl = Math.min(ttl, r.ttl);
+        return { name, type, cnameChain, kind: 'ok', records, ttl, ad };
       }
       // The server gave the alias but not the target's records: ask for the target.
-      if (!followed) return { name, type, cnameChain: chain, kind: 'nodata', ad };
+      if (!followed) return { name, type, cnameChain, kind: 'nodata', ad };
     }
   }
 

@@ -39,4 +39,40 @@ describe('cache eviction (fleet runs)', () => {
     expect(inner.asked.filter((q) => q === 'TXT _spf.esp.example')).toHaveLength(1);
     expect(dns.size()).toBe(8);
   });
+
+  it('an answered entry is the result itself: a hit returns that object, with no new question', async () => {
+    const inner = counting();
+    const counters = newCounters();
+    const dns = createCachedResolver(inner, counters, { maxEntries: 4 });
+    const first = await dns.query('a.example', 'TXT');
+    const again = await dns.query('A.example.', 'TXT');
+    expect(again).toBe(first);
+    expect(inner.asked).toEqual(['TXT a.example']);
+    expect(counters).toMatchObject({ cacheHits: 1, cacheMisses: 1 });
+  });
+
+  it("an answer arriving late keeps its entry's place in the LRU order", async () => {
+    const asked: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const inner: Resolver = {
+      async query(name: string, type: RRType): Promise<DnsResult> {
+        asked.push(name);
+        if (name === 'slow.example') await gate;
+        return { name, type, cnameChain: [], kind: 'nxdomain', ad: false };
+      },
+    };
+    const dns = createCachedResolver(inner, newCounters(), { maxEntries: 2 });
+    const slow = dns.query('slow.example', 'TXT'); // oldest entry, still in flight
+    await dns.query('fast.example', 'TXT');
+    release();
+    await slow; // its promise is now replaced by the result, in the same place
+    await dns.query('new.example', 'TXT'); // evicts the oldest: slow.example
+    await dns.query('fast.example', 'TXT');
+    expect(asked).toEqual(['slow.example', 'fast.example', 'new.example']);
+    await dns.query('slow.example', 'TXT');
+    expect(asked).toEqual(['slow.example', 'fast.example', 'new.example', 'slow.example']);
+  });
 });

@@ -248,6 +248,21 @@ describe('stub resolver: rcodes and empty answers', () => {
     });
   });
 
+  it('returns malformed for a TXT character-string that runs past its RDATA (RFC 1035 3.3.14)', async () => {
+    const { dns } = await stubFor((q) => {
+      const good = reply(q, [rr(q.name, 'TXT', ['abc', 'de'])]);
+      // RDATA is 03 'abc' 02 'de' (7 bytes): make the second length 3, one past the end.
+      const bad = Buffer.from(good);
+      bad[bad.length - 3] = 3;
+      return bad;
+    });
+    expect(await dns.query('overrun.example', 'TXT')).toMatchObject({
+      kind: 'error',
+      error: 'malformed',
+      detail: expect.stringContaining('bad TXT RDATA'),
+    });
+  });
+
   it('returns malformed for an answer section cut short', async () => {
     const { dns } = await stubFor((q) => {
       const good = reply(q, [rr(q.name, 'TXT', ['abcdef'])]);
