@@ -152,8 +152,10 @@ export interface BenchResult {
   runtime: 'compiled' | 'tsx';
   minimum: number;
   audit: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
-  replay: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
-  throughputOfCeiling: number;
+  /** Absent with --skip-replay. */
+  replay?: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
+  /** Absent with --skip-replay. */
+  throughputOfCeiling?: number;
 }
 
 async function main(): Promise<void> {
@@ -172,6 +174,8 @@ async function main(): Promise<void> {
       'skip-replay': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       'out-dir': { type: 'string' },
+      baseline: { type: 'string' },
+      'heap-snapshot': { type: 'string' },
       'cache-entries': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
     },
@@ -216,13 +220,18 @@ async function main(): Promise<void> {
       progress: !values.quiet,
       ...(values['cache-entries'] !== undefined ? { cacheEntries: Number(values['cache-entries']) } : {}),
       ...(values['out-dir'] !== undefined ? { outDir: values['out-dir'] } : {}),
+      ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+      ...(values['heap-snapshot'] !== undefined ? { heapSnapshot: values['heap-snapshot'] } : {}),
     };
+    if ((base.baseline ?? base.heapSnapshot) !== undefined && base.mode !== 'fleet')
+      throw new Error('--baseline and --heap-snapshot need the fleet mode (not --no-write)');
     log(
       `workers: ${runtime.kind === 'compiled' ? `compiled JavaScript (${runtime.dir})` : `tsx (${runtime.note ?? ''})`}`,
     );
     log(
       `${base.mode}: ${identityConcurrency} identities at once, ${concurrency} DNS questions in flight` +
-        (base.mode === 'fleet' ? `, reports written to ${base.outDir ?? 'a temporary directory'}` : ''),
+        (base.mode === 'fleet' ? `, reports written to ${base.outDir ?? 'a temporary directory'}` : '') +
+        (base.baseline !== undefined ? `, compared with ${base.baseline}` : ''),
     );
     const nodeFlags = values['node-flags'].split(/\s+/).filter((f) => f !== '');
     const audit = await runWorker(base, values.profile, nodeFlags);
@@ -230,14 +239,16 @@ async function main(): Promise<void> {
     const auditLab = await labStats(lab, questions);
     log(`replay: ${auditLab.distinct} distinct questions, ${concurrency} in flight`);
     const replay = values['skip-replay']
-      ? { ...audit, mode: 'replay' as const, elapsedMs: Number.NaN }
+      ? undefined
       : await runWorker({ ...base, mode: 'replay', questionsFile: questions }, undefined, nodeFlags);
     const replayLab = await labStats(lab);
     lab.send({ type: 'stop' });
 
     const minimum = auditLab.distinct;
     const auditIps = (audit.items * 1000) / audit.elapsedMs;
-    const replayIps = (identities * ((replay.items * 1000) / replay.elapsedMs)) / Math.max(1, minimum);
+    const replayIps = replay
+      ? (identities * ((replay.items * 1000) / replay.elapsedMs)) / Math.max(1, minimum)
+      : undefined;
     const result: BenchResult = {
       identities,
       seed,
@@ -253,13 +264,17 @@ async function main(): Promise<void> {
         identitiesPerSecond: auditIps,
         sentOverMinimum: audit.counters.queriesSent / Math.max(1, minimum),
       },
-      replay: {
-        ...replay,
-        labPackets: replayLab.packets,
-        identitiesPerSecond: replayIps,
-        sentOverMinimum: replay.counters.queriesSent / Math.max(1, minimum),
-      },
-      throughputOfCeiling: auditIps / replayIps,
+      ...(replay && replayIps !== undefined
+        ? {
+            replay: {
+              ...replay,
+              labPackets: replayLab.packets,
+              identitiesPerSecond: replayIps,
+              sentOverMinimum: replay.counters.queriesSent / Math.max(1, minimum),
+            },
+            throughputOfCeiling: auditIps / replayIps,
+          }
+        : {}),
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(render(result));
@@ -270,10 +285,12 @@ async function main(): Promise<void> {
 }
 
 function render(r: BenchResult): string {
-  const row = (name: string, p: BenchResult['audit']) =>
-    `${name.padEnd(8)} ${fixed(p.elapsedMs / 1000, 1).padStart(8)} s ${fixed(p.identitiesPerSecond, 1).padStart(10)} ` +
-    `${String(p.counters.queriesSent).padStart(9)} ${String(p.labPackets).padStart(9)} ` +
-    `${fixed(p.sentOverMinimum, 3).padStart(8)} ${mb(p.peakRss).padStart(9)} ${String(p.counters.timeouts).padStart(8)}\n`;
+  const row = (name: string, p: BenchResult['audit'] | undefined) =>
+    p === undefined
+      ? `${name.padEnd(8)} not run (--skip-replay)\n`
+      : `${name.padEnd(8)} ${fixed(p.elapsedMs / 1000, 1).padStart(8)} s ${fixed(p.identitiesPerSecond, 1).padStart(10)} ` +
+        `${String(p.counters.queriesSent).padStart(9)} ${String(p.labPackets).padStart(9)} ` +
+        `${fixed(p.sentOverMinimum, 3).padStart(8)} ${mb(p.peakRss).padStart(9)} ${String(p.counters.timeouts).padStart(8)}\n`;
   const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   const statuses = r.audit.statuses ?? {};
   const unknown = Object.entries(r.audit.unknownChecks ?? {})
@@ -290,7 +307,9 @@ function render(r: BenchResult): string {
     `\naudit statuses: ${Object.entries(statuses)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}${unknown ? `; unknown checks: ${unknown}` : ''}\n` +
-    `throughput / replay ceiling: ${fixed(r.throughputOfCeiling)} (target >= ${TARGET_THROUGHPUT_OF_CEILING}: ${verdict(r.throughputOfCeiling >= TARGET_THROUGHPUT_OF_CEILING)})\n` +
+    (r.throughputOfCeiling === undefined
+      ? 'throughput / replay ceiling: not measured (--skip-replay)\n'
+      : `throughput / replay ceiling: ${fixed(r.throughputOfCeiling)} (target >= ${TARGET_THROUGHPUT_OF_CEILING}: ${verdict(r.throughputOfCeiling >= TARGET_THROUGHPUT_OF_CEILING)})\n`) +
     `queries sent / minimum:      ${fixed(r.audit.sentOverMinimum, 3)} (target <= ${TARGET_SENT_OVER_MINIMUM}: ${verdict(r.audit.sentOverMinimum <= TARGET_SENT_OVER_MINIMUM)})\n` +
     `peak RSS (audit worker):     ${mb(r.audit.peakRss)} (start ${mb(r.audit.startRss)})` +
     (r.identities === 10_000

@@ -11,6 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import type { FleetIdentity } from '../src/fleet/config.js';
 import { identityKey } from '../src/fleet/key.js';
 import { FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
@@ -41,6 +42,10 @@ export interface WorkerOptions {
   cacheEntries?: number;
   /** Fleet mode: where reports go (default: a temporary directory, removed afterwards). */
   outDir?: string;
+  /** Fleet mode: an earlier run's out-dir to compare against (the nightly case). */
+  baseline?: string;
+  /** Fleet mode: write a V8 heap snapshot here when the run is over (probe and summary alive). */
+  heapSnapshot?: string;
   /** Replay mode: the distinct questions, "TYPE<TAB>name" per line. */
   questionsFile?: string;
   /** Print progress lines on stderr. */
@@ -179,7 +184,7 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
       probe,
       concurrency: o.identityConcurrency,
       checks: DNS_CHECKS,
-      baseline: false,
+      baseline: o.baseline ?? false,
       onProgress: (p) => {
         done = p.done;
       },
@@ -187,6 +192,9 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
     const elapsedMs = performance.now() - t0;
     stopTicker();
     const sampled = rss.stop();
+    const peakRss = vmHwm() ?? sampled;
+    // After the peak is read: writing a snapshot takes a lot of memory itself.
+    if (o.heapSnapshot !== undefined) writeHeapSnapshot(o.heapSnapshot);
     const t = summary.totals;
     return {
       type: 'result',
@@ -194,7 +202,7 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
       elapsedMs,
       items: t.done,
       counters: probe.counters(),
-      peakRss: vmHwm() ?? sampled,
+      peakRss,
       startRss,
       statuses: { pass: t.pass, warn: t.warn, fail: t.fail, unknown: t.unknown },
       unknownChecks: unknownChecksOf(summary.identities),
