@@ -312,7 +312,13 @@ export async function diffCommand(args: string[], io: CommandIo, help: string): 
   const [before, after] = [await loadDiffSide(oldPath), await loadDiffSide(newPath)];
   if (before.kind !== after.kind)
     throw new UsageError('diff compares two run directories or two report files, not one of each');
-  const diff = await diffRuns(before, after);
+  let diff: Awaited<ReturnType<typeof diffRuns>>;
+  try {
+    diff = await diffRuns(before, after);
+  } finally {
+    before.close?.();
+    after.close?.();
+  }
   io.stdout(values['json'] ? `${stableStringify(diff)}\n` : renderDiffText(diff));
   return diff.hasRegressions ? EXIT_REGRESSIONS : EXIT_OK;
 }

@@ -8,20 +8,16 @@
  * not a regression, and neither is a record change on its own (a key rotation is normal).
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sanitizeForTerminal } from '../../reports/text.js';
 import { UsageError } from '../errors.js';
 import type { Report } from '../report.js';
 import { identityKey } from './key.js';
-import {
-  MAX_READ_REPORT_BYTES,
-  RESULTS_FILE,
-  readReportFile,
-  readResultsFile,
-  SUMMARY_FILE,
-} from './outdir.js';
+import { MAX_READ_REPORT_BYTES, RESULTS_FILE, readReportFile, SUMMARY_FILE } from './outdir.js';
+import { recordsOfReport } from './records.js';
 import { isRow, replyRefKey, rowFromReport } from './row.js';
+import { indexResults, RowReader } from './stream.js';
 import type {
   FindingRef,
   FleetDiff,
@@ -33,10 +29,24 @@ import type {
   ReplyRef,
 } from './summary.js';
 
+export { recordsOfReport } from './records.js';
+
 /** Shown one by one in the text rendering; the counts cover all. */
 export const MAX_DIFF_LINES_PER_SECTION = 200;
 /** Record text shown in the text rendering. */
 const MAX_RECORD_CHARS_SHOWN = 300;
+
+/**
+ * Rows of a run by identity key. A Map is one; so is a RowReader over results.ndjson, which
+ * holds only the index (key -> byte range) and reads each row when asked, so a diff of two
+ * big runs does not hold either run's rows.
+ */
+export interface RowSource {
+  readonly size: number;
+  keys(): IterableIterator<string>;
+  has(key: string): boolean;
+  get(key: string): FleetIdentityRow | undefined;
+}
 
 /** A run as diff reads it: its rows, and a way to its full reports (for the records). */
 export interface RunView {
@@ -44,47 +54,111 @@ export interface RunView {
   kind: 'run' | 'report';
   path: string;
   startedAt?: string;
-  rows: Map<string, FleetIdentityRow>;
-  report(key: string): Promise<Report | undefined>;
+  rows: RowSource;
+  report(row: FleetIdentityRow): Promise<Report | undefined>;
+  /** Releases what reading the rows holds open (a file handle). */
+  close?(): void;
 }
+
+/** Bytes of summary.json read at a time while looking for the run's start time. */
+const SCAN_CHUNK_BYTES = 1024 * 1024;
+/** The run object is small; this much after its key is enough to find `startedAt`. */
+const RUN_OBJECT_WINDOW_BYTES = 64 * 1024;
 
 const STATUS_RANK: Partial<Record<IdentityStatus, number>> = { pass: 0, warn: 1, fail: 2 };
 const FAILING = new Set(['error', 'warning']);
 
-/** A run directory (summary.json, else results.ndjson) as a RunView. */
+/**
+ * A run directory as a RunView. Its rows are read from results.ndjson through an index (what
+ * a run writes first and keeps complete, also when interrupted); summary.json is read whole
+ * only when there is no usable results.ndjson.
+ */
 export async function loadRunDir(dir: string): Promise<RunView> {
   const summaryPath = join(dir, SUMMARY_FILE);
-  let rows: Map<string, FleetIdentityRow> | undefined;
+  const resultsPath = join(dir, RESULTS_FILE);
+  const hasSummary = existsSync(summaryPath);
+  let rows: RowSource | undefined;
+  let close: (() => void) | undefined;
   let startedAt: string | undefined;
-  if (existsSync(summaryPath)) {
+  if (existsSync(resultsPath)) {
+    const { index } = await indexResults(resultsPath);
+    if (index.size > 0 || !hasSummary) {
+      const reader = new RowReader(resultsPath, index);
+      rows = reader;
+      close = () => reader.close();
+      if (hasSummary) startedAt = await scanStartedAt(summaryPath);
+    }
+  }
+  if (!rows && hasSummary) {
     try {
-      const text = await readFile(summaryPath, 'utf8');
-      const summary = JSON.parse(text) as Partial<FleetSummary>;
+      const summary = JSON.parse(await readFile(summaryPath, 'utf8')) as Partial<FleetSummary>;
       if (Array.isArray(summary.identities)) {
-        rows = new Map();
-        for (const row of summary.identities) if (isRow(row)) rows.set(row.key, row);
-        startedAt = summary.run?.startedAt;
+        const map = new Map<string, FleetIdentityRow>();
+        for (const row of summary.identities) if (isRow(row)) map.set(row.key, row);
+        rows = map;
+        if (typeof summary.run?.startedAt === 'string') startedAt = summary.run.startedAt;
       }
     } catch {
       rows = undefined;
     }
   }
-  if (!rows) {
-    if (!existsSync(join(dir, RESULTS_FILE)))
-      throw new UsageError(`${dir} is not a fleet run directory (no ${SUMMARY_FILE} or ${RESULTS_FILE})`);
-    rows = await readResultsFile(join(dir, RESULTS_FILE));
-  }
+  if (!rows)
+    throw new UsageError(
+      `${dir} is not a fleet run directory (no readable ${SUMMARY_FILE} or ${RESULTS_FILE})`,
+    );
   const view: RunView = {
     kind: 'run',
     path: dir,
     rows,
-    report: async (key) => {
-      const file = rows.get(key)?.file;
-      return file ? readReportFile(join(dir, file)) : undefined;
-    },
+    report: async (row) => (row.file ? readReportFile(join(dir, row.file)) : undefined),
   };
+  if (close) view.close = close;
   if (startedAt !== undefined) view.startedAt = startedAt;
   return view;
+}
+
+/**
+ * `run.startedAt` of a summary.json, found without parsing the file (it holds every row).
+ * The file is our own JSON (indented or not): the key `"run":` occurs once, since no other
+ * object of the summary has that key and inside a string a quote is escaped; the run object
+ * is small with no nested object, so the first `"startedAt":` after it is the run's.
+ */
+export async function scanStartedAt(
+  path: string,
+  chunkBytes = SCAN_CHUNK_BYTES,
+): Promise<string | undefined> {
+  const marker = Buffer.from('"run":');
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(Math.max(chunkBytes, marker.length));
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+      if (bytesRead === 0) return undefined;
+      const at = buf.subarray(0, bytesRead).indexOf(marker);
+      if (at !== -1) {
+        const window = Buffer.alloc(RUN_OBJECT_WINDOW_BYTES);
+        const got = await handle.read(window, 0, window.length, position + at);
+        const text = window.subarray(0, got.bytesRead).toString('utf8');
+        const m = /^"run":\s*\{[^]*?"startedAt":\s*("(?:[^"\\]|\\.)*")/.exec(text);
+        if (!m) return undefined;
+        const value = JSON.parse(m[1] as string) as unknown;
+        return typeof value === 'string' ? value : undefined;
+      }
+      if (bytesRead < buf.length) return undefined;
+      // Step back so a marker split across two chunks is still found.
+      position += bytesRead - (marker.length - 1);
+    }
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A single report file as a one-identity RunView (key from its target). */
@@ -97,7 +171,7 @@ export async function loadReportView(path: string): Promise<RunView> {
     kind: 'report',
     path,
     rows: new Map([[key, rowFromReport(key, report)]]),
-    report: async (k) => (k === key ? report : undefined),
+    report: async (row) => (row.key === key ? report : undefined),
   };
   view.startedAt = report.timing?.startedAt;
   return view;
@@ -123,32 +197,39 @@ export async function diffRuns(
   after: RunView,
   options: { expected?: ReadonlySet<string> } = {},
 ): Promise<FleetDiff> {
-  let pairs: [FleetIdentityRow, FleetIdentityRow][] = [];
   const added: { key: string; domain: string }[] = [];
   const gone: { key: string; domain: string }[] = [];
+  // Only what changed is kept: the rows are read one pair at a time (see RowSource).
+  const identities: IdentityDiff[] = [];
+  const compare = async (b: FleetIdentityRow, a: FleetIdentityRow): Promise<void> => {
+    // Same records digest: no record changed, and the reports (tens of KB each) stay unread.
+    const same = b.recordsDigest !== undefined && b.recordsDigest === a.recordsDigest;
+    const d = same ? diffIdentity(b, a) : diffIdentity(b, a, await before.report(b), await after.report(a));
+    if (d) identities.push(d);
+  };
   // Two single reports of one domain compare even when their options (and keys) differ.
   const single = before.kind === 'report' && after.kind === 'report';
   if (single) {
-    const b = [...before.rows.values()][0];
-    const a = [...after.rows.values()][0];
-    if (a && b) pairs = [[b, a]];
+    const b = firstRow(before.rows);
+    const a = firstRow(after.rows);
+    if (a && b) await compare(b, a);
   } else {
-    for (const [key, a] of after.rows) {
+    for (const key of after.rows.keys()) {
+      const a = after.rows.get(key);
+      if (!a) continue; // unreadable since it was indexed
+      if (!before.rows.has(key)) {
+        added.push({ key, domain: a.domain });
+        continue;
+      }
       const b = before.rows.get(key);
-      if (b) pairs.push([b, a]);
-      else added.push({ key, domain: a.domain });
+      if (b) await compare(b, a);
     }
-    for (const [key, b] of before.rows) {
+    for (const key of before.rows.keys()) {
       if (after.rows.has(key)) continue;
       if (options.expected?.has(key)) continue;
-      gone.push({ key, domain: b.domain });
+      const b = before.rows.get(key);
+      if (b) gone.push({ key, domain: b.domain });
     }
-  }
-  const identities: IdentityDiff[] = [];
-  for (const [b, a] of pairs) {
-    const [rb, ra] = [await before.report(b.key), await after.report(a.key)];
-    const d = diffIdentity(b, a, rb, ra);
-    if (d) identities.push(d);
   }
   identities.sort((x, y) => Number(y.regression) - Number(x.regression) || cmp(x.key, y.key));
   added.sort((x, y) => cmp(x.key, y.key));
@@ -214,55 +295,6 @@ export function diffIdentity(
   };
 }
 
-interface RecordValue {
-  kind: RecordChange['kind'];
-  value: string | null;
-}
-
-/**
- * The DNS records a report rests on, by name: SPF (every record of the include tree that was
- * measured), DMARC (every `_dmarc` name asked), DKIM (every selector asked). Names whose
- * answer could not be measured are left out, so a timeout never reads as a removed record.
- */
-export function recordsOfReport(report: Report): Map<string, RecordValue> {
-  const out = new Map<string, RecordValue>();
-  const spf = report.checks['spf']?.evidence as
-    | {
-        nodes?: {
-          domain?: unknown;
-          status?: unknown;
-          spf?: unknown;
-          record?: unknown;
-          spfRecords?: unknown;
-        }[];
-      }
-    | undefined;
-  for (const node of asArray(spf?.nodes)) {
-    if (typeof node.domain !== 'string' || node.status !== 'fetched') continue;
-    if (node.spf === 'none') out.set(node.domain, { kind: 'spf', value: null });
-    else if (node.spf === 'one' && typeof node.record === 'string')
-      out.set(node.domain, { kind: 'spf', value: node.record });
-    else if (node.spf === 'many' && Array.isArray(node.spfRecords))
-      out.set(node.domain, { kind: 'spf', value: node.spfRecords.map(String).sort().join(' | ') });
-  }
-  const dmarc = report.checks['dmarc']?.evidence as
-    | { lookups?: { name?: unknown; outcome?: unknown; dmarc?: unknown }[] }
-    | undefined;
-  for (const l of asArray(dmarc?.lookups)) {
-    if (typeof l.name !== 'string' || l.outcome === 'error' || !Array.isArray(l.dmarc)) continue;
-    out.set(l.name, { kind: 'dmarc', value: l.dmarc.length ? l.dmarc.map(String).sort().join(' | ') : null });
-  }
-  const dkim = report.checks['dkim']?.evidence as
-    | { lookups?: { name?: unknown; outcome?: unknown; records?: unknown }[] }
-    | undefined;
-  for (const l of asArray(dkim?.lookups)) {
-    if (typeof l.name !== 'string' || l.outcome === 'error' || !Array.isArray(l.records)) continue;
-    const texts = l.records.map((r) => (Array.isArray(r) ? r.map(String).join('') : String(r))).sort();
-    out.set(l.name, { kind: 'dkim', value: texts.length ? texts.join(' | ') : null });
-  }
-  return out;
-}
-
 function diffRecords(before: Report, after: Report): RecordChange[] {
   const [rb, ra] = [recordsOfReport(before), recordsOfReport(after)];
   const changes: RecordChange[] = [];
@@ -275,8 +307,9 @@ function diffRecords(before: Report, after: Report): RecordChange[] {
   return changes.sort((x, y) => cmp(x.kind, y.kind) || cmp(x.name, y.name));
 }
 
-function asArray<T>(value: T[] | undefined): T[] {
-  return Array.isArray(value) ? value : [];
+function firstRow(rows: RowSource): FleetIdentityRow | undefined {
+  for (const key of rows.keys()) return rows.get(key);
+  return undefined;
 }
 
 function sum<T>(items: T[], f: (t: T) => number): number {

@@ -1,6 +1,7 @@
 /** The small per-identity row kept for the summary (a full Report is never kept in memory). */
 import type { Report, Target } from '../report.js';
 import { reportFileOf } from './key.js';
+import { recordsDigest } from './records.js';
 import type { FindingCounts, FindingRef, FleetIdentityRow, ReplyRef } from './summary.js';
 
 export function replyRefKey(r: ReplyRef): string {
@@ -41,6 +42,7 @@ export function rowFromReport(key: string, report: Report, durationMs?: number):
     findings,
     predictedReplies: [...replies.values()],
     file: reportFileOf(key),
+    recordsDigest: recordsDigest(report),
   };
   if (durationMs !== undefined) row.durationMs = Math.max(0, Math.round(durationMs));
   return row;

@@ -25,7 +25,6 @@ import {
   RESULTS_FILE,
   ResultsStream,
   readReportFile,
-  readResultsFile,
   SUMMARY_FILE,
   writeFileAtomic,
 } from './outdir.js';
@@ -261,28 +260,25 @@ async function runWithProbe(
   const aborted = done.size < identities.length;
   const resultsPath = join(options.outDir, RESULTS_FILE);
 
+  const { index, checks } = await indexResults(resultsPath, done);
   let regressions: FleetDiff | undefined;
   if (baseline) {
-    // The diff needs both runs' rows: read this run's back from results.ndjson, in input order.
-    const all = await readResultsFile(resultsPath);
+    // Both runs' rows are read one pair at a time, through their results.ndjson indexes.
+    const rows = new RowReader(resultsPath, index);
     const current: RunView = {
       kind: 'run',
       path: options.outDir,
-      rows: new Map(
-        identities.flatMap((id) => (all.has(id.key) ? [[id.key, all.get(id.key)]] : [])) as [
-          string,
-          FleetIdentityRow,
-        ][],
-      ),
-      report: async (key) => {
-        const file = all.get(key)?.file;
-        return file ? readReportFile(join(options.outDir, file)) : undefined;
-      },
+      rows,
+      report: async (row) => (row.file ? readReportFile(join(options.outDir, row.file)) : undefined),
     };
-    regressions = await diffRuns(baseline, current, { expected: new Set(identities.map((i) => i.key)) });
+    try {
+      regressions = await diffRuns(baseline, current, { expected: new Set(identities.map((i) => i.key)) });
+    } finally {
+      rows.close();
+      baseline.close?.();
+    }
   }
   const regressed = new Set((regressions?.identities ?? []).filter((d) => d.regression).map((d) => d.key));
-  const { index, checks } = await indexResults(resultsPath, done);
   const keys = [...index.keys()].sort();
   const finishedAtMs = now();
   const summary: FleetSummary = {

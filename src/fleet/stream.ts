@@ -25,12 +25,12 @@ const OTHER_RANK = 9;
 export type ResultsIndex = Map<string, [number, number]>;
 
 /**
- * Indexes results.ndjson (last line per key wins; torn, foreign or unwanted lines skipped)
- * and collects the check ids seen, in the registry's order.
+ * Indexes results.ndjson (last line per key wins; torn, foreign or unwanted lines skipped;
+ * no `wanted`: every key) and collects the check ids seen, in the registry's order.
  */
 export async function indexResults(
   path: string,
-  wanted: ReadonlySet<string>,
+  wanted?: ReadonlySet<string>,
 ): Promise<{ index: ResultsIndex; checks: string[] }> {
   const index: ResultsIndex = new Map();
   const seen = new Set<string>();
@@ -53,7 +53,7 @@ export async function indexResults(
       } catch {
         return; // a line torn by an interrupted run
       }
-      if (!isRow(value) || !wanted.has(value.key)) return;
+      if (!isRow(value) || (wanted !== undefined && !wanted.has(value.key))) return;
       index.set(value.key, [offset, line.length]);
       for (const id of Object.keys(value.checks)) seen.add(id);
     };
@@ -92,7 +92,11 @@ export async function indexResults(
   return { index, checks: [...known, ...other] };
 }
 
-/** Reads rows back from results.ndjson by the index, synchronously, one at a time. */
+/**
+ * Reads rows back from results.ndjson by the index, synchronously, one at a time. It reads
+ * like a Map of rows (`size`, `keys`, `has`, `get`), so a diff can walk two runs holding
+ * only their indexes.
+ */
 export class RowReader {
   private fd: number | undefined;
 
@@ -100,6 +104,22 @@ export class RowReader {
     private readonly path: string,
     private readonly index: ResultsIndex,
   ) {}
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  get(key: string): FleetIdentityRow | undefined {
+    return this.read(key);
+  }
 
   read(key: string): FleetIdentityRow | undefined {
     const at = this.index.get(key);

@@ -61,6 +61,11 @@ export interface FleetIdentityRow {
   /** Why no report was made (status `error`). */
   error?: string;
   durationMs?: number;
+  /**
+   * Digest of the DNS records the report rests on (records.ts): equal digests in two runs
+   * mean no record changed, so the diff need not read both reports.
+   */
+  recordsDigest?: string;
 }
 
 /** A config or domains-file entry that was skipped. */

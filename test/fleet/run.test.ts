@@ -258,6 +258,7 @@ describe('history and regressions', () => {
       expect(validateSummary(summary).errors).toEqual([]);
       const reg = summary.regressions;
       expect(reg?.baseline).toBe(day1);
+      expect(reg?.baselineStartedAt).toBe(readSummary(day1).run.startedAt);
       expect(reg?.hasRegressions).toBe(true);
       const byDomain = new Map(reg?.identities.map((d) => [d.domain, d]));
       const d1 = byDomain.get(domainOf(1));
