@@ -78,5 +78,5 @@ export async function tlsaFor(host: string, dns: Resolver, signal: AbortSignal):
   const r = await dns.query(name, 'TLSA', { signal });
   const records: TlsaData[] = [];
   if (r.kind === 'ok') for (const rec of r.records) if (rec.type === 'TLSA') records.push(rec.data);
-  return { name, ...outcomeOf(r), records, cnameChain: r.cnameChain };
+  return { name, ...outcomeOf(r), records, cnameChain: [...r.cnameChain] };
 }

@@ -113,7 +113,7 @@ export function lookupFromResult(domain: string, result: DnsResult, role: Lookup
     dmarc,
     misplacedVersion: txt.filter(hasMisplacedVersion),
   };
-  if (result.cnameChain.length > 0) out.cnameChain = result.cnameChain;
+  if (result.cnameChain.length > 0) out.cnameChain = [...result.cnameChain];
   return out;
 }
 

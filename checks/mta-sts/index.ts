@@ -356,7 +356,7 @@ async function collectMtaSts(target: Target, ctx: CollectContext): Promise<MtaSt
       ...outcome(txt),
       name: txtName,
       records: records.slice(0, MAX_TXT_RECORDS_KEPT),
-      cnameChain: txt.cnameChain,
+      cnameChain: [...txt.cnameChain],
     },
     tlsRpt: {
       ...outcome(tlsRpt),

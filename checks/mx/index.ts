@@ -219,7 +219,7 @@ async function collectDomain(
   const ev: MxDomainEvidence = {
     domain,
     roles,
-    mx: { ...outcome(mx), records, cnameChain: mx.cnameChain },
+    mx: { ...outcome(mx), records, cnameChain: [...mx.cnameChain] },
     soa: outcome(soa),
     hosts: [],
     hostsNotChecked: [],
@@ -268,7 +268,7 @@ async function addressLookup(
       if (a !== undefined && !addresses.includes(a)) addresses.push(a);
     }
   }
-  return { ...outcome(r), addresses, cnameChain: r.cnameChain };
+  return { ...outcome(r), addresses, cnameChain: [...r.cnameChain] };
 }
 
 function outcome(r: DnsResult): LookupOutcome {

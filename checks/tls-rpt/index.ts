@@ -117,7 +117,11 @@ async function collectTlsRpt(target: Target, ctx: CollectContext): Promise<TlsRp
   const records: string[] = [];
   // RFC 8460 3: the strings of one TXT record are concatenated.
   if (r.kind === 'ok') for (const rec of r.records) if (rec.type === 'TXT') records.push(rec.data.join(''));
-  const ev: TlsRptEvidence = { domain, name, txt: { ...outcomeOf(r), records, cnameChain: r.cnameChain } };
+  const ev: TlsRptEvidence = {
+    domain,
+    name,
+    txt: { ...outcomeOf(r), records, cnameChain: [...r.cnameChain] },
+  };
   if (r.kind === 'error' || records.some(isTlsRptRecord)) return ev;
 
   // No record: is it recommended? Ask what the mta-sts and dane checks ask (the cache shares it).

@@ -9,7 +9,14 @@
  */
 
 import pLimit from 'p-limit';
-import type { DnsCounters, DnsResult, QueryOptions, Resolver, RRType } from './types.js';
+import {
+  type DnsCounters,
+  type DnsResult,
+  type QueryOptions,
+  type Resolver,
+  RR_TYPES,
+  type RRType,
+} from './types.js';
 import { normalizeName } from './wire.js';
 
 export const DEFAULT_CONCURRENCY = 64;
@@ -22,8 +29,11 @@ export interface CacheOptions {
   maxEntries?: number;
 }
 
+/** One shared prefix string per type, so a key costs one cons string over the name. */
+const KEY_PREFIX = new Map<string, string>(RR_TYPES.map((t) => [t, `${t} `]));
+
 export function cacheKey(type: RRType, name: string): string {
-  return type + ' ' + normalizeName(name);
+  return (KEY_PREFIX.get(type) ?? `${type} `) + normalizeName(name);
 }
 
 function abortedResult(name: string, type: RRType): DnsResult {

@@ -31,6 +31,9 @@ import {
   readCnameTarget,
 } from './wire.js';
 
+/** The chain of every answer reached without a CNAME (most of a run's cache): one shared, frozen array. */
+const NO_CHAIN: readonly string[] = Object.freeze([]);
+
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_TRIES = 2;
 /**
@@ -228,7 +231,7 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
     const error = (e: Failure): DnsResult => ({
       name,
       type,
-      cnameChain: chain,
+      cnameChain: chain.length === 0 ? NO_CHAIN : chain.slice(),
       kind: 'error',
       error: e.error,
       detail: e.detail,
@@ -290,7 +293,7 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
         owner = target;
         followed = true;
       }
-      const cnameChain = chain.slice(); // exact length (see above)
+      const cnameChain = chain.length === 0 ? NO_CHAIN : chain.slice(); // exact length (see above)
       if (response.rcode === RCODE.NXDOMAIN) return { name, type, cnameChain, kind: 'nxdomain', ad };
       if (records.length > 0) {
         let ttl = records[0]!.ttl;

@@ -75,7 +75,7 @@ interface ResultBase {
   name: string;
   type: RRType;
   /** CNAME targets followed from `name` to the final owner, in order; empty when none. */
-  cnameChain: string[];
+  cnameChain: readonly string[];
 }
 
 /**
