@@ -145,7 +145,7 @@ export async function scanStartedAt(
         const window = Buffer.alloc(RUN_OBJECT_WINDOW_BYTES);
         const got = await handle.read(window, 0, window.length, position + at);
         const text = window.subarray(0, got.bytesRead).toString('utf8');
-        const m = /^"run":\s*\{[^]*?"startedAt":\s*("(?:[^"\\]|\\.)*")/.exec(text);
+        const m = /^"run":\s*\{[\s\S]*?"startedAt":\s*("(?:[^"\\]|\\.)*")/.exec(text);
         if (!m) return undefined;
         const value = JSON.parse(m[1] as string) as unknown;
         return typeof value === 'string' ? value : undefined;

@@ -13,7 +13,10 @@ import type { Report } from '../report.js';
 import type { FleetIdentity } from './config.js';
 import { reportFileOf } from './key.js';
 import { isRow, rowFromReport } from './row.js';
-import type { FleetIdentityRow } from './summary.js';
+import { indexResults, MAX_READ_REPORT_BYTES, RowReader } from './stream.js';
+import type { FleetIdentityRow, IdentityStatus } from './summary.js';
+
+export { MAX_READ_REPORT_BYTES } from './stream.js';
 
 export const REPORTS_DIR = 'reports';
 export const RESULTS_FILE = 'results.ndjson';
@@ -22,12 +25,16 @@ export const HTML_FILE = 'index.html';
 export const JUNIT_FILE = 'junit.xml';
 /** Marks temporary files; never part of a key (keys end in "-<hex8>"). */
 const TEMP_MARK = '.tmp-';
-/** A report or row bigger than this is not ours (or is damaged): it is redone. */
-export const MAX_READ_REPORT_BYTES = 32 * 1024 * 1024;
+/** Bytes of rebuilt results.ndjson gathered before each write. */
+const WRITE_BATCH_CHARS = 1024 * 1024;
+
+function tempPathFor(path: string): string {
+  return `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
+}
 
 /** Writes `data` to a temporary file next to `path`, then renames it over `path`. */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = tempPathFor(path);
   try {
     await writeFile(temp, data);
     await rename(temp, path);
@@ -94,14 +101,16 @@ function ndjsonLine(row: FleetIdentityRow): string {
 }
 
 /**
- * Makes the out-dir ready and returns the rows of identities already finished there (by an
- * earlier, interrupted attempt). results.ndjson is rewritten to hold exactly those rows,
- * so the stream stays consistent with reports/.
+ * Makes the out-dir ready and returns the status of each identity already finished there (by
+ * an earlier, interrupted attempt). results.ndjson is rewritten to hold exactly those rows,
+ * so the stream stays consistent with reports/. The old stream is read through its index,
+ * one row at a time, and the new one written in batches: a resumed run of any size holds
+ * neither in memory.
  */
 export async function prepareOutDir(
   outDir: string,
   identities: readonly FleetIdentity[],
-): Promise<Map<string, FleetIdentityRow>> {
+): Promise<Map<string, IdentityStatus>> {
   try {
     await mkdir(join(outDir, REPORTS_DIR), { recursive: true });
   } catch (err) {
@@ -109,21 +118,44 @@ export async function prepareOutDir(
   }
   await removeTempFiles(outDir);
   await removeTempFiles(join(outDir, REPORTS_DIR));
-  const previous = await readResultsFile(join(outDir, RESULTS_FILE));
-  const finished = new Map<string, FleetIdentityRow>();
-  for (const id of identities) {
-    const file = join(outDir, reportFileOf(id.key));
-    if (!existsSync(file)) continue;
-    const prior = previous.get(id.key);
-    if (prior && prior.status !== 'error' && prior.file === reportFileOf(id.key)) {
-      // Trust the row only when the report is still readable.
-      if (await readReportFile(file)) finished.set(id.key, prior);
-      continue;
+  const resultsPath = join(outDir, RESULTS_FILE);
+  const { index } = await indexResults(resultsPath, new Set(identities.map((id) => id.key)));
+  const previous = new RowReader(resultsPath, index);
+  const finished = new Map<string, IdentityStatus>();
+  const temp = tempPathFor(resultsPath);
+  const out = await open(temp, 'w');
+  try {
+    let batch = '';
+    const keep = async (row: FleetIdentityRow): Promise<void> => {
+      finished.set(row.key, row.status);
+      batch += ndjsonLine(row);
+      if (batch.length >= WRITE_BATCH_CHARS) {
+        await out.write(batch);
+        batch = '';
+      }
+    };
+    for (const id of identities) {
+      const file = join(outDir, reportFileOf(id.key));
+      if (!existsSync(file)) continue;
+      const prior = previous.has(id.key) ? previous.get(id.key) : undefined;
+      if (prior && prior.status !== 'error' && prior.file === reportFileOf(id.key)) {
+        // Trust the row only when the report is still readable.
+        if (await readReportFile(file)) await keep(prior);
+        continue;
+      }
+      const report = await readReportFile(file);
+      if (report) await keep(rowFromReport(id.key, report));
     }
-    const report = await readReportFile(file);
-    if (report) finished.set(id.key, rowFromReport(id.key, report));
+    await out.write(batch);
+    await out.close();
+    previous.close();
+    await rename(temp, resultsPath);
+  } catch (err) {
+    previous.close();
+    await out.close().catch(() => {});
+    await rm(temp, { force: true }).catch(() => {});
+    throw err;
   }
-  await writeFileAtomic(join(outDir, RESULTS_FILE), [...finished.values()].map(ndjsonLine).join(''));
   return finished;
 }
 

@@ -187,9 +187,9 @@ async function runWithProbe(
   // Only the keys of finished identities stay in memory; their rows are in results.ndjson.
   const done = new Set<string>();
   let failures = 0;
-  for (const row of (await prepareOutDir(options.outDir, identities)).values()) {
-    done.add(row.key);
-    if (row.status === 'fail' || row.status === 'error') failures++;
+  for (const [key, status] of await prepareOutDir(options.outDir, identities)) {
+    done.add(key);
+    if (status === 'fail' || status === 'error') failures++;
   }
   const resumed = done.size;
   const todo = identities.filter((id) => !done.has(id.key));

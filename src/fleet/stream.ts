@@ -11,10 +11,11 @@ import { open, rename, rm } from 'node:fs/promises';
 import { alignmentCheck } from '../authentication.js';
 import { ALL_CHECKS } from '../checks.js';
 import { stableStringify } from '../report.js';
-import { MAX_READ_REPORT_BYTES } from './outdir.js';
 import { isRow } from './row.js';
 import type { FleetIdentityRow, FleetSummary, FleetTotals } from './summary.js';
 
+/** A report or row bigger than this is not ours (or is damaged): it is redone. */
+export const MAX_READ_REPORT_BYTES = 32 * 1024 * 1024;
 /** Bytes read from results.ndjson at a time while indexing it. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 /** Rank of a status in the "worst first" order (the HTML grid's order). */
