@@ -17,7 +17,7 @@
 import type { DnsCounters } from '../probe/types.js';
 import type { CheckStatus, OverallStatus, Provider, Severity, Target } from '../report.js';
 
-export const SUMMARY_SCHEMA_VERSION = '1.0.0';
+export const SUMMARY_SCHEMA_VERSION = '1.1.0'; // 1.1.0: rows may carry recordsDigest
 
 /** An identity's status: the report's, or `error` when no report could be made at all. */
 export type IdentityStatus = OverallStatus | 'error';
