@@ -10,8 +10,10 @@
  *   (RFC 7671 5.2.2 lets the server omit the TA certificate only then). A matching TA also
  *   needs: every certificate from the leaf up to the TA issued and signed by the next one,
  *   every one of them within its validity dates, and the leaf valid for the MX host name (the
- *   TLSA base domain) or the next-hop domain (RFC 7672 3.1.2, 3.2.2). Constraints such as
- *   basicConstraints, key usage or name constraints are not checked.
+ *   TLSA base domain) or the next-hop domain (RFC 7672 3.1.2, 3.2.2), and every issuer in
+ *   that path a CA (basicConstraints cA, RFC 5280 4.2.1.9; node's issuer check already
+ *   refuses an issuer whose keyUsage lacks keyCertSign). Path length and name constraints
+ *   are not checked.
  * - A DANE-TA(2) record that matches the leaf itself is not counted: the TA must be an issuer
  *   (as OpenSSL's DANE verifier treats it); the server's own certificate belongs in a 3 x x record.
  * - PKIX-TA(0) and PKIX-EE(1) are not used for SMTP (RFC 7672 3.1.3), nor are unknown usages,
@@ -209,6 +211,11 @@ function taChainProblem(chain: ParsedCert[], top: number, opts: MatchOptions): s
     if (!c) return `certificate at depth ${i} is missing or does not parse`;
     if (Date.parse(c.validTo) < now) return `certificate at depth ${i} expired on ${c.validTo}`;
     if (Date.parse(c.validFrom) > now) return `certificate at depth ${i} is not valid before ${c.validFrom}`;
+    // An issuer must be a CA (RFC 5280 4.2.1.9): a certificate with basicConstraints cA
+    // false or absent cannot sign another, even when its key did.
+    if (i > 0 && !c.ca) {
+      return `certificate at depth ${i} is not a CA certificate (basicConstraints cA not set), so it cannot issue the one below it`;
+    }
     if (i < top) {
       const issuer = chain[i + 1]?.cert;
       if (!issuer) return `certificate at depth ${i + 1} is missing or does not parse`;

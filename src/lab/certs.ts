@@ -42,6 +42,12 @@ export interface IssueOptions {
   notAfter?: Date;
   keyType?: TestKeyType;
   commonName?: string;
+  /**
+   * No keyUsage extension, as old or careless certificates have: such a non-CA certificate
+   * can sign another one and pass an issuer-name-and-signature check, so tests can build a
+   * chain through a certificate that is not a CA.
+   */
+  omitKeyUsage?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -172,6 +178,7 @@ interface BuildOptions {
   notAfter: Date;
   isCa: boolean;
   sans: string[];
+  omitKeyUsage?: boolean;
 }
 
 function buildCert(o: BuildOptions): Buffer {
@@ -181,11 +188,15 @@ function buildCert(o: BuildOptions): Buffer {
   const exts: Buffer[] = [
     extension('2.5.29.19', o.isCa ? seq(TRUE) : seq(), true), // basicConstraints
     // keyUsage: CA = keyCertSign|cRLSign; leaf = digitalSignature|keyEncipherment
-    extension(
-      '2.5.29.15',
-      o.isCa ? Buffer.from([0x03, 0x02, 0x01, 0x06]) : Buffer.from([0x03, 0x02, 0x05, 0xa0]),
-      true,
-    ),
+    ...(o.omitKeyUsage
+      ? []
+      : [
+          extension(
+            '2.5.29.15',
+            o.isCa ? Buffer.from([0x03, 0x02, 0x01, 0x06]) : Buffer.from([0x03, 0x02, 0x05, 0xa0]),
+            true,
+          ),
+        ]),
     extension('2.5.29.14', octets(keyId(o.subjectSpki))), // subjectKeyIdentifier
     extension('2.5.29.35', seq(tlv(0x80, keyId(o.issuerSpki)))), // authorityKeyIdentifier
   ];
@@ -292,6 +303,7 @@ function leafCert(
     notAfter,
     isCa: false,
     sans: options.names,
+    omitKeyUsage: options.omitKeyUsage ?? false,
   });
   return {
     certPem: pem('CERTIFICATE', der),

@@ -142,6 +142,29 @@ describe('DANE-TA rules beyond the digest (RFC 7672 3.1.2, 3.2.2)', () => {
     expect(r.verdicts[0]?.outcome).toMatchObject({ detail: expect.stringMatching(/not issued and signed/) });
   });
 
+  it('DANE-TA: every issuer up to the TA must be a CA (RFC 5280 4.2.1.9), even when its signature verifies', () => {
+    // A leaf certificate with no keyUsage passes the issuer-name-and-signature check, so only
+    // basicConstraints tells it is no CA.
+    const notCa = issueCert(ca, { names: ['not-a-ca.example.com'], omitKeyUsage: true });
+    const fakeCa = { ...notCa, commonName: 'not-a-ca.example.com' };
+    const below = issueCert(fakeCa, { names: [HOST] });
+    expect(new X509Certificate(below.certDer).checkIssued(new X509Certificate(notCa.certDer))).toBe(true);
+    expect(new X509Certificate(below.certDer).verify(new X509Certificate(notCa.certDer).publicKey)).toBe(
+      true,
+    );
+    const c = [below.certDer, notCa.certDer, ca.certDer];
+    for (const r of [rec(2, 0, 1, data(notCa, 0, 1)), rec(2, 1, 1, data(ca, 1, 1))]) {
+      const m = matchTlsa([r], c, opts);
+      expect(m.matched).toBe(false);
+      expect(m.verdicts[0]?.outcome).toMatchObject({
+        kind: 'no-match',
+        detail: expect.stringMatching(/depth 1 is not a CA certificate/),
+      });
+    }
+    // A proper chain (the leaf issued by the CA itself) still matches.
+    expect(outcomes([rec(2, 1, 1, data(ca, 1, 1))])).toEqual(['match']);
+  });
+
   it('DANE-TA needs the leaf valid for the MX host or the domain; DANE-EE does not', () => {
     const wrong = { names: ['other.example.net'], now: new Date() };
     expect(outcomes([rec(2, 1, 1, data(ca, 1, 1))], chain, wrong)).toEqual(['no-match']);
