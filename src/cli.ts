@@ -62,6 +62,8 @@ Audit options:
   --mail-from DOMAIN      envelope (Return-Path) domain or address (default: DOMAIN)
   --dkim-domain DOMAIN    the d= the mail is signed with (default: DOMAIN)
   --dkim-selector S       a DKIM selector to check (repeatable); common ones are also tried
+  --no-dkim-discovery     only the selectors given: do not try the common ones (config:
+                          dkimDiscovery: false; ignored when no selector is given)
   --profile P             bulk (default) or transactional: transactional drops bulk-only replies
   --config FILE           options from a YAML or JSON file (flags given win)
   --check ID              run only this check (repeatable): ${wrapIds(CHECK_IDS)}
@@ -186,6 +188,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     'mail-from': { type: 'string' },
     'dkim-domain': { type: 'string' },
     'dkim-selector': { type: 'string', multiple: true },
+    'no-dkim-discovery': { type: 'boolean' },
     profile: { type: 'string' },
     config: { type: 'string' },
     check: { type: 'string', multiple: true },
@@ -225,6 +228,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
       ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
       ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
+      ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
       ...pick('profile', values.profile ?? config.profile),
     },
     {

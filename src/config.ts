@@ -26,6 +26,8 @@ const KEYS: Record<string, keyof AuditConfig> = {
   dkimSelectors: 'dkimSelectors',
   selectors: 'dkimSelectors',
   profile: 'profile',
+  'dkim-discovery': 'dkimDiscovery',
+  dkimDiscovery: 'dkimDiscovery',
   resolver: 'resolvers',
   resolvers: 'resolvers',
   timeout: 'timeoutMs',
@@ -67,6 +69,9 @@ export function configFromObject(data: unknown, where = 'config'): AuditConfig {
       if (!list.every((v) => typeof v === 'string'))
         throw new UsageError(`${where}: "${key}" must be a string or a list of strings`);
       (out as Record<string, unknown>)[field] = list;
+    } else if (field === 'dkimDiscovery') {
+      if (typeof value !== 'boolean') throw new UsageError(`${where}: "${key}" must be true or false`);
+      out.dkimDiscovery = value;
     } else if (field === 'timeoutMs') {
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
         throw new UsageError(`${where}: "${key}" must be a positive number of milliseconds`);

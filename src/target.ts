@@ -74,7 +74,10 @@ export interface TargetInput {
   mailFrom?: string;
   dkimDomain?: string;
   dkimSelectors?: string[];
-  /** false: only the given selectors are looked up (no discovery list). */
+  /**
+   * false: only the given selectors are looked up (no discovery list). Ignored when no
+   * selector is given: discovery is then the only way to find a key.
+   */
   dkimDiscovery?: boolean;
   profile?: string;
 }
@@ -99,7 +102,7 @@ export function normalizeTarget(input: TargetInput): Target {
   if (input.mailFrom !== undefined) target.mailFrom = domainOfAddress(input.mailFrom);
   if (input.dkimDomain !== undefined) target.dkimDomain = normalizeDomain(input.dkimDomain, 'dkim-domain');
   if (selectors.length > 0) target.dkimSelectors = selectors;
-  if (input.dkimDiscovery === false) target.dkimDiscovery = false;
+  if (input.dkimDiscovery === false && selectors.length > 0) target.dkimDiscovery = false;
   return target;
 }
 

@@ -154,6 +154,20 @@ describe('CLI end to end against the loopback lab', () => {
     expect(r2.code).toBe(0);
   });
 
+  it('--no-dkim-discovery asks only the given selectors; without it the common ones are tried too', async () => {
+    const args = ['audit', 'good.example', '--resolver', resolver, '--json', '--no-smtp', '--check', 'dkim'];
+    const only = JSON.parse((await run([...args, '--dkim-selector', 's1', '--no-dkim-discovery'])).stdout);
+    const names = (r: { checks: { dkim: { evidence: { lookups: { selector: string }[] } } } }) =>
+      r.checks.dkim.evidence.lookups.map((l) => l.selector);
+    expect(names(only)).toEqual(['s1']);
+    expect(only.target.dkimDiscovery).toBe(false);
+    expect(only.status).toBe('pass');
+    const all = JSON.parse((await run([...args, '--dkim-selector', 's1'])).stdout);
+    expect(names(all)[0]).toBe('s1');
+    expect(names(all).length).toBeGreaterThan(10);
+    expect(all.timing.dns.queriesSent).toBeGreaterThan(only.timing.dns.queriesSent);
+  });
+
   it('spf evaluates check_host for one message (pass exits 0, fail exits 1)', async () => {
     const pass = await run([
       'spf',

@@ -68,6 +68,18 @@ describe('normalizeIp and normalizeTarget', () => {
       /selector/,
     );
   });
+
+  it('keeps dkimDiscovery false only with selectors given: with none, discovery is the only way to a key', () => {
+    expect(
+      normalizeTarget({ domain: 'example.com', dkimSelectors: ['s1'], dkimDiscovery: false }).dkimDiscovery,
+    ).toBe(false);
+    expect(normalizeTarget({ domain: 'example.com', dkimDiscovery: false })).not.toHaveProperty(
+      'dkimDiscovery',
+    );
+    expect(
+      normalizeTarget({ domain: 'example.com', dkimSelectors: ['s1'], dkimDiscovery: true }),
+    ).not.toHaveProperty('dkimDiscovery');
+  });
 });
 
 describe('config file', () => {
@@ -85,6 +97,8 @@ describe('config file', () => {
       dkimSelectors: ['s1'],
       timeoutMs: 500,
     });
+    writeFileSync(y, 'domain: example.com\ndkim-discovery: false\n');
+    expect(readConfigFile(y)).toEqual({ domain: 'example.com', dkimDiscovery: false });
     const j = join(dir, 'a.json');
     writeFileSync(
       j,
@@ -101,6 +115,8 @@ describe('config file', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'domain: [1, 2]\n');
     expect(() => readConfigFile(bad)).toThrow(/"domain" must be a string/);
+    writeFileSync(bad, 'dkimDiscovery: "no"\n');
+    expect(() => readConfigFile(bad)).toThrow(/"dkimDiscovery" must be true or false/);
     writeFileSync(bad, 'colour: blue\n');
     expect(() => readConfigFile(bad)).toThrow(/unknown option "colour"/);
     writeFileSync(bad, 'domain: "unterminated\n');

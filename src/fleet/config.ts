@@ -7,6 +7,7 @@
  * defaults:                 # any identity field; an entry's own fields win
  *   profile: bulk
  *   dkimSelectors: [s1, s2]
+ *   dkimDiscovery: false    # only the given selectors (not ~36 common ones per identity)
  * resolvers: ["127.0.0.1:5353"]   # optional, like --resolver
  * concurrency: 32                 # optional, like --concurrency
  * timeout: 2000                   # optional per-query DNS timeout in ms, like --timeout

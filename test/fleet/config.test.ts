@@ -62,6 +62,17 @@ describe('parseFleetConfig', () => {
     expect(input.timeoutMs).toBe(1500);
   });
 
+  it('dkimDiscovery: false in the defaults reaches every identity that gives selectors', () => {
+    const input = parseFleetConfig(
+      'defaults:\n  dkimSelectors: [s1]\n  dkimDiscovery: false\nidentities:\n  - a.example\n  - {domain: b.example, dkimDiscovery: true}\n',
+      'f.yaml',
+    );
+    expect(input.identities.map((i) => [i.target.domain, i.target.dkimDiscovery])).toEqual([
+      ['a.example', false],
+      ['b.example', undefined],
+    ]);
+  });
+
   it('reads JSON too, with line numbers', () => {
     const json = '{\n "identities": [\n  {"domain": "a.example"},\n  {"domain": "-bad-.example"}\n ]\n}\n';
     const input = parseFleetConfig(json, 'f.json');
