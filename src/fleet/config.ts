@@ -24,7 +24,16 @@
  * ```
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLSeq,
+} from 'yaml';
 import { configFromObject } from '../config.js';
 import { UsageError } from '../errors.js';
 import type { Target } from '../report.js';
@@ -160,8 +169,42 @@ export function readDomainsFile(path: string, defaults: Partial<TargetInput> = {
   return parseDomainsFile(readBounded(path, 'domains file'), path, defaults);
 }
 
-/** A fleet config (YAML or JSON), see the comment at the top of this file. */
-export function parseFleetConfig(text: string, file: string): FleetInput {
+/** Identities parsed per YAML document in the chunked path (see splitIdentityList). */
+const IDENTITIES_PER_CHUNK = 256;
+
+/**
+ * A fleet config (YAML or JSON), see the comment at the top of this file.
+ *
+ * A block-style `identities:` list is parsed a few hundred entries at a time (the YAML
+ * parser's working memory for a whole 10,000-entry file is ~300 MB; for a chunk it is a few
+ * MB). Anything that path does not fit (flow style, anchors and aliases, document markers,
+ * tabs, an entry it cannot place, any error at all) is parsed as one document instead, which
+ * is also what gives the error message. `chunked: false` forces the one-document path.
+ */
+export function parseFleetConfig(
+  text: string,
+  file: string,
+  options: { chunked?: boolean | 'only' } = {},
+): FleetInput {
+  if (options.chunked !== false) {
+    const split = splitIdentityList(text);
+    if (options.chunked === 'only') {
+      // For tests: the chunked path alone, with its own errors.
+      if (!split) throw new Error('not a plain block-style identities list');
+      return parseChunked(split, file);
+    }
+    if (split) {
+      try {
+        return parseChunked(split, file);
+      } catch {
+        // Fall through: the one-document parse decides, and names the error.
+      }
+    }
+  }
+  return parseWhole(text, file);
+}
+
+function parseWhole(text: string, file: string): FleetInput {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
@@ -173,22 +216,40 @@ export function parseFleetConfig(text: string, file: string): FleetInput {
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lineCounter.linePos(node.range[0]).line : 0;
   const top = toJs(() => doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), file, 1) as Record<string, unknown>;
+  const defaults = topLevel(top, file, () => lineOf(root.get('defaults', true) as Node));
+  const list = root.get('identities', true);
+  if (!isSeq(list)) throw new UsageError(`${file}: "identities" must be a list`);
+  const builder = new InputBuilder();
+  addItems(builder, doc, list, lineOf, defaults, file);
+  return withTopLevel(finish(builder, [file]), top, file);
+}
+
+/** Checks the top-level keys and returns the defaults. */
+function topLevel(
+  top: Record<string, unknown>,
+  file: string,
+  defaultsLine: () => number,
+): Partial<TargetInput> {
   for (const key of Object.keys(top)) {
     if (!TOP_LEVEL_KEYS.has(key)) throw new UsageError(`${file}: unknown top-level key "${safe(key)}"`);
   }
-  const builder = new InputBuilder();
-  let defaults: Partial<TargetInput> = {};
-  if (top['defaults'] !== undefined && top['defaults'] !== null) {
-    try {
-      defaults = identityFields(top['defaults'], `${file} defaults`);
-    } catch (err) {
-      if (err instanceof UsageError)
-        throw new UsageError(`${err.message} (line ${lineOf(root.get('defaults', true) as Node)})`);
-      throw err;
-    }
+  if (top['defaults'] === undefined || top['defaults'] === null) return {};
+  try {
+    return identityFields(top['defaults'], `${file} defaults`);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${err.message} (line ${defaultsLine()})`);
+    throw err;
   }
-  const list = root.get('identities', true);
-  if (!isSeq(list)) throw new UsageError(`${file}: "identities" must be a list`);
+}
+
+function addItems(
+  builder: InputBuilder,
+  doc: Document,
+  list: YAMLSeq,
+  lineOf: (node: Node | null | undefined) => number,
+  defaults: Partial<TargetInput>,
+  file: string,
+): void {
   for (const item of list.items) {
     const line = lineOf(item as Node);
     const value = isScalar(item)
@@ -207,7 +268,83 @@ export function parseFleetConfig(text: string, file: string): FleetInput {
       builder.reject(file, line, err.message);
     }
   }
-  const out = finish(builder, [file]);
+}
+
+interface SplitConfig {
+  /** The file without the list's entries (the `identities:` line stays, empty). */
+  outside: string;
+  /** Groups of entries, each with the 0-based index of its first line in the file. */
+  chunks: { lines: string[]; firstLine: number }[];
+}
+
+/**
+ * Finds a block-style `identities:` list at the top level and cuts it into groups of entries,
+ * or gives undefined when the file is not plainly of that shape. An entry starts with `-` at
+ * the list's indentation; every line of an entry is indented more (YAML requires it of block
+ * content and of flow and quoted continuation lines), so entries are cut only there.
+ */
+export function splitIdentityList(text: string): SplitConfig | undefined {
+  // Anchors and aliases may cross entries; tabs and document markers are not plain block YAML.
+  if (/(?:^|[\s[{,])[&*]/m.test(text) || /^\t|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  const lines = text.split('\n');
+  const blank = (l: string) => /^\s*(?:#.*)?\r?$/.test(l);
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  const heads = lines.flatMap((l, i) => (/^identities:[ ]*(?:#.*)?\r?$/.test(l) ? [i] : []));
+  if (heads.length !== 1) return undefined;
+  const head = heads[0] as number;
+  let first = head + 1;
+  while (first < lines.length && blank(lines[first] as string)) first++;
+  if (first >= lines.length) return undefined;
+  const k = indentOf(lines[first] as string);
+  const isEntry = (l: string) => indentOf(l) === k && /^-(?: |\r?$)/.test(l.slice(k));
+  if (!isEntry(lines[first] as string)) return undefined;
+  const starts: number[] = [];
+  let end = first;
+  for (; end < lines.length; end++) {
+    const l = lines[end] as string;
+    if (blank(l)) continue;
+    const ind = indentOf(l);
+    if (ind > k) continue;
+    if (isEntry(l)) {
+      starts.push(end);
+      continue;
+    }
+    // The list ends at the next top-level key; anything else at this depth is not plain.
+    if (ind === 0 && /^[A-Za-z_][\w-]*:(?: |\r?$)/.test(l)) break;
+    return undefined;
+  }
+  const chunks: SplitConfig['chunks'] = [];
+  for (let i = 0; i < starts.length; i += IDENTITIES_PER_CHUNK) {
+    const from = starts[i] as number;
+    const to = starts[i + IDENTITIES_PER_CHUNK] ?? end;
+    chunks.push({ lines: lines.slice(from, to), firstLine: from });
+  }
+  const outside = [...lines.slice(0, head + 1), ...lines.slice(end)].join('\n');
+  return { outside, chunks };
+}
+
+function parseChunked(split: SplitConfig, file: string): FleetInput {
+  const outside = parseDocument(split.outside, { uniqueKeys: false });
+  if (outside.errors.length > 0 || !isMap(outside.contents)) throw new Error('not plain');
+  const top = outside.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown>;
+  const defaults = topLevel(top, file, () => 0);
+  const builder = new InputBuilder();
+  for (const chunk of split.chunks) {
+    const lineCounter = new LineCounter();
+    // Line 1 is the key; the chunk's first line is line 2 of this document.
+    const doc = parseDocument(`identities:\n${chunk.lines.join('\n')}\n`, { lineCounter, uniqueKeys: false });
+    if (doc.errors.length > 0 || !isMap(doc.contents)) throw new Error('not plain');
+    const list = doc.contents.get('identities', true);
+    if (!isSeq(list)) throw new Error('not plain');
+    const lineOf = (node: Node | null | undefined): number =>
+      node?.range ? lineCounter.linePos(node.range[0]).line + chunk.firstLine - 1 : 0;
+    addItems(builder, doc, list, lineOf, defaults, file);
+  }
+  return withTopLevel(finish(builder, [file]), top, file);
+}
+
+/** The run-wide settings of a config's top level. */
+function withTopLevel(out: FleetInput, top: Record<string, unknown>, file: string): FleetInput {
   const resolvers = top['resolvers'] ?? top['resolver'];
   if (resolvers !== undefined) {
     const rs = Array.isArray(resolvers) ? resolvers : [resolvers];
