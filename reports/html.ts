@@ -864,20 +864,17 @@ function invalidSection(summary: FleetSummary): string {
   return `<section id="invalid"><h2>Invalid entries (skipped)</h2><ul>${items}</ul>${more}</section>\n`;
 }
 
-function page(title: string, header: string, body: string, scripts: string[]): string {
-  return [
-    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-    `<meta http-equiv="Content-Security-Policy" content="${htmlText(CSP)}">\n`,
-    '<meta name="referrer" content="no-referrer">\n',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-    `<title>${htmlText(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n`,
-    header,
-    '<main>\n',
-    body,
-    '</main>\n',
-    ...scripts,
-    `<script>${SCRIPT}</script>\n</body>\n</html>\n`,
-  ].join('');
+/** The page around `body`, in pieces: a fleet page is written as it is made. */
+function* page(title: string, header: string, body: Iterable<string>): Generator<string> {
+  yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+    `<meta http-equiv="Content-Security-Policy" content="${htmlText(CSP)}">\n` +
+    '<meta name="referrer" content="no-referrer">\n' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+    `<title>${htmlText(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n` +
+    header +
+    '<main>\n';
+  yield* body;
+  yield '</main>\n' + `<script>${SCRIPT}</script>\n</body>\n</html>\n`;
 }
 
 /** Rows in display order: regressed first, then worst status, then key. */
@@ -900,8 +897,12 @@ interface GridInput {
   omitted?: number;
 }
 
-/** The fleet grid section plus the detail script blocks for the rows shown. */
-function gridAndDetails(input: GridInput): { section: string; scripts: string[] } {
+/**
+ * The fleet grid section, in pieces. Each row's details (a JSON script block, inert data) follow
+ * the row inside the table body, where HTML allows script elements, so the page can be written
+ * row by row without holding every identity's details until the end.
+ */
+function* gridAndDetails(input: GridInput): Generator<string> {
   const ordered = orderRows(input.rows, input.regressed);
   const shown = ordered.slice(0, HTML_MAX_GRID_ROWS);
   const lookup = detailLookup(input.details, shown);
@@ -910,12 +911,20 @@ function gridAndDetails(input: GridInput): { section: string; scripts: string[] 
     for (const id of new Set(row.predictedReplies.map(replyId)))
       replyCounts.set(id, (replyCounts.get(id) ?? 0) + 1);
   }
-  const scripts: string[] = [];
-  const body: string[] = [];
+  const notShown = ordered.length - shown.length + (input.omitted ?? 0);
+  yield '<section id="fleet">\n<h2>Identities by check</h2>\n' +
+    filterBar(input.checks, replyCounts) +
+    (notShown > 0
+      ? `<p class="notice">${notShown} more identities (the healthiest) are not in this grid; summary.json lists them all.</p>`
+      : '') +
+    `<table id="grid" data-page-size="${HTML_GRID_PAGE_ROWS}">\n` +
+    gridHead(input.checks) +
+    '<tbody>\n';
   let budget = input.maxTotalDetailChars;
   let withoutDetails = 0;
-  shown.forEach((row, i) => {
-    let detailIndex: number | undefined;
+  for (let i = 0; i < shown.length; i++) {
+    const row = shown[i] as FleetIdentityRow;
+    let script = '';
     if (budget > 0) {
       let json: string | undefined;
       if (row.status === 'error') {
@@ -932,33 +941,17 @@ function gridAndDetails(input: GridInput): { section: string; scripts: string[] 
       }
       if (json !== undefined && json.length <= budget) {
         budget -= json.length;
-        detailIndex = i;
-        scripts.push(`<script type="application/json" id="d-${i}">${json}</script>\n`);
+        script = `<script type="application/json" id="d-${i}">${json}</script>\n`;
       }
     }
-    if (detailIndex === undefined) withoutDetails++;
-    body.push(gridRow(row, i, input.checks, detailIndex, input.regressed.has(row.key)));
-  });
-  const notes: string[] = [];
-  const notShown = ordered.length - shown.length + (input.omitted ?? 0);
-  if (notShown > 0) {
-    notes.push(
-      `<p class="notice">${notShown} more identities (the healthiest) are not in this grid; summary.json lists them all.</p>`,
-    );
+    if (script === '') withoutDetails++;
+    yield gridRow(row, i, input.checks, script === '' ? undefined : i, input.regressed.has(row.key)) + script;
   }
-  if (input.details !== undefined && withoutDetails > 0) {
-    notes.push(
-      `<p class="meta">${plural(withoutDetails, 'identity', 'identities')} without embedded details (size budget or no report); their JSON reports are in the run directory.</p>`,
-    );
-  }
-  const section =
-    '<section id="fleet">\n<h2>Identities by check</h2>\n' +
-    filterBar(input.checks, replyCounts) +
-    notes.join('\n') +
-    `<table id="grid" data-page-size="${HTML_GRID_PAGE_ROWS}">\n` +
-    gridHead(input.checks) +
-    `<tbody>\n${body.join('')}</tbody>\n</table>\n</section>\n`;
-  return { section, scripts };
+  yield '</tbody>\n</table>\n' +
+    (input.details !== undefined && withoutDetails > 0
+      ? `<p class="meta">${plural(withoutDetails, 'identity', 'identities')} without embedded details (size budget or no report); their JSON reports are in the run directory.</p>\n`
+      : '') +
+    '</section>\n';
 }
 
 /** A key -> Report lookup over either form of DetailsSource; failures read as "no details". */
@@ -1025,11 +1018,15 @@ function fmtMs(ms: number): string {
 }
 
 /** The fleet report (index.html of a run directory). */
-export function renderFleetHtml(
+/**
+ * The self-contained fleet page, in pieces, for writing as it is made: each row's report is
+ * read, rendered and let go in turn (`details` is called once per row shown).
+ */
+export function renderFleetHtmlChunks(
   summary: FleetSummary,
   details?: DetailsSource,
   options: HtmlOptions = {},
-): string {
+): Generator<string> {
   const title = options.title ?? 'mail-preflight fleet report';
   const t = summary.totals;
   const run = summary.run;
@@ -1070,11 +1067,23 @@ export function renderFleetHtml(
     maxTotalDetailChars: options.maxTotalDetailChars ?? HTML_MAX_TOTAL_DETAIL_CHARS,
     omitted: Math.max(0, t.done - summary.identities.length),
   });
-  const body =
-    (summary.regressions ? regressionsSection(summary.regressions) : '') +
-    invalidSection(summary) +
-    grid.section;
-  return page(title, header, body, grid.scripts);
+  const before =
+    (summary.regressions ? regressionsSection(summary.regressions) : '') + invalidSection(summary);
+  return page(title, header, prepend(before, grid));
+}
+
+/** The fleet page as one string (renderFleetHtmlChunks gives it in pieces). */
+export function renderFleetHtml(
+  summary: FleetSummary,
+  details?: DetailsSource,
+  options: HtmlOptions = {},
+): string {
+  return [...renderFleetHtmlChunks(summary, details, options)].join('');
+}
+
+function* prepend(first: string, rest: Iterable<string>): Generator<string> {
+  yield first;
+  yield* rest;
 }
 
 /** The HTML report of a single audit: the same page with one row, its details open. */
@@ -1095,7 +1104,7 @@ export function renderReportHtml(report: Report, options: HtmlOptions = {}): str
     details: () => report,
     maxTotalDetailChars: options.maxTotalDetailChars ?? HTML_MAX_TOTAL_DETAIL_CHARS,
   });
-  return page(title, header, grid.section, grid.scripts);
+  return [...page(title, header, grid)].join('');
 }
 
 /** The grid row of one report (the fleet runner keeps the same shape in summary.json). */

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
-import { renderFleetHtml } from '../../reports/html.js';
+import { renderFleetHtmlChunks } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
 import { sanitizeForTerminal } from '../../reports/text.js';
 import { UsageError } from '../errors.js';
@@ -175,7 +175,10 @@ export async function fleetCommand(
   const checks = strs(values['check']) ?? input.checks;
 
   const outputs: FleetOutput[] = [
-    { file: HTML_FILE, render: (summary, reports) => renderFleetHtml(summary, (key) => reports.report(key)) },
+    {
+      file: HTML_FILE,
+      render: (summary, reports) => renderFleetHtmlChunks(summary, (key) => reports.report(key)),
+    },
   ];
   if (formats.has('junit'))
     outputs.push({

@@ -28,15 +28,36 @@ const TEMP_MARK = '.tmp-';
 /** Bytes of rebuilt results.ndjson gathered before each write. */
 const WRITE_BATCH_CHARS = 1024 * 1024;
 
+async function writePieces(path: string, pieces: Iterable<string>): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    let batch = '';
+    for (const piece of pieces) {
+      batch += piece;
+      if (batch.length >= WRITE_BATCH_CHARS) {
+        await handle.write(batch);
+        batch = '';
+      }
+    }
+    if (batch !== '') await handle.write(batch);
+  } finally {
+    await handle.close();
+  }
+}
+
 function tempPathFor(path: string): string {
   return `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Writes `data` to a temporary file next to `path`, then renames it over `path`. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+/**
+ * Writes `data` to a temporary file next to `path`, then renames it over `path`. Pieces
+ * (`Iterable<string>`) are written as they come, in batches, so a big page is never one string.
+ */
+export async function writeFileAtomic(path: string, data: string | Iterable<string>): Promise<void> {
   const temp = tempPathFor(path);
   try {
-    await writeFile(temp, data);
+    if (typeof data === 'string') await writeFile(temp, data);
+    else await writePieces(temp, data);
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true }).catch(() => {});

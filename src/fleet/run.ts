@@ -71,7 +71,8 @@ export interface FleetReports {
 export interface FleetOutput {
   /** File name inside the out-dir. */
   file: string;
-  render(summary: FleetSummary, reports: FleetReports): string;
+  /** The file's text, whole or in pieces (written as they come). */
+  render(summary: FleetSummary, reports: FleetReports): string | Iterable<string>;
 }
 
 export interface FleetRunOptions {
