@@ -35,8 +35,12 @@ describe('dkim with discovery turned off (known selectors, fleet runs)', () => {
     );
   });
 
-  it('normalizeTarget keeps dkimDiscovery: false and drops true (the default)', () => {
-    expect(normalizeTarget({ domain: 'example.com', dkimDiscovery: false }).dkimDiscovery).toBe(false);
+  it('normalizeTarget keeps dkimDiscovery: false with selectors given, and drops true (the default)', () => {
+    expect(
+      normalizeTarget({ domain: 'example.com', dkimSelectors: ['s1'], dkimDiscovery: false }).dkimDiscovery,
+    ).toBe(false);
     expect('dkimDiscovery' in normalizeTarget({ domain: 'example.com', dkimDiscovery: true })).toBe(false);
+    // With no selector given, discovery is the only way to a key: false is ignored.
+    expect('dkimDiscovery' in normalizeTarget({ domain: 'example.com', dkimDiscovery: false })).toBe(false);
   });
 });
