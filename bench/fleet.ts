@@ -20,13 +20,13 @@
  *   directly as "audit overhead over the DNS ceiling on this machine".
  * - peak RSS = VmHWM of the worker process (the lab's memory is not counted).
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
-import type { PhaseResult, WorkerOptions } from './worker.js';
+import { DNS_CHECKS, type PhaseResult, type WorkerOptions } from './worker.js';
 import { planWorld, worldStats } from './world.js';
 
 /** Targets of issue 5 (2-core machine, known selectors, no SMTP). */
@@ -122,6 +122,85 @@ function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
+/**
+ * `--cli`: the measured process is the CLI itself, as a user runs it: `dist/src/cli.js fleet`
+ * with a YAML config of the world's identities (known selectors, `dkimDiscovery: false`), the
+ * DNS checks only and no SMTP, writing reports, results.ndjson, summary.json and index.html.
+ * Its peak RSS comes from a --require hook (hwm-hook.cjs); wall time includes Node's start,
+ * reading the config and writing the page. DNS counters come from its summary.json.
+ */
+async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => void): Promise<PhaseResult> {
+  const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
+  const cli = join(root, 'dist', 'src', 'cli.js');
+  if (runtime.kind !== 'compiled' || !existsSync(cli))
+    throw new Error('--cli needs a current build: npm run build');
+  const config = join(dir, 'fleet.yaml');
+  const lines = ['defaults:', '  dkimDiscovery: false', 'identities:'];
+  for (const { target: t } of planWorld(o.identities, o.seed).identities) {
+    lines.push(`  - domain: ${JSON.stringify(t.domain)}`);
+    if (t.ips.length > 0) lines.push(`    ips: ${JSON.stringify(t.ips)}`);
+    if (t.helo !== undefined) lines.push(`    helo: ${JSON.stringify(t.helo)}`);
+    if (t.dkimSelectors.length > 0) lines.push(`    dkimSelectors: ${JSON.stringify(t.dkimSelectors)}`);
+    lines.push(`    profile: ${t.profile}`);
+  }
+  writeFileSync(config, `${lines.join('\n')}\n`);
+  const outDir = o.outDir ?? join(dir, 'cli-out');
+  const hwmFile = join(dir, 'cli-hwm');
+  const args = [
+    '--require',
+    join(root, 'bench', 'hwm-hook.cjs'),
+    cli,
+    'fleet',
+    '--config',
+    config,
+    '--out-dir',
+    outDir,
+    '--resolver',
+    `${o.host}:${o.port}`,
+    '--timeout',
+    String(o.timeoutMs),
+    '--concurrency',
+    String(o.identityConcurrency),
+    '--no-smtp',
+    '--quiet',
+    ...(o.baseline !== undefined ? ['--baseline', o.baseline] : ['--no-baseline']),
+    ...DNS_CHECKS.flatMap((c) => ['--check', c]),
+  ];
+  progress(`cli: ${process.execPath} ${args.slice(2).join(' ')}`);
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, MP_BENCH_HWM_FILE: hwmFile },
+    });
+    child.on('error', reject);
+    child.on('exit', (c) => resolve(c));
+  });
+  const elapsedMs = performance.now() - t0;
+  if (code === null || code === 64 || !existsSync(join(outDir, 'summary.json')))
+    throw new Error(`the CLI failed (exit ${code})`);
+  const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as {
+    totals: { done: number; pass: number; warn: number; fail: number; unknown: number };
+    dns: PhaseResult['counters'];
+  };
+  const peakKb = existsSync(hwmFile) ? Number(readFileSync(hwmFile, 'utf8')) : Number.NaN;
+  return {
+    type: 'result',
+    mode: 'cli',
+    elapsedMs,
+    items: summary.totals.done,
+    counters: summary.dns,
+    peakRss: peakKb * 1024,
+    startRss: Number.NaN,
+    statuses: {
+      pass: summary.totals.pass,
+      warn: summary.totals.warn,
+      fail: summary.totals.fail,
+      unknown: summary.totals.unknown,
+    },
+  };
+}
+
 async function labStats(lab: ChildProcess, dump?: string): Promise<LabStats> {
   const reply = nextMessage<LabStats>(lab, 'stats');
   lab.send({ type: 'stats', reset: true, ...(dump ? { dump } : {}) });
@@ -176,6 +255,7 @@ async function main(): Promise<void> {
       'out-dir': { type: 'string' },
       baseline: { type: 'string' },
       'heap-snapshot': { type: 'string' },
+      cli: { type: 'boolean', default: false },
       'cache-entries': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
     },
@@ -225,6 +305,8 @@ async function main(): Promise<void> {
     };
     if ((base.baseline ?? base.heapSnapshot) !== undefined && base.mode !== 'fleet')
       throw new Error('--baseline and --heap-snapshot need the fleet mode (not --no-write)');
+    if (values.cli && (values['no-write'] || base.heapSnapshot !== undefined || values.profile !== undefined))
+      throw new Error('--cli runs the CLI as it is: no --no-write, --heap-snapshot or --profile');
     log(
       `workers: ${runtime.kind === 'compiled' ? `compiled JavaScript (${runtime.dir})` : `tsx (${runtime.note ?? ''})`}`,
     );
@@ -234,7 +316,9 @@ async function main(): Promise<void> {
         (base.baseline !== undefined ? `, compared with ${base.baseline}` : ''),
     );
     const nodeFlags = values['node-flags'].split(/\s+/).filter((f) => f !== '');
-    const audit = await runWorker(base, values.profile, nodeFlags);
+    const audit = values.cli
+      ? await runCli(base, dir, log)
+      : await runWorker(base, values.profile, nodeFlags);
     const questions = join(dir, 'questions.tsv');
     const auditLab = await labStats(lab, questions);
     log(`replay: ${auditLab.distinct} distinct questions, ${concurrency} in flight`);
@@ -299,7 +383,7 @@ function render(r: BenchResult): string {
   return (
     `mail-preflight fleet benchmark: ${r.identities} identities, seed ${r.seed}, latency ${r.latency} ms, ` +
     `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once, ` +
-    `cache ${r.cacheEntries} entries, workers run ${r.runtime === 'compiled' ? 'compiled JavaScript (dist/)' : 'TypeScript through tsx'}\n` +
+    `cache ${r.cacheEntries} entries, ${r.audit.mode === 'cli' ? 'measured: the CLI (dist/src/cli.js fleet, index.html written)' : `workers run ${r.runtime === 'compiled' ? 'compiled JavaScript (dist/)' : 'TypeScript through tsx'}`}\n` +
     `minimum (distinct questions a perfect cache asks): ${r.minimum}\n\n` +
     `phase        wall  ident./s       sent  lab rcvd  sent/min  peak RSS  timeouts\n` +
     row(r.audit.mode, r.audit) +
@@ -311,7 +395,8 @@ function render(r: BenchResult): string {
       ? 'throughput / replay ceiling: not measured (--skip-replay)\n'
       : `throughput / replay ceiling: ${fixed(r.throughputOfCeiling)} (target >= ${TARGET_THROUGHPUT_OF_CEILING}: ${verdict(r.throughputOfCeiling >= TARGET_THROUGHPUT_OF_CEILING)})\n`) +
     `queries sent / minimum:      ${fixed(r.audit.sentOverMinimum, 3)} (target <= ${TARGET_SENT_OVER_MINIMUM}: ${verdict(r.audit.sentOverMinimum <= TARGET_SENT_OVER_MINIMUM)})\n` +
-    `peak RSS (audit worker):     ${mb(r.audit.peakRss)} (start ${mb(r.audit.startRss)})` +
+    `peak RSS (${r.audit.mode === 'cli' ? 'the CLI' : 'audit worker'}):${r.audit.mode === 'cli' ? '        ' : '     '}${mb(r.audit.peakRss)}` +
+    (Number.isNaN(r.audit.startRss) ? '' : ` (start ${mb(r.audit.startRss)})`) +
     (r.identities === 10_000
       ? ` (target < 300 MB: ${verdict(r.audit.peakRss < TARGET_PEAK_RSS_10K_BYTES)})`
       : '') +

@@ -54,7 +54,8 @@ export interface WorkerOptions {
 
 export interface PhaseResult {
   type: 'result';
-  mode: 'fleet' | 'audit' | 'replay';
+  /** cli: the real CLI (`dist/src/cli.js fleet`) in its own process, see bench/fleet.ts. */
+  mode: 'fleet' | 'audit' | 'replay' | 'cli';
   elapsedMs: number;
   /** Identities audited, or questions replayed. */
   items: number;

@@ -167,6 +167,7 @@ export async function runFleet(
       startedAtMs,
       startedAt,
       concurrency,
+      ownsProbe: options.probe === undefined,
     });
   } finally {
     // A probe made here ends with the run: SMTP probes still in flight are aborted.
@@ -180,7 +181,14 @@ async function runWithProbe(
   probe: Probe,
   baseline: RunView | undefined,
   baselineDir: string | undefined,
-  clock: { now: () => number; startedAtMs: number; startedAt: string; concurrency: number },
+  clock: {
+    now: () => number;
+    startedAtMs: number;
+    startedAt: string;
+    concurrency: number;
+    /** The probe was made for this run: its cache can go once the audits are done. */
+    ownsProbe: boolean;
+  },
 ): Promise<FleetRunResult> {
   const { now, startedAtMs, startedAt, concurrency } = clock;
   const dnsAtStart = probe.counters();
@@ -258,6 +266,8 @@ async function runWithProbe(
     await results.close();
   }
   if (fatal) throw fatal;
+  // The audits are over: a cache this run made is not needed for the diff, summary or pages.
+  if (clock.ownsProbe) probe.clearCache?.();
   const aborted = done.size < identities.length;
   const resultsPath = join(options.outDir, RESULTS_FILE);
 

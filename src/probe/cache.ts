@@ -58,7 +58,7 @@ export function createCachedResolver(
   inner: Resolver,
   counters: DnsCounters,
   options: CacheOptions = {},
-): Resolver & { size(): number } {
+): Resolver & { size(): number; clear(): void } {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_CACHE_ENTRIES;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -130,5 +130,6 @@ export function createCachedResolver(
     }
   }
 
-  return { query, size: () => entries.size };
+  // Questions in flight keep their promise for those already waiting; new askers ask afresh.
+  return { query, size: () => entries.size, clear: () => entries.clear() };
 }

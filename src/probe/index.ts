@@ -29,7 +29,7 @@ export function createProbe(options: ProbeOptions): Probe {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     maxEntries: options.maxCacheEntries,
   });
-  return { dns, counters: () => ({ ...counters }) };
+  return { dns, counters: () => ({ ...counters }), clearCache: () => dns.clear() };
 }
 
 export {

@@ -125,6 +125,11 @@ export interface Probe {
   smtp?: SmtpProber;
   /** HTTPS GET for policy files (src/probe/https.ts): MTA-STS. */
   https?: HttpsFetcher;
+  /**
+   * Forgets every cached DNS answer (counters stay). A fleet run that made its own probe
+   * calls it once its audits are done, so the cache is not kept while the outputs are written.
+   */
+  clearCache?(): void;
 }
 
 /** Records of one type from an ok result, with their data narrowed. */

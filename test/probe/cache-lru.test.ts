@@ -75,4 +75,16 @@ describe('cache eviction (fleet runs)', () => {
     await dns.query('slow.example', 'TXT');
     expect(asked).toEqual(['slow.example', 'fast.example', 'new.example', 'slow.example']);
   });
+
+  it('clear() forgets every answer: the next question is asked again (a fleet run ends its cache so)', async () => {
+    const inner = counting();
+    const dns = createCachedResolver(inner, newCounters(), { maxEntries: 8 });
+    await dns.query('a.example', 'TXT');
+    await dns.query('a.example', 'TXT');
+    expect(dns.size()).toBe(1);
+    dns.clear();
+    expect(dns.size()).toBe(0);
+    await dns.query('a.example', 'TXT');
+    expect(inner.asked).toEqual(['TXT a.example', 'TXT a.example']);
+  });
 });
