@@ -25,6 +25,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FLEET_HEAP_GROWING_PERCENT } from '../src/fleet/cli.js';
 import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
 import { DNS_CHECKS, type PhaseResult, type WorkerOptions } from './worker.js';
 import { planWorld, worldStats } from './world.js';
@@ -147,6 +148,8 @@ async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => vo
   const outDir = o.outDir ?? join(dir, 'cli-out');
   const hwmFile = join(dir, 'cli-hwm');
   const args = [
+    // 0 is V8's own dynamic factor; giving it keeps the CLI from setting its own.
+    ...(o.v8DefaultGrowth ? ['--heap-growing-percent=0'] : []),
     '--require',
     join(root, 'bench', 'hwm-hook.cjs'),
     cli,
@@ -166,7 +169,7 @@ async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => vo
     ...(o.baseline !== undefined ? ['--baseline', o.baseline] : ['--no-baseline']),
     ...DNS_CHECKS.flatMap((c) => ['--check', c]),
   ];
-  progress(`cli: ${process.execPath} ${args.slice(2).join(' ')}`);
+  progress(`cli: ${process.execPath} ${args.join(' ')}`);
   const t0 = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, args, {
@@ -229,6 +232,8 @@ export interface BenchResult {
   cacheEntries: number;
   /** compiled (dist/, as users run the CLI) or tsx. */
   runtime: 'compiled' | 'tsx';
+  /** V8 heap growing: the fleet command's FLEET_HEAP_GROWING_PERCENT, or V8's default. */
+  heapGrowth: string;
   minimum: number;
   audit: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
   /** Absent with --skip-replay. */
@@ -256,6 +261,7 @@ async function main(): Promise<void> {
       baseline: { type: 'string' },
       'heap-snapshot': { type: 'string' },
       cli: { type: 'boolean', default: false },
+      'v8-default-growth': { type: 'boolean', default: false },
       'cache-entries': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
     },
@@ -302,6 +308,7 @@ async function main(): Promise<void> {
       ...(values['out-dir'] !== undefined ? { outDir: values['out-dir'] } : {}),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       ...(values['heap-snapshot'] !== undefined ? { heapSnapshot: values['heap-snapshot'] } : {}),
+      ...(values['v8-default-growth'] ? { v8DefaultGrowth: true } : {}),
     };
     if ((base.baseline ?? base.heapSnapshot) !== undefined && base.mode !== 'fleet')
       throw new Error('--baseline and --heap-snapshot need the fleet mode (not --no-write)');
@@ -341,6 +348,9 @@ async function main(): Promise<void> {
       identityConcurrency,
       cacheEntries: base.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
       runtime: runtime.kind,
+      heapGrowth: values['v8-default-growth']
+        ? 'V8 default'
+        : `${FLEET_HEAP_GROWING_PERCENT}% (the fleet command's)`,
       minimum,
       audit: {
         ...audit,
@@ -384,6 +394,7 @@ function render(r: BenchResult): string {
     `mail-preflight fleet benchmark: ${r.identities} identities, seed ${r.seed}, latency ${r.latency} ms, ` +
     `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once, ` +
     `cache ${r.cacheEntries} entries, ${r.audit.mode === 'cli' ? 'measured: the CLI (dist/src/cli.js fleet, index.html written)' : `workers run ${r.runtime === 'compiled' ? 'compiled JavaScript (dist/)' : 'TypeScript through tsx'}`}\n` +
+    `V8 heap growing factor: ${r.heapGrowth}\n` +
     `minimum (distinct questions a perfect cache asks): ${r.minimum}\n\n` +
     `phase        wall  ident./s       sent  lab rcvd  sent/min  peak RSS  timeouts\n` +
     row(r.audit.mode, r.audit) +

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
+import { tuneHeapForFleet } from '../src/fleet/cli.js';
 import type { FleetIdentity } from '../src/fleet/config.js';
 import { identityKey } from '../src/fleet/key.js';
 import { FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
@@ -46,6 +47,11 @@ export interface WorkerOptions {
   baseline?: string;
   /** Fleet mode: write a V8 heap snapshot here when the run is over (probe and summary alive). */
   heapSnapshot?: string;
+  /**
+   * Fleet mode: keep V8's default heap growth instead of the fleet command's
+   * (FLEET_HEAP_GROWING_PERCENT, which the worker applies as the CLI does).
+   */
+  v8DefaultGrowth?: boolean;
   /** Replay mode: the distinct questions, "TYPE<TAB>name" per line. */
   questionsFile?: string;
   /** Print progress lines on stderr. */
@@ -171,6 +177,8 @@ function fleetIdentities(o: WorkerOptions): FleetIdentity[] {
 
 /** The real fleet path: runFleet writes each report, the NDJSON stream and summary.json. */
 export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
+  // As `mail-preflight fleet` does when it is the process (src/cli.ts).
+  if (!o.v8DefaultGrowth) tuneHeapForFleet();
   const identities = fleetIdentities(o);
   const probe = probeFor(o);
   const outDir = o.outDir ?? mkdtempSync(join(tmpdir(), 'mp-bench-fleet-'));

@@ -15,7 +15,7 @@ import { alignmentCheck } from './authentication.js';
 import { ALL_CHECKS } from './checks.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
-import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand } from './fleet/cli.js';
+import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, probeFromOptions } from './index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import type { Report } from './report.js';
@@ -340,6 +340,8 @@ const isMain =
   import.meta.url ===
     (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (isMain) {
+  // A long fleet run gets a tighter V8 heap (see FLEET_HEAP_GROWING_PERCENT).
+  if (process.argv[2] === 'fleet') tuneHeapForFleet();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
