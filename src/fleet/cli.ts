@@ -90,6 +90,8 @@ Fleet options:
   Exit codes as for audit, and 3 when regressions were found against the baseline (3 wins
   over 1 and 2). Invalid config entries, identities that could not be audited and an
   interrupted run count as incomplete (2).
+  Memory: fleet sets V8's heap growing factor to 50% unless V8 heap flags are given (on the
+  command line or in NODE_OPTIONS).
 `;
 
 export interface CommandIo {
