@@ -355,20 +355,7 @@ function indexedReports(outDir: string, reader: RowReader, keys: readonly string
     *entries() {
       for (const key of keys) {
         const row = reader.read(key);
-        if (!row) continue;
-        if (!row.file) {
-          yield { key: row.key, domain: row.domain, error: row.error ?? 'no report' };
-          continue;
-        }
-        try {
-          yield { key: row.key, report: JSON.parse(readFileSync(join(outDir, row.file), 'utf8')) as Report };
-        } catch (err) {
-          yield {
-            key: row.key,
-            domain: row.domain,
-            error: `cannot read ${row.file}: ${(err as Error).message}`,
-          };
-        }
+        if (row) yield entryOf(outDir, row);
       }
     },
     report: (key) => {
@@ -376,6 +363,16 @@ function indexedReports(outDir: string, reader: RowReader, keys: readonly string
       return file ? readReport(file) : undefined;
     },
   };
+}
+
+/** One identity's report read from the out-dir, or why it could not be. */
+function entryOf(outDir: string, row: FleetIdentityRow): FleetReportEntry {
+  if (!row.file) return { key: row.key, domain: row.domain, error: row.error ?? 'no report' };
+  try {
+    return { key: row.key, report: JSON.parse(readFileSync(join(outDir, row.file), 'utf8')) as Report };
+  } catch (err) {
+    return { key: row.key, domain: row.domain, error: `cannot read ${row.file}: ${(err as Error).message}` };
+  }
 }
 
 /** A finished run's reports, read from its out-dir on demand. */
@@ -397,17 +394,7 @@ export function fleetReports(outDir: string, summary: FleetSummary): FleetReport
 
 /** Reads the run's reports one at a time (renderers stream over them). */
 export function* reportEntries(outDir: string, summary: FleetSummary): Generator<FleetReportEntry> {
-  for (const row of summary.identities) {
-    if (!row.file) {
-      yield { key: row.key, domain: row.domain, error: row.error ?? 'no report' };
-      continue;
-    }
-    try {
-      yield { key: row.key, report: JSON.parse(readFileSync(join(outDir, row.file), 'utf8')) as Report };
-    } catch (err) {
-      yield { key: row.key, domain: row.domain, error: `cannot read ${row.file}: ${(err as Error).message}` };
-    }
-  }
+  for (const row of summary.identities) yield entryOf(outDir, row);
 }
 
 function totalsOf(rows: readonly FleetIdentityRow[], identities: number, invalid: number): FleetTotals {
