@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 import type { Report } from '../report.js';
 import type { FleetIdentity } from './config.js';
 import { reportFileOf } from './key.js';
-import { isRow, rowFromReport } from './row.js';
+import { rowFromReport } from './row.js';
 import { indexResults, MAX_READ_REPORT_BYTES, RowReader } from './stream.js';
 import type { FleetIdentityRow, IdentityStatus } from './summary.js';
 
@@ -25,14 +25,14 @@ export const HTML_FILE = 'index.html';
 export const JUNIT_FILE = 'junit.xml';
 /** Marks temporary files; never part of a key (keys end in "-<hex8>"). */
 const TEMP_MARK = '.tmp-';
-/** Bytes of rebuilt results.ndjson gathered before each write. */
+/** Characters of pieces gathered before each write (writeFileAtomic with pieces). */
 const WRITE_BATCH_CHARS = 1024 * 1024;
 
-async function writePieces(path: string, pieces: Iterable<string>): Promise<void> {
+async function writePieces(path: string, pieces: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const handle = await open(path, 'w');
   try {
     let batch = '';
-    for (const piece of pieces) {
+    for await (const piece of pieces) {
       batch += piece;
       if (batch.length >= WRITE_BATCH_CHARS) {
         await handle.write(batch);
@@ -51,9 +51,13 @@ function tempPathFor(path: string): string {
 
 /**
  * Writes `data` to a temporary file next to `path`, then renames it over `path`. Pieces
- * (`Iterable<string>`) are written as they come, in batches, so a big page is never one string.
+ * (a sync or async iterable) are written as they come, in batches, so a big page is never
+ * one string.
  */
-export async function writeFileAtomic(path: string, data: string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Iterable<string> | AsyncIterable<string>,
+): Promise<void> {
   const temp = tempPathFor(path);
   try {
     if (typeof data === 'string') await writeFile(temp, data);
@@ -96,27 +100,6 @@ function isReport(value: unknown): value is Report {
   );
 }
 
-/** Rows of results.ndjson, last line per key winning; torn or foreign lines are skipped. */
-export async function readResultsFile(path: string): Promise<Map<string, FleetIdentityRow>> {
-  const rows = new Map<string, FleetIdentityRow>();
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return rows;
-  }
-  for (const line of text.split('\n')) {
-    if (line.trim() === '' || line.length > MAX_READ_REPORT_BYTES) continue;
-    try {
-      const value = JSON.parse(line) as unknown;
-      if (isRow(value)) rows.set(value.key, value);
-    } catch {
-      // a line torn by an interrupted run
-    }
-  }
-  return rows;
-}
-
 function ndjsonLine(row: FleetIdentityRow): string {
   return `${JSON.stringify(row)}\n`;
 }
@@ -143,39 +126,28 @@ export async function prepareOutDir(
   const { index } = await indexResults(resultsPath, new Set(identities.map((id) => id.key)));
   const previous = new RowReader(resultsPath, index);
   const finished = new Map<string, IdentityStatus>();
-  const temp = tempPathFor(resultsPath);
-  const out = await open(temp, 'w');
-  try {
-    let batch = '';
-    const keep = async (row: FleetIdentityRow): Promise<void> => {
-      finished.set(row.key, row.status);
-      batch += ndjsonLine(row);
-      if (batch.length >= WRITE_BATCH_CHARS) {
-        await out.write(batch);
-        batch = '';
-      }
-    };
+  async function* kept(): AsyncGenerator<string> {
     for (const id of identities) {
       const file = join(outDir, reportFileOf(id.key));
       if (!existsSync(file)) continue;
       const prior = previous.has(id.key) ? previous.get(id.key) : undefined;
+      let row: FleetIdentityRow | undefined;
       if (prior && prior.status !== 'error' && prior.file === reportFileOf(id.key)) {
         // Trust the row only when the report is still readable.
-        if (await readReportFile(file)) await keep(prior);
-        continue;
+        if (await readReportFile(file)) row = prior;
+      } else {
+        const report = await readReportFile(file);
+        if (report) row = rowFromReport(id.key, report);
       }
-      const report = await readReportFile(file);
-      if (report) await keep(rowFromReport(id.key, report));
+      if (!row) continue;
+      finished.set(row.key, row.status);
+      yield ndjsonLine(row);
     }
-    await out.write(batch);
-    await out.close();
+  }
+  try {
+    await writeFileAtomic(resultsPath, kept());
+  } finally {
     previous.close();
-    await rename(temp, resultsPath);
-  } catch (err) {
-    previous.close();
-    await out.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
-    throw err;
   }
   return finished;
 }
