@@ -36,10 +36,13 @@ export interface FindingSpec {
   conditions?: Condition[];
 }
 
-/** What judge() returns: which finding, the data its templates use, and its evidence. */
-export interface FindingResult {
+/**
+ * What judge() returns: which finding, the data its templates use, and its evidence. `K` is the
+ * union of the check's finding keys (`keyof typeof FINDINGS`), so an undeclared key does not compile.
+ */
+export interface FindingResult<K extends string = string> {
   /** Key into the check's `findings`, e.g. 'too-many-lookups' (id becomes 'spf/too-many-lookups'). */
-  key: string;
+  key: K;
   data?: Record<string, string | number | boolean>;
   evidence: Record<string, unknown>;
   /** Conditions raised in addition to the spec's, when they depend on the case. */
@@ -49,13 +52,21 @@ export interface FindingResult {
 export interface CollectContext {
   probe: Probe;
   signal: AbortSignal;
+  /**
+   * Work shared by the checks of one audit (e.g. the MX host set that mx, mx-tls, mta-sts, dane
+   * and tls-rpt all need), by key; the runner makes a new one per audit (absent: nothing shared).
+   */
+  shared?: Map<string, Promise<unknown>>;
 }
 
-export interface Check<E = unknown> {
+/** A check's published findings, keyed by the second half of their ids. */
+export type FindingSpecs<K extends string = string> = Readonly<Record<K, FindingSpec>>;
+
+export interface Check<E = unknown, K extends string = string> {
   id: string;
   title: string;
   appliesTo: ('domain' | 'ip')[];
-  findings: Record<string, FindingSpec>;
+  findings: FindingSpecs<K>;
   /**
    * Why the check is skipped for this target and probe (e.g. SMTP probing is off), or
    * undefined to run it. The runner reports a skipped check with `{ skipped: reason }` as evidence.
@@ -64,7 +75,7 @@ export interface Check<E = unknown> {
   /** All I/O, through ctx.probe only. Returns plain JSON evidence. */
   collect(target: Target, ctx: CollectContext): Promise<E>;
   /** Pure: evidence in, findings out. */
-  judge(evidence: E, target: Target): FindingResult[];
+  judge(evidence: E, target: Target): FindingResult<K>[];
 }
 
 /** Fill "{name}" placeholders; unknown names are left as they are. */
@@ -79,14 +90,14 @@ export function renderTemplate(
  * A check that collects nothing: it judges the evidence other checks gathered (e.g. whether
  * SPF or DKIM can pass and align with From). Run after the others; still pure.
  */
-export interface DerivedCheck<E = unknown> {
+export interface DerivedCheck<E = unknown, K extends string = string> {
   id: string;
   title: string;
-  findings: Record<string, FindingSpec>;
+  findings: FindingSpecs<K>;
   /** When set, the evidence is also published as this top-level section of the report. */
   reportSection?: 'authentication';
   derive(
     target: Target,
     results: Readonly<Record<string, import('./report.js').CheckResult>>,
-  ): { evidence: E; findings: FindingResult[] };
+  ): { evidence: E; findings: FindingResult<K>[] };
 }

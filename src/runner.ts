@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Checks that judge the others' evidence (alignment), run after them. */
   derived?: readonly DerivedCheck<unknown>[];
   now?: () => Date;
+  /** Work shared by the checks of this audit (CollectContext.shared); runAudit makes a new one. */
+  shared?: Map<string, Promise<unknown>>;
 }
 
 /** Listeners one check's abort signal may carry: one per in-flight query, bounded by the checks' own limits. */
@@ -45,7 +47,8 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
   const t0 = performance.now();
   const before = options.probe.counters();
   const checks = options.checks.filter((c) => !options.only || options.only.includes(c.id));
-  const results = await Promise.all(checks.map((check) => runCheck(check, target, options)));
+  const scoped = { ...options, shared: new Map<string, Promise<unknown>>() };
+  const results = await Promise.all(checks.map((check) => runCheck(check, target, scoped)));
   const byId: Record<string, CheckResult> = {};
   for (const r of results) byId[r.id] = r;
   let authentication: Record<string, unknown> | undefined;
@@ -144,7 +147,11 @@ export async function runCheck(
   deadline.catch(() => {});
   try {
     const evidence = await Promise.race([
-      check.collect(target, { probe: options.probe, signal: controller.signal }),
+      check.collect(target, {
+        probe: options.probe,
+        signal: controller.signal,
+        shared: options.shared ?? new Map(),
+      }),
       deadline,
       aborted,
     ]);

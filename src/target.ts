@@ -3,10 +3,9 @@ import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { UsageError } from './errors.js';
 import { normalizeIp as canonicalIp } from './ip.js';
+import { MAX_LABEL_BYTES, MAX_NAME_BYTES } from './probe/wire.js';
 import type { Profile, Target } from './report.js';
 
-export const MAX_DOMAIN_LENGTH = 253; // RFC 1035 2.3.4 (255 octets on the wire)
-export const MAX_LABEL_LENGTH = 63; // RFC 1035 2.3.4
 /** Bounds on what one target may ask for, so a hostile config cannot make a run explode. */
 export const MAX_IPS_PER_TARGET = 64;
 export const MAX_SELECTORS_PER_TARGET = 64;
@@ -32,17 +31,17 @@ export function normalizeDomain(input: string, what = 'domain'): string {
     throw new UsageError(`${what} "${safe(raw)}" contains characters not allowed in a domain`);
   const ascii = domainToASCII(bare);
   if (ascii === '') throw new UsageError(`${what} "${safe(raw)}" is not a valid domain name`);
-  if (ascii.length > MAX_DOMAIN_LENGTH) {
-    throw new UsageError(`${what} is ${ascii.length} characters long; DNS allows ${MAX_DOMAIN_LENGTH}`);
+  if (ascii.length > MAX_NAME_BYTES) {
+    throw new UsageError(`${what} is ${ascii.length} characters long; DNS allows ${MAX_NAME_BYTES}`);
   }
   const labels = ascii.split('.');
   if (labels.length < 2)
     throw new UsageError(`${what} "${safe(raw)}" has a single label; give a full domain name`);
   for (const label of labels) {
     if (label.length === 0) throw new UsageError(`${what} "${safe(raw)}" has an empty label`);
-    if (label.length > MAX_LABEL_LENGTH) {
+    if (label.length > MAX_LABEL_BYTES) {
       throw new UsageError(
-        `${what} has a label of ${label.length} characters; DNS allows ${MAX_LABEL_LENGTH}`,
+        `${what} has a label of ${label.length} characters; DNS allows ${MAX_LABEL_BYTES}`,
       );
     }
     if (!LABEL_RE.test(label))

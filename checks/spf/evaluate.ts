@@ -13,6 +13,7 @@ import {
   reverseName,
 } from '../../src/ip-bytes.js';
 import type { DnsResult, MxData, Resolver, RRType } from '../../src/probe/types.js';
+import { MAX_LABEL_BYTES, MAX_NAME_BYTES } from '../shared/dns.js';
 import { expandMacro, type MacroContext, SPF_UNKNOWN_PTR } from './macro.js';
 import { parseMacroString, parseSpf, selectSpfRecord } from './record.js';
 import type { Mechanism, SpfRecord, SpfResult } from './types.js';
@@ -25,8 +26,6 @@ export const SPF_MAX_PTR_NAMES = 10; // RFC 7208 4.6.4 (ptr, %{p}: names beyond 
 export const SPF_MAX_RECURSION_DEPTH = SPF_MAX_DNS_TERMS + 1;
 /** RFC 7208 4.6.4: an elapsed-time limit SHOULD allow at least 20 seconds. */
 export const SPF_DEFAULT_TIMEOUT_MS = 20_000;
-export const SPF_MAX_LABEL_LENGTH = 63; // RFC 1035 2.3.4 (used by RFC 7208 4.3)
-export const SPF_MAX_DOMAIN_LENGTH = 253; // RFC 7208 4.3 / 7.3
 /** Bounds on the trace kept for humans. */
 export const SPF_MAX_TRACE_LINES = 200;
 export const SPF_MAX_TRACE_LINE_LENGTH = 300;
@@ -130,21 +129,21 @@ class Abort extends Error {
  */
 export function normalizeDomain(domain: string): string | undefined {
   const name = domain.endsWith('.') ? domain.slice(0, -1) : domain;
-  if (name.length === 0 || name.length > SPF_MAX_DOMAIN_LENGTH) return undefined;
+  if (name.length === 0 || name.length > MAX_NAME_BYTES) return undefined;
   // Domain literals ("[192.0.2.1]") and anything non-printable or non-ASCII cannot be queried.
   if (!/^[\x21-\x7e]+$/.test(name) || name.startsWith('[')) return undefined;
   const labels = name.split('.');
   if (labels.length < 2) return undefined;
-  for (const label of labels) if (label.length === 0 || label.length > SPF_MAX_LABEL_LENGTH) return undefined;
+  for (const label of labels) if (label.length === 0 || label.length > MAX_LABEL_BYTES) return undefined;
   return name;
 }
 
 /** Like normalizeDomain, for expanded target names: spaces are legal label bytes there. */
 function normalizeTarget(name: string): string | undefined {
   const n = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (n.length === 0 || n.length > SPF_MAX_DOMAIN_LENGTH) return undefined;
+  if (n.length === 0 || n.length > MAX_NAME_BYTES) return undefined;
   const labels = n.split('.');
-  for (const label of labels) if (label.length === 0 || label.length > SPF_MAX_LABEL_LENGTH) return undefined;
+  for (const label of labels) if (label.length === 0 || label.length > MAX_LABEL_BYTES) return undefined;
   return n;
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
+import { renderDiffText, renderFleetText } from '../../reports/fleet-text.js';
 import { renderFleetHtmlChunks } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
 import { sanitizeForTerminal } from '../../reports/text.js';
@@ -20,7 +21,7 @@ import {
   readDomainsFile,
   readFleetConfig,
 } from './config.js';
-import { diffRuns, loadDiffSide, renderDiffText } from './diff.js';
+import { diffRuns, loadDiffSide } from './diff.js';
 import { HTML_FILE, JUNIT_FILE, RESULTS_FILE, SUMMARY_FILE } from './outdir.js';
 import { ProgressReporter, progressMode } from './progress.js';
 import { DEFAULT_FLEET_CONCURRENCY, type FleetOutput, runFleet } from './run.js';
@@ -62,8 +63,6 @@ export const EXIT_REGRESSIONS = 3;
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_INCOMPLETE = 2;
-/** Failing identities listed on stdout; the rest are in the reports. */
-const MAX_FAILING_LISTED = 20;
 /** Invalid entries echoed on stderr. */
 const MAX_INVALID_ECHOED = 50;
 
@@ -303,37 +302,6 @@ export function fleetExitCode(
   const t = summary.totals;
   const incomplete = t.unknown > 0 || t.error > 0 || t.invalid > 0 || !summary.run.complete;
   return incomplete ? EXIT_INCOMPLETE : EXIT_OK;
-}
-
-/** What the fleet command prints: regressions first, then the totals and the worst rows. */
-export function renderFleetText(summary: FleetSummary, outDir: string, junit = false): string {
-  const s = sanitizeForTerminal;
-  const t = summary.totals;
-  const out: string[] = [];
-  if (summary.regressions) out.push(renderDiffText(summary.regressions).trimEnd(), '');
-  out.push(
-    `fleet: ${t.done}/${t.identities} identities done: ${t.pass} pass, ${t.warn} warn, ${t.fail} fail, ` +
-      `${t.unknown} unknown, ${t.error} error${t.invalid > 0 ? `; ${t.invalid} invalid entries skipped` : ''}` +
-      `${summary.run.resumed > 0 ? `; ${summary.run.resumed} resumed` : ''}`,
-  );
-  if (!summary.run.complete)
-    out.push('fleet: the run was interrupted; run it again with the same --out-dir to finish');
-  const failing = summary.identities.filter((r) => r.status === 'fail' || r.status === 'error');
-  for (const r of failing.slice(0, MAX_FAILING_LISTED)) {
-    const ids = r.findings.filter((f) => f.severity === 'error').map((f) => f.id);
-    out.push(
-      `  ${r.status.toUpperCase()} ${s(r.domain)} [${s(r.key)}]: ${r.error ? s(r.error) : ids.join(', ')}`,
-    );
-  }
-  // The run's summary may keep only the worst rows: the totals count them all.
-  const failingTotal = Math.max(failing.length, t.fail + t.error);
-  const listed = Math.min(failing.length, MAX_FAILING_LISTED);
-  if (failingTotal > listed) out.push(`  ... and ${failingTotal - listed} more`);
-  const d = summary.dns;
-  out.push(`dns: ${d.queriesSent} queries sent, ${d.cacheHits} cache hits, ${d.timeouts} timeouts`);
-  const files = [SUMMARY_FILE, RESULTS_FILE, 'reports/', HTML_FILE, ...(junit ? [JUNIT_FILE] : [])];
-  out.push(`out-dir: ${s(outDir)} (${files.join(', ')})`);
-  return `${out.join('\n')}\n`;
 }
 
 export async function diffCommand(args: string[], io: CommandIo, help: string): Promise<number> {

@@ -32,9 +32,7 @@ import type {
 export { recordsOfReport } from './records.js';
 
 /** Shown one by one in the text rendering; the counts cover all. */
-export const MAX_DIFF_LINES_PER_SECTION = 200;
 /** Record text shown in the text rendering. */
-const MAX_RECORD_CHARS_SHOWN = 300;
 
 /**
  * Rows of a run by identity key. A Map is one; so is a RowReader over results.ndjson, which
@@ -318,78 +316,4 @@ function sum<T>(items: T[], f: (t: T) => number): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function clip(s: string | null): string {
-  if (s === null) return '(none)';
-  const t = s.length > MAX_RECORD_CHARS_SHOWN ? `${s.slice(0, MAX_RECORD_CHARS_SHOWN)}...` : s;
-  return `"${sanitizeForTerminal(t)}"`;
-}
-
-function replyText(r: ReplyRef): string {
-  return `${r.provider} ${r.code} ${r.enhanced} (${r.condition})`;
-}
-
-/** Plain text, regressions first. Every string from DNS or a file is made terminal-safe. */
-export function renderDiffText(diff: FleetDiff): string {
-  const s = sanitizeForTerminal;
-  const c = diff.counts;
-  const lines: string[] = [];
-  lines.push(
-    diff.hasRegressions
-      ? `REGRESSIONS: ${c.regressed} identit${c.regressed === 1 ? 'y' : 'ies'} got worse (${c.newFailures} new failure${c.newFailures === 1 ? '' : 's'})`
-      : 'No regressions.',
-  );
-  lines.push(
-    `  baseline: ${s(resolve(diff.baseline))}${diff.baselineStartedAt ? ` (${s(diff.baselineStartedAt)})` : ''}`,
-  );
-  lines.push(`  current:  ${s(resolve(diff.current))}`);
-  lines.push(
-    `  ${c.fixed} fixed, ${c.changedReplies} with changed replies, ${c.statusChanges} status changes, ` +
-      `${c.recordChanges} record changes, ${c.added} added, ${c.gone} gone`,
-  );
-  const section = (title: string, items: IdentityDiff[], body: (d: IdentityDiff) => string[]) => {
-    if (items.length === 0) return;
-    lines.push('', title);
-    for (const d of items.slice(0, MAX_DIFF_LINES_PER_SECTION)) {
-      lines.push(`  ${s(d.domain)} [${s(d.key)}]: ${d.statusBefore} -> ${d.statusAfter}`);
-      lines.push(...body(d).map((l) => `    ${l}`));
-    }
-    if (items.length > MAX_DIFF_LINES_PER_SECTION)
-      lines.push(`  ... and ${items.length - MAX_DIFF_LINES_PER_SECTION} more`);
-  };
-  const replies = (d: IdentityDiff) => [
-    ...d.repliesAdded.map((r) => `reply now predicted: ${replyText(r)}`),
-    ...d.repliesRemoved.map((r) => `reply no longer predicted: ${replyText(r)}`),
-  ];
-  section(
-    'Regressions:',
-    diff.identities.filter((d) => d.regression),
-    (d) => [...d.newFailures.map((f) => `+ ${f.id} (${f.severity})`), ...replies(d)],
-  );
-  section(
-    'Fixed:',
-    diff.identities.filter((d) => d.fixed.length > 0),
-    (d) => d.fixed.map((f) => `- ${f.id} (${f.severity})`),
-  );
-  section(
-    'Other changes:',
-    diff.identities.filter((d) => !d.regression && d.fixed.length === 0 && d.recordChanges.length === 0),
-    replies,
-  );
-  section(
-    'DNS record changes:',
-    diff.identities.filter((d) => d.recordChanges.length > 0),
-    (d) => d.recordChanges.map((r) => `${r.kind} ${s(r.name)}: ${clip(r.before)} -> ${clip(r.after)}`),
-  );
-  const list = (title: string, items: { key: string; domain: string }[]) => {
-    if (items.length === 0) return;
-    lines.push('', title);
-    for (const i of items.slice(0, MAX_DIFF_LINES_PER_SECTION)) lines.push(`  ${s(i.domain)} [${s(i.key)}]`);
-    if (items.length > MAX_DIFF_LINES_PER_SECTION)
-      lines.push(`  ... and ${items.length - MAX_DIFF_LINES_PER_SECTION} more`);
-  };
-  list('Identities added:', diff.added);
-  list('Identities gone:', diff.gone);
-  return `${lines.join('\n')}\n`;
 }

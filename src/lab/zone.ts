@@ -51,14 +51,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { MxData, SoaData } from '../probe/types.js';
+import { MAX_CHARACTER_STRING_BYTES, MAX_LABEL_BYTES, MAX_NAME_WIRE_BYTES } from '../probe/wire.js';
 
 export const DEFAULT_TTL = 300;
-/** A character-string holds at most 255 octets. RFC 1035 3.3 */
-export const DNS_MAX_CHARACTER_STRING = 255;
-/** A label holds at most 63 octets. RFC 1035 2.3.4 */
-export const DNS_MAX_LABEL = 63;
-/** A name holds at most 255 octets in wire form. RFC 1035 2.3.4 */
-export const DNS_MAX_NAME_WIRE = 255;
 /** TTLs are unsigned 31-bit values. RFC 2181 8 */
 export const DNS_MAX_TTL = 2_147_483_647;
 /** RDATA length is a 16-bit field. RFC 1035 3.2.1 */
@@ -130,10 +125,11 @@ export function nameProblem(name: string): string | undefined {
   for (const label of name.split('.')) {
     const len = Buffer.byteLength(label);
     if (len === 0) return 'has an empty label';
-    if (len > DNS_MAX_LABEL) return `has a label of ${len} octets (max ${DNS_MAX_LABEL}, RFC 1035 2.3.4)`;
+    if (len > MAX_LABEL_BYTES) return `has a label of ${len} octets (max ${MAX_LABEL_BYTES}, RFC 1035 2.3.4)`;
     wire += len + 1;
   }
-  if (wire > DNS_MAX_NAME_WIRE) return `is ${wire} octets long (max ${DNS_MAX_NAME_WIRE}, RFC 1035 2.3.4)`;
+  if (wire > MAX_NAME_WIRE_BYTES)
+    return `is ${wire} octets long (max ${MAX_NAME_WIRE_BYTES}, RFC 1035 2.3.4)`;
   return undefined;
 }
 
@@ -175,10 +171,10 @@ function parseU(owner: string, what: string, v: unknown, max: number): number {
 }
 
 function splitCharacterStrings(bytes: Buffer): Buffer[] {
-  if (bytes.length <= DNS_MAX_CHARACTER_STRING) return [bytes];
+  if (bytes.length <= MAX_CHARACTER_STRING_BYTES) return [bytes];
   const out: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += DNS_MAX_CHARACTER_STRING) {
-    out.push(bytes.subarray(i, i + DNS_MAX_CHARACTER_STRING));
+  for (let i = 0; i < bytes.length; i += MAX_CHARACTER_STRING_BYTES) {
+    out.push(bytes.subarray(i, i + MAX_CHARACTER_STRING_BYTES));
   }
   return out;
 }

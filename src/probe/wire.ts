@@ -15,6 +15,8 @@ export const MAX_LABEL_BYTES = 63; // RFC 1035 2.3.4
 /** Presentation length without the trailing dot; 255 octets on the wire. RFC 1035 2.3.4 */
 export const MAX_NAME_BYTES = 253;
 export const MAX_NAME_WIRE_BYTES = 255; // RFC 1035 2.3.4
+/** A character-string (one piece of a TXT record) holds at most 255 octets. RFC 1035 3.3 */
+export const MAX_CHARACTER_STRING_BYTES = 255;
 /** Our advertised EDNS0 UDP payload size: RFC 6891 6.2.5, DNS Flag Day 2020 value. */
 export const EDNS_UDP_PAYLOAD = 1232;
 export const CLASS_IN = 1; // RFC 1035 3.2.4

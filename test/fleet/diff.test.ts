@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffIdentity, recordsOfReport, renderDiffText } from '../../src/fleet/diff.js';
+import { renderDiffText } from '../../reports/fleet-text.js';
+import { diffIdentity, recordsOfReport } from '../../src/fleet/diff.js';
 import type { FleetDiff, FleetIdentityRow } from '../../src/fleet/summary.js';
 import type { Report } from '../../src/report.js';
 
