@@ -4,9 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alignmentCheck } from '../src/authentication.js';
-import { ALL_CHECKS } from '../src/checks.js';
 import { packageRoot } from '../src/paths.js';
+import { EVERY_CHECK } from '../src/registry.js';
 import { predictReplies, REPLY_TABLE } from '../src/replies/index.js';
 
 /** Table cell text: template names shown as <name>, pipes escaped. */
@@ -22,7 +21,7 @@ function cell(s: string): string {
 
 export function findingsMarkdown(): string {
   const out: string[] = [];
-  for (const check of [...ALL_CHECKS, alignmentCheck]) {
+  for (const check of EVERY_CHECK) {
     out.push(`### \`${check.id}\`: ${check.title}`, '');
     out.push('| id | severity | title | fix | predicted replies (bulk) |', '|---|---|---|---|---|');
     for (const [key, spec] of Object.entries(check.findings)) {

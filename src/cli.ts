@@ -11,12 +11,11 @@ import { renderReportHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
 import { renderJunit } from '../reports/junit.js';
 import { renderText, sanitizeForTerminal } from '../reports/text.js';
-import { alignmentCheck } from './authentication.js';
-import { ALL_CHECKS } from './checks.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, probeFromOptions } from './index.js';
+import { CHECK_IDS } from './registry.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import type { Report } from './report.js';
 import { normalizeIp } from './target.js';
@@ -27,8 +26,6 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
 export { EXIT_REGRESSIONS };
-
-const CHECK_IDS = [...ALL_CHECKS.map((c) => c.id), alignmentCheck.id];
 
 /** The check ids for the help text, wrapped under the option's description column. */
 function wrapIds(ids: readonly string[]): string {

@@ -4,23 +4,22 @@
 
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { alignmentCheck } from './authentication.js';
-import { ALL_CHECKS } from './checks.js';
 import { UsageError } from './errors.js';
 import { createHttpsFetcher } from './probe/https.js';
 import { createProbe } from './probe/index.js';
 import { parseServerSpec, readResolvConf } from './probe/resolvconf.js';
 import { createSmtpProber, type RunSmtpProber, type SmtpTimeouts } from './probe/smtp.js';
 import type { Probe, Resolver } from './probe/types.js';
+import { ALL_CHECKS, assertKnownCheckIds, DERIVED_CHECKS } from './registry.js';
 import type { Report } from './report.js';
 import { runAudit } from './runner.js';
 import { normalizeTarget, type TargetInput } from './target.js';
 
 export type { Check, Condition, FindingResult, FindingSpec } from './check.js';
-export { ALL_CHECKS } from './checks.js';
 export { UsageError } from './errors.js';
 export { createProbe } from './probe/index.js';
 export type { DnsRecord, DnsResult, Probe, Resolver, RRType } from './probe/types.js';
+export { ALL_CHECKS, CHECK_IDS } from './registry.js';
 export * from './report.js';
 export { normalizeDomain, normalizeIp, normalizeTarget, type TargetInput } from './target.js';
 
@@ -132,8 +131,7 @@ export function probeFromOptions(options: ProbeOptions = {}): Probe {
 /** Audits one sending identity. Throws UsageError for bad input; everything else is in the Report. */
 export async function audit(input: TargetInput, options: AuditOptions = {}): Promise<Report> {
   const target = normalizeTarget(input);
-  const known = new Set([...ALL_CHECKS.map((c) => c.id), alignmentCheck.id]);
-  for (const id of options.checks ?? []) if (!known.has(id)) throw new UsageError(`unknown check "${id}"`);
+  assertKnownCheckIds(options.checks);
   const helo = options.smtpHeloName ?? target.helo;
   const probe = options.probe ?? probeFromOptions({ ...options, ...(helo ? { smtpHeloName: helo } : {}) });
   try {
@@ -143,7 +141,7 @@ export async function audit(input: TargetInput, options: AuditOptions = {}): Pro
       ...(options.checks ? { only: options.checks } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      derived: [alignmentCheck],
+      derived: DERIVED_CHECKS,
     });
   } finally {
     // A probe made here ends with the audit: SMTP probes still in flight are aborted.

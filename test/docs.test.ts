@@ -3,9 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedReadme } from '../scripts/findings-doc.js';
-import { alignmentCheck } from '../src/authentication.js';
-import { ALL_CHECKS } from '../src/checks.js';
 import { packageRoot } from '../src/paths.js';
+import { DERIVED_CHECKS, EVERY_CHECK } from '../src/registry.js';
 
 const root = packageRoot();
 
@@ -17,11 +16,11 @@ describe('docs and check metadata', () => {
 
   it('every check has a folder named by its id, kebab-case finding keys and complete specs', () => {
     const ids = new Set<string>();
-    for (const check of [...ALL_CHECKS, alignmentCheck]) {
+    for (const check of EVERY_CHECK) {
       expect(check.id).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(ids.has(check.id), `duplicate check id ${check.id}`).toBe(false);
       ids.add(check.id);
-      if (check !== alignmentCheck)
+      if (!DERIVED_CHECKS.includes(check as never))
         expect(existsSync(join(root, 'checks', check.id, 'index.ts')), check.id).toBe(true);
       expect(Object.keys(check.findings).length).toBeGreaterThan(0);
       for (const [key, spec] of Object.entries(check.findings)) {

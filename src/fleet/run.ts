@@ -9,12 +9,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HTML_MAX_GRID_ROWS } from '../../reports/html.js';
 import { renderJson } from '../../reports/json.js';
-import { alignmentCheck } from '../authentication.js';
-import { ALL_CHECKS } from '../checks.js';
 import { UsageError } from '../errors.js';
 import { type AuditOptions, audit, type ProbeOptions, probeFromOptions } from '../index.js';
 import type { RunSmtpProber } from '../probe/smtp.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
+import { assertKnownCheckIds } from '../registry.js';
 import type { Report } from '../report.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FleetIdentity } from './config.js';
@@ -149,8 +148,7 @@ export async function runFleet(
   const concurrency = options.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError('concurrency must be at least 1');
-  const known = new Set([...ALL_CHECKS.map((c) => c.id), alignmentCheck.id]);
-  for (const id of options.checks ?? []) if (!known.has(id)) throw new UsageError(`unknown check "${id}"`);
+  assertKnownCheckIds(options.checks);
   const baselineDir =
     options.baseline === false ? undefined : (options.baseline ?? findPreviousRun(options.outDir));
   if (baselineDir !== undefined && resolve(baselineDir) === resolve(options.outDir))

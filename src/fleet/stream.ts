@@ -8,8 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { alignmentCheck } from '../authentication.js';
-import { ALL_CHECKS } from '../checks.js';
+import { CHECK_IDS } from '../registry.js';
 import { stableStringify } from '../report.js';
 import { isRow } from './row.js';
 import type { FleetIdentityRow, FleetSummary, FleetTotals } from './summary.js';
@@ -87,7 +86,7 @@ export async function indexResults(
   } finally {
     await handle.close();
   }
-  const order = [...ALL_CHECKS.map((c) => c.id), alignmentCheck.id];
+  const order = CHECK_IDS;
   const known = order.filter((id) => seen.has(id));
   const other = [...seen].filter((id) => !order.includes(id)).sort();
   return { index, checks: [...known, ...other] };

@@ -1,0 +1,52 @@
+/**
+ * The registry: every check in report order, then the derived checks (which judge the others'
+ * evidence), and the one list of check ids that the CLI, the fleet, the docs and the tests use.
+ */
+import { daneCheck } from '../checks/dane/index.js';
+import { dkimCheck } from '../checks/dkim/index.js';
+import { dmarcCheck } from '../checks/dmarc/index.js';
+import { mtaStsCheck } from '../checks/mta-sts/index.js';
+import { mxCheck } from '../checks/mx/index.js';
+import { mxTlsCheck } from '../checks/mx-tls/index.js';
+import { ptrCheck } from '../checks/ptr/index.js';
+import { spfCheck } from '../checks/spf/index.js';
+import { tlsCheck } from '../checks/tls/index.js';
+import { tlsRptCheck } from '../checks/tls-rpt/index.js';
+import { alignmentCheck } from './authentication.js';
+import type { Check, DerivedCheck } from './check.js';
+import { UsageError } from './errors.js';
+
+export const ALL_CHECKS: readonly Check<unknown>[] = [
+  spfCheck,
+  dmarcCheck,
+  dkimCheck,
+  ptrCheck,
+  mxCheck,
+  tlsCheck,
+  mxTlsCheck,
+  mtaStsCheck,
+  tlsRptCheck,
+  daneCheck,
+] as unknown as readonly Check<unknown>[];
+
+/** Checks that judge the evidence of the others (run after them, in this order). */
+export const DERIVED_CHECKS: readonly DerivedCheck<unknown>[] = [
+  alignmentCheck,
+] as unknown as readonly DerivedCheck<unknown>[];
+
+/** Every check id, in report order: collecting checks, then derived ones. */
+export const CHECK_IDS: readonly string[] = [
+  ...ALL_CHECKS.map((c) => c.id),
+  ...DERIVED_CHECKS.map((c) => c.id),
+];
+
+/** Every check and derived check, for the docs and consistency tests. */
+export const EVERY_CHECK: readonly (Check<unknown> | DerivedCheck<unknown>)[] = [
+  ...ALL_CHECKS,
+  ...DERIVED_CHECKS,
+];
+
+/** A usage error for the first id that names no check (--check, a config's `checks`). */
+export function assertKnownCheckIds(ids: readonly string[] = []): void {
+  for (const id of ids) if (!CHECK_IDS.includes(id)) throw new UsageError(`unknown check "${id}"`);
+}
