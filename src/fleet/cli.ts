@@ -22,7 +22,7 @@ import {
   readFleetConfig,
 } from './config.js';
 import { diffRuns, loadDiffSide } from './diff.js';
-import { HTML_FILE, JUNIT_FILE, RESULTS_FILE, SUMMARY_FILE } from './outdir.js';
+import { HTML_FILE, JUNIT_FILE, SUMMARY_FILE } from './outdir.js';
 import { ProgressReporter, progressMode } from './progress.js';
 import { DEFAULT_FLEET_CONCURRENCY, type FleetOutput, runFleet } from './run.js';
 import type { FleetSummary } from './summary.js';
