@@ -3,7 +3,7 @@ import { DKIM_DISCOVERY_SELECTORS, dkimCheck } from '../../../checks/dkim/index.
 import type { Target } from '../../../src/report.js';
 import { normalizeTarget } from '../../../src/target.js';
 import { rsaKey, txtStrings } from './keys.js';
-import { memoryProbe, memoryResolver } from './memory-resolver.js';
+import { memoryProbe, memoryResolver } from '../../helpers/memory-resolver.js';
 
 const good = `v=DKIM1; k=rsa; p=${rsaKey(2048).spki}`;
 
