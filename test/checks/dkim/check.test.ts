@@ -11,8 +11,8 @@ import {
 } from '../../../checks/dkim/index.js';
 import { renderTemplate } from '../../../src/check.js';
 import type { Target } from '../../../src/report.js';
-import { ed25519Key, rsaKey, txtStrings } from './keys.js';
 import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
+import { ed25519Key, rsaKey, txtStrings } from './keys.js';
 
 const rsa512 = rsaKey(512);
 const rsa1024 = rsaKey(1024);
@@ -352,8 +352,7 @@ describe('dkim collect (in-memory resolver)', () => {
 
   it('timeouts are unknown: dns-error, no claim of a missing key', async () => {
     const zone: ZoneObject = {};
-    for (const d of DKIM_DISCOVERY_SELECTORS)
-      zone[`${d.selector}._domainkey.example.com`] = 'TIMEOUT';
+    for (const d of DKIM_DISCOVERY_SELECTORS) zone[`${d.selector}._domainkey.example.com`] = 'TIMEOUT';
     zone['mysel._domainkey.example.com'] = 'SERVFAIL';
     const { ctx: c } = ctx(zone);
     const e = await dkimCheck.collect({ ...target, dkimSelectors: ['mysel'] }, c);
