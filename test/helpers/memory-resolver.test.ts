@@ -5,9 +5,15 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
-import { createStubResolver } from '../../src/probe/dns.js';
+import { createStubResolver, MAX_CNAME_HOPS } from '../../src/probe/dns.js';
 import type { DnsResult, Resolver, RRType } from '../../src/probe/types.js';
 import { memoryProbe, memoryResolver } from './memory-resolver.js';
+
+/** CNAMEs c0 -> c1 -> ... one hop more than the client follows, then an address. */
+const LONG_CHAIN = Array.from(
+  { length: MAX_CNAME_HOPS + 1 },
+  (_, i) => `c${i}.example.com: {CNAME: c${i + 1}.example.com}`,
+).join('\n');
 
 const WORLD = `
 example.com:
@@ -25,16 +31,8 @@ alias.example.com: {CNAME: www.example.com}
 dangling.example.com: {CNAME: gone.example.net}
 loop1.example.com: {CNAME: loop2.example.com}
 loop2.example.com: {CNAME: loop1.example.com}
-c0.example.com: {CNAME: c1.example.com}
-c1.example.com: {CNAME: c2.example.com}
-c2.example.com: {CNAME: c3.example.com}
-c3.example.com: {CNAME: c4.example.com}
-c4.example.com: {CNAME: c5.example.com}
-c5.example.com: {CNAME: c6.example.com}
-c6.example.com: {CNAME: c7.example.com}
-c7.example.com: {CNAME: c8.example.com}
-c8.example.com: {CNAME: c9.example.com}
-c9.example.com: {A: 192.0.2.9}
+${LONG_CHAIN}
+c${MAX_CNAME_HOPS + 1}.example.com: {A: 192.0.2.9}
 _25._tcp.mx1.example.com: {TLSA: "3 1 1 2BB1E4"}
 1.2.0.192.in-addr.arpa: {PTR: mx1.example.com.}
 "*.wild.example.com": {TXT: synthesized}
