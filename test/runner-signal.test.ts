@@ -1,14 +1,12 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../src/check.js';
-import type { Probe } from '../src/probe/types.js';
 import type { Target } from '../src/report.js';
 import { runAudit } from '../src/runner.js';
+import { memoryProbe, memoryResolver } from './helpers/memory-resolver.js';
 
-const probe: Probe = {
-  dns: { query: async (name, type) => ({ kind: 'nxdomain', name, type, cnameChain: [], ad: false }) },
-  counters: () => ({ queriesSent: 0, cacheHits: 0, cacheMisses: 0, timeouts: 0, tcpRetries: 0, errors: 0 }),
-};
+/** An empty world: every name is NXDOMAIN. */
+const probe = memoryProbe(memoryResolver({}));
 const target: Target = { domain: 'example.com', ips: [], profile: 'bulk' };
 const check = (id: string): Check<unknown> => ({
   id,

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../src/check.js';
-import type { DnsCounters, Probe } from '../src/probe/types.js';
 import type { Target } from '../src/report.js';
 import { runAudit } from '../src/runner.js';
+import { memoryProbe, memoryResolver } from './helpers/memory-resolver.js';
 
-const counters: DnsCounters = {
-  queriesSent: 0,
-  cacheHits: 0,
-  cacheMisses: 0,
-  timeouts: 0,
-  tcpRetries: 0,
-  errors: 0,
-};
-const probe: Probe = {
-  dns: { query: async (name, type) => ({ kind: 'nxdomain', name, type, cnameChain: [], ad: false }) },
-  counters: () => ({ ...counters }),
-};
+/** An empty world: every name is NXDOMAIN. */
+const probe = memoryProbe(memoryResolver({}));
 const target: Target = { domain: 'example.com', ips: [], profile: 'bulk' };
 
 function check(id: string, overrides: Partial<Check<unknown>>): Check<unknown> {

@@ -4,6 +4,7 @@
  */
 
 import {
+  adFor,
   normalizeName,
   ZONE_TYPES,
   type Zone,
@@ -132,4 +133,12 @@ export function lookup(zone: Zone, qname: string, qtype: string): LookupOutcome 
     owner = target.data;
     name = target.data;
   }
+}
+
+/**
+ * Whether an answer to `qname` (normalized) carries the AD flag: the asked name and every
+ * CNAME target in it are secure (see zone.ts, "AD flag").
+ */
+export function answerIsSecure(zone: Zone, qname: string, answers: readonly AnswerRecord[]): boolean {
+  return adFor(zone, qname) && answers.every((a) => a.record.type !== 'CNAME' || adFor(zone, a.record.data));
 }

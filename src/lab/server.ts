@@ -7,16 +7,8 @@
 import dgram from 'node:dgram';
 import net, { isIPv6 } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import { type AnswerRecord, lookup } from './lookup.js';
-import {
-  adFor,
-  isZone,
-  type LatencySpec,
-  normalizeName,
-  parseZoneYaml,
-  type Zone,
-  zoneFromObject,
-} from './zone.js';
+import { type AnswerRecord, answerIsSecure, lookup } from './lookup.js';
+import { type LatencySpec, normalizeName, type Zone, zoneFrom } from './zone.js';
 
 /** UDP reply limit without EDNS. RFC 1035 4.2.1 */
 export const DNS_UDP_MAX_PLAIN = 512;
@@ -217,10 +209,7 @@ export function answerMessage(zone: Zone, msg: Buffer, transport: 'udp' | 'tcp')
     a.owner === q.name ? QNAME_POINTER : encodeWith(codecs.name, a.owner);
   const answers = outcome.answers.map((a) => encodeRecord(a, ownerWire(a)));
   const authorities = outcome.authorities.map((a) => encodeRecord(a, ownerWire(a)));
-  // AD when the asked name and every CNAME target are secure (see zone.ts, "AD flag").
-  const secure =
-    adFor(zone, log.name) &&
-    outcome.answers.every((a) => a.record.type !== 'CNAME' || adFor(zone, a.record.data));
+  const secure = answerIsSecure(zone, log.name, outcome.answers);
   const flags = baseFlags | FLAG_AA | (secure ? FLAG_AD : 0) | RCODE[outcome.rcode];
   const body = [...answers, ...authorities];
   const size = 12 + rawQuestion.length + [...body, ...additionals].reduce((n, b) => n + b.length, 0);
@@ -440,7 +429,6 @@ export async function startLab(
   zone: string | Zone | Record<string, unknown>,
   opts: Omit<LabServerOptions, 'zone'> = {},
 ): Promise<LabHandle> {
-  const z = typeof zone === 'string' ? parseZoneYaml(zone) : isZone(zone) ? zone : zoneFromObject(zone);
-  const server = await LabDnsServer.start({ ...opts, zone: z });
+  const server = await LabDnsServer.start({ ...opts, zone: zoneFrom(zone) });
   return { server, host: server.host, port: server.port, stop: () => server.stop() };
 }

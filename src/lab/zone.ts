@@ -412,3 +412,8 @@ export function adFor(zone: Zone, name: string): boolean {
 export function isZone(v: unknown): v is Zone {
   return isPlainObject(v) && v['nodes'] instanceof Map;
 }
+
+/** A zone given in any of its forms: YAML text, plain object (what the YAML parses to) or Zone. */
+export function zoneFrom(zone: string | Zone | Record<string, unknown>): Zone {
+  return typeof zone === 'string' ? parseZoneYaml(zone) : isZone(zone) ? zone : zoneFromObject(zone);
+}

@@ -11,8 +11,8 @@ import {
 } from '../../../checks/dkim/index.js';
 import { renderTemplate } from '../../../src/check.js';
 import type { Target } from '../../../src/report.js';
+import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 import { ed25519Key, rsaKey, txtStrings } from './keys.js';
-import { memoryProbe, memoryResolver } from './memory-resolver.js';
 
 const rsa512 = rsaKey(512);
 const rsa1024 = rsaKey(1024);
@@ -292,7 +292,7 @@ describe('dkim judge', () => {
 
 describe('dkim collect (in-memory resolver)', () => {
   const m365 = 'selector1-example-com._domainkey.contoso.onmicrosoft.com';
-  const ctx = (zone: Parameters<typeof memoryResolver>[0]) => {
+  const ctx = (zone: ZoneObject) => {
     const resolver = memoryResolver(zone);
     return { resolver, ctx: { probe: memoryProbe(resolver), signal: new AbortController().signal } };
   };
@@ -351,10 +351,9 @@ describe('dkim collect (in-memory resolver)', () => {
   });
 
   it('timeouts are unknown: dns-error, no claim of a missing key', async () => {
-    const zone: Parameters<typeof memoryResolver>[0] = {};
-    for (const d of DKIM_DISCOVERY_SELECTORS)
-      zone[`${d.selector}._domainkey.example.com`] = { error: 'timeout' };
-    zone['mysel._domainkey.example.com'] = { error: 'servfail' };
+    const zone: ZoneObject = {};
+    for (const d of DKIM_DISCOVERY_SELECTORS) zone[`${d.selector}._domainkey.example.com`] = 'TIMEOUT';
+    zone['mysel._domainkey.example.com'] = 'SERVFAIL';
     const { ctx: c } = ctx(zone);
     const e = await dkimCheck.collect({ ...target, dkimSelectors: ['mysel'] }, c);
     expect(e.lookups.every((l) => l.outcome === 'error')).toBe(true);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DKIM_DISCOVERY_SELECTORS, dkimCheck } from '../../../checks/dkim/index.js';
 import type { Target } from '../../../src/report.js';
 import { normalizeTarget } from '../../../src/target.js';
+import { memoryProbe, memoryResolver } from '../../helpers/memory-resolver.js';
 import { rsaKey, txtStrings } from './keys.js';
-import { memoryProbe, memoryResolver } from './memory-resolver.js';
 
 const good = `v=DKIM1; k=rsa; p=${rsaKey(2048).spki}`;
 

@@ -4,32 +4,19 @@ import { parseDmarcRecord } from '../../../checks/dmarc/record.js';
 import type { CollectContext } from '../../../src/check.js';
 import { renderTemplate } from '../../../src/check.js';
 import type { Target } from '../../../src/report.js';
-import { memoryResolver, type TxtZone } from './memory-resolver.js';
+import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 
 function target(domain: string): Target {
   return { domain, ips: [], profile: 'bulk' };
 }
 
-function ctxFor(zone: TxtZone): CollectContext & { asked: string[] } {
+function ctxFor(zone: ZoneObject): CollectContext & { asked: string[] } {
   const dns = memoryResolver(zone);
-  return {
-    asked: dns.asked,
-    signal: new AbortController().signal,
-    probe: {
-      dns,
-      counters: () => ({
-        queriesSent: 0,
-        cacheHits: 0,
-        cacheMisses: 0,
-        timeouts: 0,
-        tcpRetries: 0,
-        errors: 0,
-      }),
-    },
-  };
+  // DMARC asks TXT only: the questions by name.
+  return { asked: dns.askedNames, signal: new AbortController().signal, probe: memoryProbe(dns) };
 }
 
-async function run(domain: string, zone: TxtZone) {
+async function run(domain: string, zone: ZoneObject) {
   const ctx = ctxFor(zone);
   const evidence = await dmarcCheck.collect(target(domain), ctx);
   // Evidence is plain JSON: a replayed run judges the same.
@@ -89,21 +76,23 @@ describe('dmarcCheck metadata', () => {
   });
 
   it('every key judge() emits is declared, and every template placeholder is filled', async () => {
-    const zones: [string, TxtZone][] = [
+    const zones: [string, ZoneObject][] = [
       ['example.com', {}],
       ['example.com', { '_dmarc.example.com': 'SERVFAIL' }],
-      ['example.com', { '_dmarc.example.com': ['p=none; v=DMARC1'] }],
-      ['example.com', { '_dmarc.example.com': ['v=DMARC1; p=none', 'v=DMARC1; p=reject'] }],
+      ['example.com', { '_dmarc.example.com': { TXT: ['p=none; v=DMARC1'] } }],
+      ['example.com', { '_dmarc.example.com': { TXT: ['v=DMARC1; p=none', 'v=DMARC1; p=reject'] } }],
       [
         'sub.example.com',
         {
-          '_dmarc.example.com': [
-            'v=DMARC1; p=bad; sp=x; pct=20; t=y; foo=1; rua=mailto:a@ext.example.net,https://x.example/; ruf=mailto:b@err.example.org',
-          ],
+          '_dmarc.example.com': {
+            TXT: [
+              'v=DMARC1; p=bad; sp=x; pct=20; t=y; foo=1; rua=mailto:a@ext.example.net,https://x.example/; ruf=mailto:b@err.example.org',
+            ],
+          },
           'example.com._report._dmarc.err.example.org': 'TIMEOUT',
         },
       ],
-      ['app.alice.blogspot.com', { '_dmarc.blogspot.com': ['v=DMARC1; pct=50; p=quarantine'] }],
+      ['app.alice.blogspot.com', { '_dmarc.blogspot.com': { TXT: ['v=DMARC1; pct=50; p=quarantine'] } }],
     ];
     for (const [domain, zone] of zones) {
       const { findings } = await run(domain, zone);
@@ -120,7 +109,7 @@ describe('dmarcCheck metadata', () => {
 describe('collect + judge against an in-memory resolver', () => {
   it('a complete record at the exact name gives no findings', async () => {
     const { evidence, findings } = await run('example.com', {
-      '_dmarc.example.com': ['v=DMARC1; p=reject; rua=mailto:dmarc@example.com'],
+      '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject; rua=mailto:dmarc@example.com'] },
     });
     expect(findings).toEqual([]);
     expect(evidence).toMatchObject({
@@ -176,7 +165,7 @@ describe('collect + judge against an in-memory resolver', () => {
 
   it('org-domain fallback (RFC 7489 6.6.3): sub.example.com inherits, sp applies', async () => {
     const { keys, evidence, findings } = await run('sub.example.com', {
-      '_dmarc.example.com': ['v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com'],
+      '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com'] },
     });
     expect(evidence).toMatchObject({ source: 'org-psl', policyDomain: 'example.com' });
     expect(keys).toEqual(['inherited-from-org-domain', 'policy-none']);
@@ -189,7 +178,7 @@ describe('collect + judge against an in-memory resolver', () => {
 
   it('deep name (11 labels): policy from the organisational domain, walk capped at 8 queries', async () => {
     const { evidence, asked, keys } = await run('a.b.c.d.e.f.g.h.i.example.com', {
-      '_dmarc.example.com': ['v=DMARC1; p=quarantine; rua=mailto:d@example.com'],
+      '_dmarc.example.com': { TXT: ['v=DMARC1; p=quarantine; rua=mailto:d@example.com'] },
     });
     expect(evidence.source).toBe('org-psl');
     expect(asked).toHaveLength(8);
@@ -198,9 +187,9 @@ describe('collect + judge against an in-memory resolver', () => {
 
   it('psd=y: a public suffix operator policy found only by the tree walk', async () => {
     const { evidence, keys, findings } = await run('mail.agency.gov.uk', {
-      '_dmarc.gov.uk': ['v=DMARC1; p=reject; psd=y; rua=mailto:psd@reports.gov.uk'],
+      '_dmarc.gov.uk': { TXT: ['v=DMARC1; p=reject; psd=y; rua=mailto:psd@reports.gov.uk'] },
       // reports.gov.uk is its own organisation (gov.uk is a public suffix): it must authorise.
-      'gov.uk._report._dmarc.reports.gov.uk': ['v=DMARC1'],
+      'gov.uk._report._dmarc.reports.gov.uk': { TXT: ['v=DMARC1'] },
     });
     expect(evidence).toMatchObject({
       source: 'tree-walk',
@@ -217,8 +206,8 @@ describe('collect + judge against an in-memory resolver', () => {
 
   it('PSL and tree walk disagree on a private suffix (blogspot.com)', async () => {
     const { evidence, findings } = await run('app.alice.blogspot.com', {
-      '_dmarc.alice.blogspot.com': ['v=DMARC1; p=none; rua=mailto:d@alice.blogspot.com'],
-      '_dmarc.blogspot.com': ['v=DMARC1; p=reject; rua=mailto:d@blogspot.com'],
+      '_dmarc.alice.blogspot.com': { TXT: ['v=DMARC1; p=none; rua=mailto:d@alice.blogspot.com'] },
+      '_dmarc.blogspot.com': { TXT: ['v=DMARC1; p=reject; rua=mailto:d@blogspot.com'] },
     });
     expect(evidence).toMatchObject({
       source: 'org-psl',
@@ -232,7 +221,7 @@ describe('collect + judge against an in-memory resolver', () => {
 
   it('several DMARC records at the exact name -> multiple-records, no policy, no missing', async () => {
     const { keys, evidence, findings } = await run('example.com', {
-      '_dmarc.example.com': ['v=DMARC1; p=none', 'v=DMARC1; p=reject', 'google-site-verification=x'],
+      '_dmarc.example.com': { TXT: ['v=DMARC1; p=none', 'v=DMARC1; p=reject', 'google-site-verification=x'] },
     });
     expect(keys).toEqual(['multiple-records']);
     expect(findings[0]?.data).toMatchObject({ domain: 'example.com', count: 2 });
@@ -241,15 +230,17 @@ describe('collect + judge against an in-memory resolver', () => {
   });
 
   it('v=DMARC1 not first -> version-not-first instead of missing, raising dmarc-missing', async () => {
-    const { keys, findings } = await run('example.com', { '_dmarc.example.com': ['p=reject; v=DMARC1'] });
+    const { keys, findings } = await run('example.com', {
+      '_dmarc.example.com': { TXT: ['p=reject; v=DMARC1'] },
+    });
     expect(keys).toEqual(['version-not-first']);
     expect(findings[0]?.conditions).toEqual(['dmarc-missing']);
   });
 
   it('v=DMARC1 not first but the org domain has a policy: no dmarc-missing', async () => {
     const { keys, findings } = await run('sub.example.com', {
-      '_dmarc.sub.example.com': ['p=reject; v=DMARC1'],
-      '_dmarc.example.com': ['v=DMARC1; p=reject; rua=mailto:d@example.com'],
+      '_dmarc.sub.example.com': { TXT: ['p=reject; v=DMARC1'] },
+      '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject; rua=mailto:d@example.com'] },
     });
     expect(keys).toEqual(['inherited-from-org-domain', 'version-not-first']);
     expect(findings.find((f) => f.key === 'version-not-first')?.conditions).toBeUndefined();
@@ -261,7 +252,7 @@ describe('collect + judge against an in-memory resolver', () => {
 
     it('without authorisation -> external-destination-unverified', async () => {
       const { keys, asked, findings, evidence } = await run('example.com', {
-        '_dmarc.example.com': [record],
+        '_dmarc.example.com': { TXT: [record] },
       });
       expect(keys).toEqual(['external-destination-unverified']);
       expect(asked).toContain('example.com._report._dmarc.reports.example.net');
@@ -277,8 +268,8 @@ describe('collect + judge against an in-memory resolver', () => {
 
     it('with authorisation -> no finding', async () => {
       const { keys, evidence } = await run('example.com', {
-        '_dmarc.example.com': [record],
-        'example.com._report._dmarc.reports.example.net': ['v=DMARC1'],
+        '_dmarc.example.com': { TXT: [record] },
+        'example.com._report._dmarc.reports.example.net': { TXT: ['v=DMARC1'] },
       });
       expect(keys).toEqual([]);
       expect(evidence.reportAuthorizations[0]?.outcome).toBe('authorized');
@@ -286,15 +277,15 @@ describe('collect + judge against an in-memory resolver', () => {
 
     it('a record not starting v=DMARC1 does not authorise', async () => {
       const { keys } = await run('example.com', {
-        '_dmarc.example.com': [record],
-        'example.com._report._dmarc.reports.example.net': ['ok'],
+        '_dmarc.example.com': { TXT: [record] },
+        'example.com._report._dmarc.reports.example.net': { TXT: ['ok'] },
       });
       expect(keys).toEqual(['external-destination-unverified']);
     });
 
     it('a DNS error -> unknown, without the DMARC temperror condition', async () => {
       const { keys, findings } = await run('example.com', {
-        '_dmarc.example.com': [record],
+        '_dmarc.example.com': { TXT: [record] },
         'example.com._report._dmarc.reports.example.net': 'SERVFAIL',
       });
       expect(keys).toEqual(['external-destination-dns-error']);
@@ -304,7 +295,7 @@ describe('collect + judge against an in-memory resolver', () => {
     });
 
     it('for an inherited policy the policy domain is the one that published it', async () => {
-      const { asked } = await run('sub.example.com', { '_dmarc.example.com': [record] });
+      const { asked } = await run('sub.example.com', { '_dmarc.example.com': { TXT: [record] } });
       expect(asked).toContain('example.com._report._dmarc.reports.example.net');
     });
   });

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MX_MAX_HOSTS_CHECKED, mxCheck } from '../../../checks/mx/index.js';
 import { renderTemplate } from '../../../src/check.js';
 import type { Target } from '../../../src/report.js';
-import { type MemoryZone, memoryProbe } from '../ptr/memory-resolver.js';
+import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 
-async function run(zone: MemoryZone, extra: Partial<Target> = {}) {
-  const probe = memoryProbe(zone);
+async function run(zone: ZoneObject, extra: Partial<Target> = {}) {
+  const probe = memoryProbe(memoryResolver(zone));
   const target: Target = { domain: 'example.com', ips: [], profile: 'transactional', ...extra };
   const evidence = await mxCheck.collect(target, { probe, signal: new AbortController().signal });
   const findings = mxCheck.judge(JSON.parse(JSON.stringify(evidence)), target);
-  return { evidence, findings, keys: findings.map((f) => f.key), log: probe.dns.log };
+  return { evidence, findings, keys: findings.map((f) => f.key), log: probe.dns.asked };
 }
 
 const render = (
@@ -112,7 +112,7 @@ describe('mx collect + judge (memory resolver)', () => {
   });
 
   it.each(['servfail', 'timeout'] as const)('MX lookup %s is unknown, never "no MX"', async (fault) => {
-    const r = await run({ 'example.com': { MX: fault, A: ['192.0.2.1'] } });
+    const r = await run({ 'example.com': { MX: fault.toUpperCase(), A: ['192.0.2.1'] } });
     expect(r.keys).toEqual(['dns-error']);
     expect(r.findings[0]?.data).toMatchObject({ rrtype: 'MX', error: fault });
     expect(mxCheck.findings['dns-error']?.severity).toBe('unknown');
@@ -121,7 +121,7 @@ describe('mx collect + judge (memory resolver)', () => {
   });
 
   it('whole domain timing out: unknown only', async () => {
-    const r = await run({ 'example.com': 'timeout' });
+    const r = await run({ 'example.com': 'TIMEOUT' });
     expect(r.keys).toEqual(['dns-error', 'dns-error']);
     expect(r.findings.map((f) => f.data?.['rrtype']).sort()).toEqual(['MX', 'SOA']);
   });
@@ -129,19 +129,19 @@ describe('mx collect + judge (memory resolver)', () => {
   it('MX host whose lookups fail: unknown, not unresolvable', async () => {
     const r = await run({
       'example.com': { MX: ['10 mx1.example.com'] },
-      'mx1.example.com': { A: 'servfail', AAAA: [] },
+      'mx1.example.com': { A: 'SERVFAIL', AAAA: [] },
     });
     expect(r.keys).toEqual(['mx-host-dns-error']);
   });
 
   it('implicit MX lookup failing: unknown, not no-mail-exchanger', async () => {
-    const r = await run({ 'example.com': { A: 'timeout' } });
+    const r = await run({ 'example.com': { A: 'TIMEOUT' } });
     expect(r.keys).toEqual(['dns-error']);
     expect(r.findings[0]?.data?.['rrtype']).toBe('A');
   });
 
   it(`at most ${MX_MAX_HOSTS_CHECKED} MX hosts are resolved`, async () => {
-    const zone: MemoryZone = {
+    const zone: ZoneObject = {
       'example.com': { MX: Array.from({ length: 25 }, (_, i) => `${i} mx${i}.example.com`) },
     };
     for (let i = 0; i < 25; i++) zone[`mx${i}.example.com`] = { A: [`192.0.2.${i + 1}`] };

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { PTR_MAX_NAMES_CHECKED, ptrCheck } from '../../../checks/ptr/index.js';
 import type { Target } from '../../../src/report.js';
-import { type MemoryZone, memoryProbe } from './memory-resolver.js';
+import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 
 const V6_REV = '0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
 
-async function run(zone: MemoryZone, ips: string[], extra: Partial<Target> = {}) {
-  const probe = memoryProbe(zone);
+async function run(zone: ZoneObject, ips: string[], extra: Partial<Target> = {}) {
+  const probe = memoryProbe(memoryResolver(zone));
   const target: Target = { domain: 'example.com', ips, profile: 'transactional', ...extra };
   const evidence = await ptrCheck.collect(target, { probe, signal: new AbortController().signal });
   // Evidence must survive a JSON round trip (record/replay).
   const replayed = JSON.parse(JSON.stringify(evidence));
   const findings = ptrCheck.judge(replayed, target);
-  return { evidence, findings, keys: findings.map((f) => f.key), log: probe.dns.log };
+  return { evidence, findings, keys: findings.map((f) => f.key), log: probe.dns.asked };
 }
 
 describe('ptr collect + judge (memory resolver)', () => {
@@ -117,7 +117,9 @@ describe('ptr collect + judge (memory resolver)', () => {
   });
 
   it.each(['servfail', 'timeout'] as const)('PTR lookup %s is unknown, never missing', async (fault) => {
-    const r = await run({ '10.2.0.192.in-addr.arpa': fault }, ['192.0.2.10'], { helo: 'mail.example.com' });
+    const r = await run({ '10.2.0.192.in-addr.arpa': fault.toUpperCase() }, ['192.0.2.10'], {
+      helo: 'mail.example.com',
+    });
     expect(r.keys).toEqual(['dns-error']);
     expect(ptrCheck.findings['dns-error']?.severity).toBe('unknown');
     expect(r.findings[0]?.data).toMatchObject({ error: fault });
@@ -125,7 +127,7 @@ describe('ptr collect + judge (memory resolver)', () => {
 
   it("PTR name's A lookup timing out is unknown, not a mismatch", async () => {
     const r = await run(
-      { '10.2.0.192.in-addr.arpa': { PTR: ['mail.example.com'] }, 'mail.example.com': { A: 'timeout' } },
+      { '10.2.0.192.in-addr.arpa': { PTR: ['mail.example.com'] }, 'mail.example.com': { A: 'TIMEOUT' } },
       ['192.0.2.10'],
     );
     expect(r.keys).toEqual(['forward-lookup-failed']);

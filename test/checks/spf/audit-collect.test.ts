@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditSender, SPF_AUDIT_MAX_IPS, spfCheck } from '../../../checks/spf/index.js';
-import type { Probe } from '../../../src/probe/types.js';
 import type { Target } from '../../../src/report.js';
-import { type MemoryZone, memoryResolver } from './audit-resolver.js';
-
-function probeOf(zone: MemoryZone): Probe & { queries: string[] } {
-  const dns = memoryResolver(zone);
-  return {
-    dns,
-    queries: dns.queries,
-    counters: () => ({ queriesSent: 0, cacheHits: 0, cacheMisses: 0, timeouts: 0, tcpRetries: 0, errors: 0 }),
-  };
-}
+import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 
 const target = (more: Partial<Target> = {}): Target => ({
   domain: 'example.com',
@@ -20,16 +10,16 @@ const target = (more: Partial<Target> = {}): Target => ({
   ...more,
 });
 
-async function run(zone: MemoryZone, t: Target) {
-  const probe = probeOf(zone);
+async function run(zone: ZoneObject, t: Target) {
+  const probe = memoryProbe(memoryResolver(zone));
   const evidence = await spfCheck.collect(t, { probe, signal: new AbortController().signal });
   // Evidence must be plain JSON (recorded runs are replayed through judge()).
   expect(JSON.parse(JSON.stringify(evidence))).toEqual(evidence);
   const findings = spfCheck.judge(evidence, t);
-  return { evidence, findings, keys: findings.map((f) => f.key), queries: probe.queries };
+  return { evidence, findings, keys: findings.map((f) => f.key), queries: probe.dns.asked };
 }
 
-const zone: MemoryZone = {
+const zone: ZoneObject = {
   'example.com': { TXT: ['v=spf1 ip4:192.0.2.0/24 include:_spf.esp.example -all'] },
   '_spf.esp.example': { TXT: ['v=spf1 ip4:198.51.100.0/24 ~all'] },
   'bounce.example.com': { TXT: ['v=spf1 ip4:203.0.113.5 -all'] },
@@ -81,7 +71,7 @@ describe('spfCheck.collect: per-IP evaluation', () => {
     );
     expect(keys).toEqual(['neutral-all', 'ip-not-pass']);
 
-    const over: MemoryZone = {
+    const over: ZoneObject = {
       'example.com': {
         TXT: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:i${i}.example`).join(' ')} -all`],
       },
@@ -93,7 +83,7 @@ describe('spfCheck.collect: per-IP evaluation', () => {
 
   it('TXT timeout: dns-error only, even with IPs (unknown beats missing)', async () => {
     const { keys, evidence } = await run(
-      { 'example.com': { TXT: 'timeout' } },
+      { 'example.com': { TXT: 'TIMEOUT' } },
       target({ ips: ['192.0.2.10'] }),
     );
     expect(evidence.ipResults[0]?.result).toBe('temperror');

@@ -6,13 +6,13 @@ import {
   SPF_AUDIT_MAX_TERMS,
   walkSpfTree,
 } from '../../../checks/spf/tree.js';
-import { type MemoryZone, memoryResolver } from './audit-resolver.js';
+import { memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 
-async function audit(zone: MemoryZone, domain = 'example.com') {
+async function audit(zone: ZoneObject, domain = 'example.com') {
   const resolver = memoryResolver(zone);
   const evidence = { ...(await walkSpfTree(domain, resolver)), ipResults: [] };
   const findings = judgeSpf(evidence);
-  return { evidence, findings, keys: findings.map((f) => f.key).sort(), queries: resolver.queries };
+  return { evidence, findings, keys: findings.map((f) => f.key).sort(), queries: resolver.asked };
 }
 
 describe('walkSpfTree + judgeSpf', () => {
@@ -20,7 +20,7 @@ describe('walkSpfTree + judgeSpf', () => {
     const { evidence, keys } = await audit({
       'example.com': {
         TXT: ['google-site-verification=abc', 'v=spf1 ip4:192.0.2.0/24 mx -all'],
-        MX: ['mx.example.com'],
+        MX: ['10 mx.example.com'],
       },
       'mx.example.com': { A: ['192.0.2.25'] },
     });
@@ -106,7 +106,7 @@ describe('walkSpfTree + judgeSpf', () => {
       'example.com': {
         TXT: ['v=spf1 a mx include:esp1.example include:esp2.example include:esp3.example -all'],
         A: ['192.0.2.1'],
-        MX: ['mx.example.com'],
+        MX: ['10 mx.example.com'],
       },
       'esp1.example': { TXT: ['v=spf1 include:_a.esp1.example include:_b.esp1.example -all'] },
       '_a.esp1.example': { TXT: ['v=spf1 ip4:198.51.100.0/24 -all'] },
@@ -138,7 +138,7 @@ describe('walkSpfTree + judgeSpf', () => {
       'example.com': {
         TXT: ['v=spf1 a mx include:esp1.example include:esp2.example -all'],
         A: ['192.0.2.1'],
-        MX: ['mx.example.com'],
+        MX: ['10 mx.example.com'],
       },
       'esp1.example': {
         TXT: ['v=spf1 include:_a.esp1.example include:_b.esp1.example include:_c.esp1.example -all'],
@@ -149,7 +149,7 @@ describe('walkSpfTree + judgeSpf', () => {
       '_c.esp1.example': { TXT: ['v=spf1 ip4:198.51.101.0/24 -all'] },
       'esp2.example': {
         TXT: ['v=spf1 include:_n1.esp2.example mx:esp2.example ~all'],
-        MX: ['m.esp2.example'],
+        MX: ['10 m.esp2.example'],
       },
       '_n1.esp2.example': { TXT: ['v=spf1 ip4:203.0.113.0/25 ~all'] },
     });
@@ -204,7 +204,7 @@ describe('walkSpfTree + judgeSpf', () => {
   });
 
   it('mx with more than 10 names -> too-many-mx-names (RFC 7208 4.6.4)', async () => {
-    const mx = Array.from({ length: 11 }, (_, i) => `mx${i}.example.com`);
+    const mx = Array.from({ length: 11 }, (_, i) => `10 mx${i}.example.com`);
     const { findings } = await audit({ 'example.com': { TXT: ['v=spf1 mx -all'], MX: mx } });
     expect(findings.map((f) => f.key)).toEqual(['too-many-mx-names']);
     expect(findings[0]?.data).toMatchObject({ count: 11, limit: 10, target: 'example.com' });
@@ -244,7 +244,7 @@ describe('walkSpfTree + judgeSpf', () => {
   });
 
   it('root TXT timeout -> dns-error only, never missing', async () => {
-    const { findings } = await audit({ 'example.com': { TXT: 'timeout' } });
+    const { findings } = await audit({ 'example.com': { TXT: 'TIMEOUT' } });
     expect(findings.map((f) => f.key)).toEqual(['dns-error']);
     expect(findings[0]?.data).toMatchObject({ type: 'TXT', name: 'example.com', error: 'timeout' });
   });
@@ -252,7 +252,7 @@ describe('walkSpfTree + judgeSpf', () => {
   it('include timeout -> dns-error for that branch, not include-not-found', async () => {
     const { evidence, keys } = await audit({
       'example.com': { TXT: ['v=spf1 include:slow.example -all'] },
-      'slow.example': { TXT: 'servfail' },
+      'slow.example': { TXT: 'SERVFAIL' },
     });
     expect(keys).toEqual(['dns-error']);
     expect(evidence.incomplete).toBe(true);
@@ -261,7 +261,7 @@ describe('walkSpfTree + judgeSpf', () => {
   it('a/mx target lookup error -> dns-error naming the query', async () => {
     const { findings } = await audit({
       'example.com': { TXT: ['v=spf1 mx:broken.example -all'] },
-      'broken.example': { MX: 'timeout' },
+      'broken.example': { MX: 'TIMEOUT' },
     });
     expect(findings.map((f) => [f.key, f.data?.type, f.data?.name])).toEqual([
       ['dns-error', 'MX', 'broken.example'],
@@ -306,7 +306,7 @@ describe('walkSpfTree + judgeSpf', () => {
   });
 
   it(`a fan-out tree stops at ${SPF_AUDIT_MAX_NODES} nodes`, async () => {
-    const zone: MemoryZone = {};
+    const zone: ZoneObject = {};
     const includes = (prefix: string) =>
       Array.from({ length: 10 }, (_, i) => `include:${prefix}${i}.example`).join(' ');
     zone['example.com'] = { TXT: [`v=spf1 ${includes('l1-')} -all`] };
@@ -336,7 +336,7 @@ describe('walkSpfTree + judgeSpf', () => {
   });
 
   it('deep include chains stop at depth 10', async () => {
-    const zone: MemoryZone = { 'example.com': { TXT: ['v=spf1 include:d1.example -all'] } };
+    const zone: ZoneObject = { 'example.com': { TXT: ['v=spf1 include:d1.example -all'] } };
     for (let i = 1; i <= 15; i++) zone[`d${i}.example`] = { TXT: [`v=spf1 include:d${i + 1}.example -all`] };
     const { evidence } = await audit(zone);
     expect(evidence.nodes.at(-1)?.status).toBe('depth-limit');

@@ -6,10 +6,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSender, type SpfEvaluation } from '../../../checks/spf/evaluate.js';
-import { type LabHandle, startLab, zoneFromSuiteZonedata } from '../../../src/lab/index.js';
+import { type LabHandle, startLab } from '../../../src/lab/index.js';
 import { createProbe } from '../../../src/probe/index.js';
 import type { Resolver } from '../../../src/probe/types.js';
-import { MemoryResolver } from './memory-resolver.js';
+import { memoryResolver } from '../../helpers/memory-resolver.js';
 import { loadSuite, type SuiteCase } from './rfc7208-suite.js';
 
 /** The suite's size: a change in the file (or in the loader) must be noticed. */
@@ -56,7 +56,7 @@ describe('RFC 7208 suite (in-memory resolver)', () => {
     describe(s.description, () => {
       for (const c of s.cases) {
         it(`${c.name} -> ${c.results.join('|')}`, async () => {
-          checkCase(c, await runCase(c, new MemoryResolver(s.zone)));
+          checkCase(c, await runCase(c, memoryResolver(s.zone)));
         });
       }
     });
@@ -72,12 +72,10 @@ describe('RFC 7208 suite (loopback lab + stub resolver)', () => {
     await lab?.stop();
   });
   for (const s of scenarios) {
-    // The lab's own suite loader (src/lab/rfc7208.ts) builds the served zone.
-    const zone = zoneFromSuiteZonedata(s.zonedata);
     describe(s.description, () => {
       for (const c of s.cases) {
         it(`${c.name} -> ${c.results.join('|')}`, async () => {
-          lab.server.setZone(zone);
+          lab.server.setZone(s.zone);
           const probe = createProbe({
             servers: [{ host: lab.host, port: lab.port }],
             timeoutMs: LAB_TIMEOUT_MS,
