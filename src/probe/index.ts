@@ -11,22 +11,8 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_CACHE_ENTRIES,
 } from './cache.js';
-export {
-  type CertInfo,
-  type CertSummary,
-  describeCertificate,
-  dnsNamesFromSan,
-  summarizeCertificate,
-} from './certificate.js';
-export {
-  AUDIT_SMTP_TIMEOUTS,
-  createProbe,
-  DEFAULT_DNS_TIMEOUT_MS,
-  DEFAULT_DNS_TRIES,
-  type ProbeOptions,
-  readCaFile,
-  withProbe,
-} from './create.js';
+export * from './certificate.js';
+export * from './create.js';
 export {
   createStubResolver,
   DEFAULT_TIMEOUT_MS,
@@ -37,7 +23,7 @@ export {
   type ServerAddress,
   type StubResolverOptions,
 } from './dns.js';
-export { createDnsProbe, type DnsProbeOptions } from './dns-probe.js';
+export * from './dns-probe.js';
 export { DNS_PORT, parseServerSpec, readResolvConf } from './resolvconf.js';
 export * from './types.js';
 export { EDNS_UDP_PAYLOAD, MAX_LABEL_BYTES, MAX_NAME_BYTES, normalizeName } from './wire.js';

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmtpLabHandle, startSmtpLab } from '../../src/lab/smtp.js';
 import { AUDIT_SMTP_TIMEOUTS, createProbe, withProbe } from '../../src/probe/create.js';
+import { newCounters } from '../../src/probe/dns.js';
 import type { Probe } from '../../src/probe/types.js';
 
 /** Nothing answers DNS here: the probes below only contact address literals. */
@@ -74,15 +75,8 @@ describe('withProbe', () => {
   it("leaves the caller's probe open", async () => {
     let closed = 0;
     const given: Probe = {
-      dns: { query: async () => ({ kind: 'nxdomain', name: 'x', type: 'A', cnameChain: [], ad: false }) },
-      counters: () => ({
-        queriesSent: 0,
-        cacheHits: 0,
-        cacheMisses: 0,
-        timeouts: 0,
-        tcpRetries: 0,
-        errors: 0,
-      }),
+      dns: { query: async (name, type) => ({ kind: 'nxdomain', name, type, cnameChain: [], ad: false }) },
+      counters: newCounters,
       close: () => closed++,
     };
     const seen = await withProbe(given, {}, async (probe, owned) => ({ probe, owned }));
