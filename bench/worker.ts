@@ -16,7 +16,7 @@ import { tuneHeapForFleet } from '../src/fleet/cli.js';
 import type { FleetIdentity } from '../src/fleet/config.js';
 import { identityKey } from '../src/fleet/key.js';
 import { FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
-import { audit, createProbe, type OverallStatus } from '../src/index.js';
+import { audit, createDnsProbe, type OverallStatus } from '../src/index.js';
 import type { DnsCounters, Probe, RRType } from '../src/probe/types.js';
 import { normalizeTarget } from '../src/target.js';
 import { planWorld } from './world.js';
@@ -123,7 +123,7 @@ function progressTicker(label: string, total: number, done: () => number, enable
 }
 
 function probeFor(o: WorkerOptions): Probe {
-  return createProbe({
+  return createDnsProbe({
     servers: [{ host: o.host, port: o.port }],
     timeoutMs: o.timeoutMs,
     tries: o.tries,

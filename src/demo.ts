@@ -9,7 +9,7 @@ import { renderJson } from '../reports/json.js';
 import { renderText } from '../reports/text.js';
 import { exitCodeFor } from './cli.js';
 import { DEMO_IDENTITIES } from './demo/identities.js';
-import { audit, probeFromOptions } from './index.js';
+import { audit, createProbe } from './index.js';
 import { createTestCa, issueCert } from './lab/certs.js';
 import { startLab } from './lab/index.js';
 import { type SmtpLabHandle, startSmtpLab } from './lab/smtp.js';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const caFile = join(outDir, 'demo-ca.pem');
   writeFileSync(caFile, ca.certPem);
   const smtp = await startDemoSmtp(leaf.certPem, leaf.keyPem);
-  const probe = probeFromOptions({
+  const probe = createProbe({
     resolvers: [`${lab.host}:${lab.port}`],
     timeoutMs: DEMO_DNS_TIMEOUT_MS,
     tries: 2,
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       `DNS for the whole demo: ${c.queriesSent} packets sent, ${c.cacheHits} cache hits, ${c.timeouts} timeouts\n`,
     );
   } finally {
+    probe.close();
     await Promise.all([lab.stop(), ...smtp.servers.map((s) => s.stop())]);
   }
 }

@@ -9,9 +9,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HTML_MAX_GRID_ROWS } from '../../reports/html.js';
 import { renderJson } from '../../reports/json.js';
+import { type AuditOptions, audit } from '../audit.js';
 import { UsageError } from '../errors.js';
-import { type AuditOptions, audit, type ProbeOptions, probeFromOptions } from '../index.js';
-import type { RunSmtpProber } from '../probe/smtp.js';
+import { type ProbeOptions, withProbe } from '../probe/create.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { assertKnownCheckIds } from '../registry.js';
 import type { Report } from '../report.js';
@@ -156,21 +156,17 @@ export async function runFleet(
   // Load the baseline first: a bad --baseline should fail before hours of work.
   const baseline = baselineDir !== undefined ? await loadRunDir(baselineDir) : undefined;
 
-  const probe =
-    options.probe ??
-    probeFromOptions({ maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES, ...options.probeOptions });
-  try {
-    return await runWithProbe(identities, options, probe, baseline, baselineDir, {
+  // A probe made here ends with the run: SMTP probes still in flight are aborted.
+  const probeOptions = { maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES, ...options.probeOptions };
+  return withProbe(options.probe, probeOptions, (probe, ownsProbe) =>
+    runWithProbe(identities, options, probe, baseline, baselineDir, {
       now,
       startedAtMs,
       startedAt,
       concurrency,
-      ownsProbe: options.probe === undefined,
-    });
-  } finally {
-    // A probe made here ends with the run: SMTP probes still in flight are aborted.
-    if (!options.probe) (probe.smtp as RunSmtpProber | undefined)?.close();
-  }
+      ownsProbe,
+    }),
+  );
 }
 
 async function runWithProbe(

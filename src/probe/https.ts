@@ -6,7 +6,8 @@
  */
 import { request } from 'node:https';
 import { isIP } from 'node:net';
-import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { type CertSummary, summarizeCertificate } from './certificate.js';
 import type { DnsErrorKind, Resolver } from './types.js';
 
 /** Whole-request bound (connect + handshake + headers + body). */
@@ -28,15 +29,8 @@ export type HttpsErrorKind =
   | 'http-status'
   | 'protocol';
 
-export interface HttpsCertSummary {
-  subject: string;
-  issuer: string;
-  /** DNS names, lower-case. */
-  subjectAltNames: string[];
-  notBefore: string;
-  notAfter: string;
-  fingerprintSha256: string;
-}
+/** The policy host's certificate, described as the SMTP probe describes its chain (certificate.ts). */
+export type HttpsCertSummary = CertSummary;
 
 export interface HttpsFetchResult {
   url: string;
@@ -257,7 +251,11 @@ function fetchOnce(
         agent: false,
         maxHeaderSize: HTTPS_MAX_HEADER_BYTES,
         checkServerIdentity: (_connectedAs, cert) => {
-          captured = certSummary(cert);
+          try {
+            captured = summarizeCertificate(cert.raw);
+          } catch {
+            // Unparsable DER: the handshake's own verdict still stands, without a description.
+          }
           // Against the URL's host, not the address connected to.
           return checkServerIdentity(hostname, cert);
         },
@@ -410,36 +408,4 @@ function errorText(err: unknown): string {
     return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
-}
-
-function dn(x: object | null | undefined): string {
-  if (!x) return '';
-  return Object.entries(x as Record<string, string | string[]>)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
-    .join(', ');
-}
-
-function isoDate(s: string | undefined): string {
-  if (!s) return '';
-  const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? s : d.toISOString();
-}
-
-function dnsNames(subjectaltname: string | undefined): string[] {
-  if (!subjectaltname) return [];
-  return subjectaltname
-    .split(/,\s*/)
-    .filter((e) => e.startsWith('DNS:'))
-    .map((e) => e.slice(4).toLowerCase());
-}
-
-function certSummary(cert: PeerCertificate): HttpsCertSummary {
-  return {
-    subject: dn(cert.subject),
-    issuer: dn(cert.issuer),
-    subjectAltNames: dnsNames(cert.subjectaltname),
-    notBefore: isoDate(cert.valid_from),
-    notAfter: isoDate(cert.valid_to),
-    fingerprintSha256: (cert.fingerprint256 ?? '').replace(/:/g, '').toLowerCase(),
-  };
 }

@@ -10,11 +10,11 @@
  * whole probe has one too; reply lines, lines per reply and bytes per connection are capped.
  * The result is plain JSON so it can go into a check's evidence.
  */
-import { X509Certificate } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import * as tls from 'node:tls';
 import pLimit from 'p-limit';
+import { type CertInfo, describeChain } from './certificate.js';
 
 // ---- limits -------------------------------------------------------------------------------
 
@@ -43,22 +43,8 @@ const MAX_DETAIL_CHARS = 300;
 
 // ---- result shape (the evidence contract) -------------------------------------------------
 
-export interface CertInfo {
-  subject: string;
-  issuer: string;
-  /** DNS names from the subjectAltName extension, lower-case. */
-  subjectAltNames: string[];
-  /** ISO 8601. */
-  notBefore: string;
-  notAfter: string;
-  /** 'rsa' | 'ec' | 'ed25519' | 'rsa-pss' ... */
-  keyType: string;
-  keyBits?: number;
-  /** SHA-256 of the DER, lower-case hex without separators. */
-  fingerprintSha256: string;
-  derBase64: string;
-  selfSigned: boolean;
-}
+/** Certificates are described in certificate.ts, shared with the HTTPS fetcher. */
+export { type CertInfo, describeCertificate, dnsNamesFromSan } from './certificate.js';
 
 export interface SmtpCapabilities {
   starttls: boolean;
@@ -370,100 +356,6 @@ export function parseEhloCapabilities(lines: readonly string[]): SmtpCapabilitie
   return caps;
 }
 
-/** Parses Node's subjectAltName string ('DNS:a, DNS:"b, c", IP Address:1.2.3.4'): DNS names only. */
-export function dnsNamesFromSan(san: string | undefined): string[] {
-  if (!san) return [];
-  const out: string[] = [];
-  let i = 0;
-  while (i < san.length && out.length < 1000) {
-    const colon = san.indexOf(':', i);
-    if (colon < 0) break;
-    const type = san.slice(i, colon).trim();
-    let value: string;
-    let next: number;
-    if (san[colon + 1] === '"') {
-      // Node quotes values that contain separators, as JSON strings.
-      let j = colon + 2;
-      while (j < san.length && san[j] !== '"') j += san[j] === '\\' ? 2 : 1;
-      try {
-        value = JSON.parse(san.slice(colon + 1, j + 1)) as string;
-      } catch {
-        value = san.slice(colon + 2, j);
-      }
-      const comma = san.indexOf(', ', j);
-      next = comma < 0 ? san.length : comma + 2;
-    } else {
-      const comma = san.indexOf(', ', colon);
-      value = san.slice(colon + 1, comma < 0 ? san.length : comma);
-      next = comma < 0 ? san.length : comma + 2;
-    }
-    if (type === 'DNS') out.push(value.toLowerCase());
-    i = next;
-  }
-  return out;
-}
-
-const CURVE_BITS: Record<string, number> = {
-  prime256v1: 256,
-  secp256k1: 256,
-  secp384r1: 384,
-  secp521r1: 521,
-  prime192v1: 192,
-  secp224r1: 224,
-};
-
-/** Plain-JSON description of one DER certificate. */
-export function describeCertificate(der: Buffer): CertInfo {
-  const x = new X509Certificate(der);
-  const key = x.publicKey;
-  const details = key.asymmetricKeyDetails;
-  let keyBits: number | undefined;
-  if (details?.modulusLength !== undefined) keyBits = details.modulusLength;
-  else if (details?.namedCurve !== undefined) keyBits = CURVE_BITS[details.namedCurve];
-  else if (key.asymmetricKeyType === 'ed25519') keyBits = 256;
-  else if (key.asymmetricKeyType === 'ed448') keyBits = 456;
-  let selfSigned = false;
-  try {
-    // Not checkIssued(): OpenSSL also demands keyCertSign there, which a self-signed leaf lacks.
-    selfSigned = x.subject === x.issuer && x.verify(key);
-  } catch {
-    selfSigned = false;
-  }
-  const info: CertInfo = {
-    subject: x.subject.split('\n').join(', '),
-    issuer: x.issuer.split('\n').join(', '),
-    subjectAltNames: dnsNamesFromSan(x.subjectAltName),
-    notBefore: new Date(x.validFrom).toISOString(),
-    notAfter: new Date(x.validTo).toISOString(),
-    keyType: key.asymmetricKeyType ?? 'unknown',
-    fingerprintSha256: x.fingerprint256.replace(/:/g, '').toLowerCase(),
-    derBase64: x.raw.toString('base64'),
-    selfSigned,
-  };
-  if (keyBits !== undefined) info.keyBits = keyBits;
-  return info;
-}
-
-/** Leaf first, following issuerCertificate; stops at a self-issued certificate, a loop, or the bound. */
-function chainOf(peer: tls.DetailedPeerCertificate): CertInfo[] {
-  const out: CertInfo[] = [];
-  const seen = new Set<string>();
-  let cert: tls.DetailedPeerCertificate | undefined = peer;
-  while (cert?.raw && out.length < SMTP_MAX_CHAIN_LENGTH) {
-    const fp = cert.fingerprint256;
-    if (seen.has(fp)) break;
-    seen.add(fp);
-    try {
-      out.push(describeCertificate(cert.raw));
-    } catch {
-      break; // unparsable certificate: the handshake's own verdict still stands
-    }
-    if (cert.issuerCertificate === cert) break;
-    cert = cert.issuerCertificate;
-  }
-  return out;
-}
-
 function normalizeHost(host: string): string {
   return host.trim().replace(/\.$/, '').toLowerCase();
 }
@@ -617,7 +509,7 @@ function startTls(
 
 function tlsInfo(sock: tls.TLSSocket, name: string): SmtpTlsInfo {
   const peer = sock.getPeerCertificate(true);
-  const chain = peer && Object.keys(peer).length > 0 ? chainOf(peer) : [];
+  const chain = peer && Object.keys(peer).length > 0 ? describeChain(peer, SMTP_MAX_CHAIN_LENGTH) : [];
   const info: SmtpTlsInfo = {
     protocol: sock.getProtocol() ?? 'unknown',
     cipher: sock.getCipher()?.name ?? 'unknown',
@@ -782,16 +674,24 @@ export interface SmtpProberStats {
 
 export interface RunSmtpProber extends SmtpProber {
   stats(): SmtpProberStats;
-  /** Aborts probes in flight (they finish with a timeout error). */
+  /** Aborts probes in flight (they finish with a timeout error); later probes connect nowhere. */
   close(): void;
 }
 
-function abortedResult(host: string, port: number, started: number): SmtpProbeResult {
+const ABORTED_DETAIL = 'probe aborted before it finished';
+const CLOSED_DETAIL = 'not probed: the prober was closed';
+
+function abortedResult(
+  host: string,
+  port: number,
+  started: number,
+  detail = ABORTED_DETAIL,
+): SmtpProbeResult {
   return {
     host: normalizeHost(host),
     port,
     connected: false,
-    error: { kind: 'connect-timeout', stage: 'connect', detail: 'probe aborted before it finished' },
+    error: { kind: 'connect-timeout', stage: 'connect', detail },
     durationMs: Date.now() - started,
   };
 }
@@ -870,6 +770,8 @@ export function createSmtpProber(options: SmtpProberOptions = {}): RunSmtpProber
     probe(hostIn, opts = {}) {
       const started = Date.now();
       const host = normalizeHost(hostIn);
+      // A closed prober contacts no one (a check that overran its deadline may still ask).
+      if (lifetime.signal.aborted) return Promise.resolve(abortedResult(host, port, started, CLOSED_DETAIL));
       const servername = opts.servername === undefined ? undefined : normalizeHost(opts.servername);
       const key = `${host}:${port}|${servername ?? host}`;
       let promise = cache.get(key);

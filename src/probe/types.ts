@@ -130,7 +130,17 @@ export interface Probe {
    * calls it once its audits are done, so the cache is not kept while the outputs are written.
    */
   clearCache?(): void;
+  /**
+   * Ends what the probe owns: SMTP probes in flight are aborted and its SMTP prober refuses
+   * new ones; the DNS cache is dropped. Whoever made the probe closes it (an audit or fleet
+   * run closes only a probe it made itself). Optional so that test fakes built as literals
+   * need not have one; createProbe() and createDnsProbe() always give one (ClosableProbe).
+   */
+  close?(): void;
 }
+
+/** A probe that owns resources, as createProbe() and createDnsProbe() make it: close it when done. */
+export type ClosableProbe = Probe & { close(): void };
 
 /** Records of one type from an ok result, with their data narrowed. */
 export function recordsOf<T extends RRType>(result: DnsResult, type: T): RecordData<T>[] {

@@ -11,7 +11,7 @@ import {
   type WorldPlan,
   worldStats,
 } from '../../bench/world.js';
-import { audit, createProbe, type Report } from '../../src/index.js';
+import { audit, createDnsProbe, type Report } from '../../src/index.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 
 const DNS_CHECKS = ['spf', 'dmarc', 'dkim', 'ptr', 'mx'];
@@ -90,7 +90,11 @@ describe('the world served through the lab gives the expected findings', () => {
   async function auditOf(id: WorldIdentity): Promise<Report> {
     const cached = reports.get(id.index);
     if (cached) return cached;
-    const probe = createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 1000, tries: 1 });
+    const probe = createDnsProbe({
+      servers: [{ host: lab.host, port: lab.port }],
+      timeoutMs: 1000,
+      tries: 1,
+    });
     const report = await audit(id.target, { probe, checks: DNS_CHECKS });
     reports.set(id.index, report);
     return report;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { validateReport } from '../../reports/schema.js';
-import { audit, createProbe } from '../../src/index.js';
+import { audit, createDnsProbe } from '../../src/index.js';
 import { type LabHandle, startLab, zoneFromObject } from '../../src/lab/index.js';
 import type { Probe, RRType } from '../../src/probe/types.js';
 import type { Report } from '../../src/report.js';
@@ -65,7 +65,7 @@ describe('fault injection on every lookup of every check', () => {
       lab.server.setZone(zoneFromObject(WORLD));
       const seen = new Set<string>();
       const base = await audit(IDENTITY, {
-        probe: recording(createProbe({ servers: [lab], timeoutMs: 150, tries: 1 }), seen),
+        probe: recording(createDnsProbe({ servers: [lab], timeoutMs: 150, tries: 1 }), seen),
         checks: [check],
       });
       expect(base.checks[check]?.status, `${check} baseline`).toMatch(/pass|warn/);
@@ -77,7 +77,7 @@ describe('fault injection on every lookup of every check', () => {
         for (const fault of ['SERVFAIL', 'TIMEOUT'] as const) {
           lab.server.setZone(zoneFromObject(worldWithFault(name, type, fault)));
           const report = await audit(IDENTITY, {
-            probe: createProbe({ servers: [lab], timeoutMs: 150, tries: 1 }),
+            probe: createDnsProbe({ servers: [lab], timeoutMs: 150, tries: 1 }),
             checks: [check],
           });
           const where = `${check}: ${fault} on ${name} ${type}`;

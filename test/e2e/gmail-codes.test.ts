@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../../reports/schema.js';
-import { audit, createProbe } from '../../src/index.js';
+import { audit, createDnsProbe } from '../../src/index.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 import type { Report } from '../../src/report.js';
 
@@ -27,7 +27,7 @@ describe('predicted replies end to end (issue 3)', () => {
   });
 
   it('a fully clean identity gets no findings above info and no predicted replies at all', async () => {
-    const probe = createProbe({ servers: [demo], timeoutMs: 500, tries: 1 });
+    const probe = createDnsProbe({ servers: [demo], timeoutMs: 500, tries: 1 });
     const report = await audit(
       { domain: 'good.example', ips: ['127.0.77.10'], helo: 'mail.good.example', dkimSelectors: ['s1'] },
       { probe },
@@ -41,7 +41,7 @@ describe('predicted replies end to end (issue 3)', () => {
   });
 
   it('one identity hits every Gmail code that can co-occur, the other the remaining two', async () => {
-    const probe = createProbe({ servers: [lab], timeoutMs: 500, tries: 1 });
+    const probe = createDnsProbe({ servers: [lab], timeoutMs: 500, tries: 1 });
     const everything = await audit(
       { domain: 'everything.example', ips: ['192.0.2.200', '2001:db8::200'], dkimSelectors: ['weak'] },
       { probe },
@@ -85,7 +85,7 @@ describe('predicted replies end to end (issue 3)', () => {
   });
 
   it('the transactional profile drops the bulk-only replies', async () => {
-    const probe = createProbe({ servers: [lab], timeoutMs: 500, tries: 1 });
+    const probe = createDnsProbe({ servers: [lab], timeoutMs: 500, tries: 1 });
     const report = await audit(
       {
         domain: 'everything.example',

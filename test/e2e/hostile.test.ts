@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../../reports/schema.js';
 import { renderText } from '../../reports/text.js';
 import { UsageError } from '../../src/errors.js';
-import { audit, createProbe } from '../../src/index.js';
+import { audit, createDnsProbe } from '../../src/index.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 
 const bigRecord = `v=spf1 ${Array.from({ length: 400 }, (_, i) => `ip4:10.${i >> 8}.${i & 255}.0/24`).join(' ')} -all`;
@@ -39,7 +39,7 @@ describe('hostile input and faults', () => {
     lab = await startLab(cleanWorld());
   });
   afterAll(() => lab.stop());
-  const probe = () => createProbe({ servers: [lab], timeoutMs: 200, tries: 1 });
+  const probe = () => createDnsProbe({ servers: [lab], timeoutMs: 200, tries: 1 });
 
   it('a CNAME loop at the domain is a DNS error (unknown), not a crash or a missing record', async () => {
     const report = await audit({ domain: 'cname-loop.example' }, { probe: probe(), checks: ['spf'] });

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../../reports/schema.js';
-import { audit, createProbe } from '../../src/index.js';
+import { audit, createDnsProbe } from '../../src/index.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 import { type SmtpFault, type SmtpLabHandle, startSmtpFaultServer } from '../../src/lab/smtp.js';
 import { createSmtpProber } from '../../src/probe/smtp.js';
@@ -45,7 +45,7 @@ describe('SMTP faults through a whole audit', () => {
         [`mx.${domain}`]: { A: address },
       });
       stops.push(() => lab.stop());
-      const probe = createProbe({ servers: [lab], timeoutMs: 300, tries: 1 });
+      const probe = createDnsProbe({ servers: [lab], timeoutMs: 300, tries: 1 });
       probe.smtp = createSmtpProber({
         port: server.port,
         timeouts: FAST,

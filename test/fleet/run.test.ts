@@ -9,7 +9,7 @@ import { parseFleetConfig } from '../../src/fleet/config.js';
 import { runFleet } from '../../src/fleet/run.js';
 import type { FleetIdentityRow, FleetSummary } from '../../src/fleet/summary.js';
 import { type LabHandle, startLab, zoneFromObject } from '../../src/lab/index.js';
-import { createProbe } from '../../src/probe/index.js';
+import { createDnsProbe } from '../../src/probe/index.js';
 import { stableStringify } from '../../src/report.js';
 import { DKIM_RECORD, DKIM_RECORD_ROTATED, domainOf, ESP_INCLUDE, makeWorld } from './world.js';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function probe() {
-  return createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 2000, tries: 2 });
+  return createDnsProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 2000, tries: 2 });
 }
 
 function configFile(name: string, extra = ''): string {

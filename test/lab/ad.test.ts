@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabHandle, parseZoneYaml, startLab, ZoneError } from '../../src/lab/index.js';
 import { adFor } from '../../src/lab/zone.js';
-import { createProbe } from '../../src/probe/index.js';
+import { createDnsProbe } from '../../src/probe/index.js';
 import type { DnsResult } from '../../src/probe/types.js';
 
 const ZONE = `
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function ask(name: string, type: 'A' | 'TLSA' = 'A'): Promise<DnsResult> {
-  const probe = createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 500, tries: 1 });
+  const probe = createDnsProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 500, tries: 1 });
   return probe.dns.query(name, type);
 }
 const adOf = (r: DnsResult) => (r.kind === 'error' ? 'error' : r.ad);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheKey, createCachedResolver } from '../../src/probe/cache.js';
 import { createStubResolver, newCounters } from '../../src/probe/dns.js';
-import { createProbe } from '../../src/probe/index.js';
+import { createDnsProbe } from '../../src/probe/index.js';
 import type { DnsResult, Resolver, RRType } from '../../src/probe/types.js';
 import { type Handler, reply, startTestServer, type TestServer } from './dns-test-server.js';
 
@@ -157,10 +157,10 @@ describe('cache', () => {
   });
 });
 
-describe('createProbe', () => {
+describe('createDnsProbe', () => {
   it('wires stub, cache and counters; counters() is a snapshot', async () => {
     const server = await serve(aRecord);
-    const probe = createProbe({ servers: [server.address], timeoutMs: 500, tries: 1, concurrency: 4 });
+    const probe = createDnsProbe({ servers: [server.address], timeoutMs: 500, tries: 1, concurrency: 4 });
     await Promise.all([probe.dns.query('example.com', 'A'), probe.dns.query('example.com', 'A')]);
     const snap = probe.counters();
     expect(snap).toEqual({

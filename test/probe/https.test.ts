@@ -5,7 +5,7 @@ import { createTestCa, issueCert, selfSignedCert, type TestCa, type TestCert } f
 import { type HttpsLabHandle, startHttpsLab } from '../../src/lab/https.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 import { createHttpsFetcher, HTTPS_DEFAULT_MAX_BYTES } from '../../src/probe/https.js';
-import { createProbe } from '../../src/probe/index.js';
+import { createDnsProbe } from '../../src/probe/index.js';
 
 const POLICY = 'version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\nmax_age: 604800\r\n';
 const NAME = 'mta-sts.example.com';
@@ -242,7 +242,7 @@ describe('host names resolved through the probe resolver (lab DNS)', () => {
     await dns.stop();
   });
   const probe = () =>
-    createProbe({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 250, tries: 1 });
+    createDnsProbe({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 250, tries: 1 });
 
   it('connects to the address the zone gives', async () => {
     const f = createHttpsFetcher({ ca: ca.certPem, port: lab.port, resolver: probe().dns, timeoutMs: 2000 });

@@ -11,7 +11,7 @@ import { audit } from '../../../src/index.js';
 import { createTestCa, issueCert } from '../../../src/lab/certs.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
 import { type SmtpLabHandle, startSmtpLab } from '../../../src/lab/smtp.js';
-import { createProbe } from '../../../src/probe/index.js';
+import { createDnsProbe } from '../../../src/probe/index.js';
 import { createSmtpProber, type RunSmtpProber } from '../../../src/probe/smtp.js';
 import type { Probe } from '../../../src/probe/types.js';
 import type { Target } from '../../../src/report.js';
@@ -77,7 +77,7 @@ const FAST = { connectMs: 1000, bannerMs: 1000, replyMs: 1000, tlsMs: 1000, quit
 
 /** Resolver and SMTP prober as `audit` builds them, pointed at the loopback labs. */
 function labProbe(smtp = true): Probe & { smtp?: RunSmtpProber } {
-  const probe = createProbe({
+  const probe = createDnsProbe({
     servers: [{ host: dnsLab.host, port: dnsLab.port }],
     timeoutMs: 300,
     tries: 1,

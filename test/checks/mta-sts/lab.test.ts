@@ -12,7 +12,7 @@ import { type HttpsLabHandle, type HttpsLabRoute, startHttpsLab } from '../../..
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
 import { closedPort, type SmtpLabHandle, startSmtpFaultServer, startSmtpLab } from '../../../src/lab/smtp.js';
 import { createHttpsFetcher } from '../../../src/probe/https.js';
-import { createProbe } from '../../../src/probe/index.js';
+import { createDnsProbe } from '../../../src/probe/index.js';
 import { createSmtpProber } from '../../../src/probe/smtp.js';
 import type { Probe } from '../../../src/probe/types.js';
 import type { Target } from '../../../src/report.js';
@@ -187,7 +187,7 @@ interface RunOptions {
 }
 
 function labProbe(o: RunOptions = {}): Probe {
-  const probe: Probe = createProbe({
+  const probe: Probe = createDnsProbe({
     servers: [{ host: dns.host, port: dns.port }],
     timeoutMs: 300,
     tries: 1,

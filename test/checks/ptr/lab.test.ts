@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ptrCheck } from '../../../checks/ptr/index.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
-import { createProbe } from '../../../src/probe/index.js';
+import { createDnsProbe } from '../../../src/probe/index.js';
 import type { Target } from '../../../src/report.js';
 
 let lab: LabHandle;
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function keysFor(ip: string, helo?: string): Promise<string[]> {
-  const probe = createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 250, tries: 1 });
+  const probe = createDnsProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 250, tries: 1 });
   const target: Target = { domain: 'example.com', ips: [ip], profile: 'transactional' };
   if (helo) target.helo = helo;
   const evidence = await ptrCheck.collect(target, { probe, signal: new AbortController().signal });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spfCheck } from '../../../checks/spf/index.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
-import { createProbe } from '../../../src/probe/index.js';
+import { createDnsProbe } from '../../../src/probe/index.js';
 import type { Target } from '../../../src/report.js';
 
 const LONG = Array.from({ length: 30 }, (_, i) => `ip4:198.18.${i}.0/24`).join(' ');
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function audit(domain: string, ips: string[] = []) {
-  const probe = createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 300, tries: 1 });
+  const probe = createDnsProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 300, tries: 1 });
   const target: Target = { domain, ips, profile: 'transactional' };
   const evidence = await spfCheck.collect(target, { probe, signal: new AbortController().signal });
   const findings = spfCheck.judge(evidence, target);
@@ -85,7 +85,7 @@ describe('SPF of a separate MAIL FROM domain', () => {
       'bounce.esp.example': { TXT: 'v=spf1 include:gone.esp.example ip4:192.0.2.0/24 -all' },
     });
     try {
-      const probe = createProbe({ servers: [lab], timeoutMs: 300, tries: 1 });
+      const probe = createDnsProbe({ servers: [lab], timeoutMs: 300, tries: 1 });
       const target = {
         domain: 'from.example',
         ips: ['192.0.2.1'],

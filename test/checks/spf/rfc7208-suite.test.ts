@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSender, type SpfEvaluation } from '../../../checks/spf/evaluate.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
-import { createProbe } from '../../../src/probe/index.js';
+import { createDnsProbe } from '../../../src/probe/index.js';
 import type { Resolver } from '../../../src/probe/types.js';
 import { memoryResolver } from '../../helpers/memory-resolver.js';
 import { loadSuite, type SuiteCase } from './rfc7208-suite.js';
@@ -76,7 +76,7 @@ describe('RFC 7208 suite (loopback lab + stub resolver)', () => {
       for (const c of s.cases) {
         it(`${c.name} -> ${c.results.join('|')}`, async () => {
           lab.server.setZone(s.zone);
-          const probe = createProbe({
+          const probe = createDnsProbe({
             servers: [{ host: lab.host, port: lab.port }],
             timeoutMs: LAB_TIMEOUT_MS,
             tries: 1,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsRptCheck } from '../../../checks/tls-rpt/index.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
-import { createProbe } from '../../../src/probe/index.js';
+import { createDnsProbe } from '../../../src/probe/index.js';
 import type { Target } from '../../../src/report.js';
 
 const HASH = 'ab'.repeat(32);
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function run(domain: string) {
-  const probe = createProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 300, tries: 1 });
+  const probe = createDnsProbe({ servers: [{ host: lab.host, port: lab.port }], timeoutMs: 300, tries: 1 });
   const target: Target = { domain, ips: [], profile: 'bulk' };
   const evidence = await tlsRptCheck.collect(target, { probe, signal: new AbortController().signal });
   return { evidence, keys: tlsRptCheck.judge(evidence, target).map((f) => f.key) };

@@ -1,0 +1,37 @@
+/** The DNS-only probe: stub resolver, per-run cache, counters. No SMTP, no HTTPS. */
+
+import { createCachedResolver, DEFAULT_CONCURRENCY } from './cache.js';
+import { createStubResolver, newCounters, type ServerAddress } from './dns.js';
+import type { ClosableProbe } from './types.js';
+
+export interface DnsProbeOptions {
+  servers: ServerAddress[];
+  /** Wait per try, ms (default 2000). */
+  timeoutMs?: number;
+  /** Tries per question, rotating through the servers (default 2). */
+  tries?: number;
+  /** Questions in flight at once (default 64). */
+  concurrency?: number;
+  /** Bound of the DNS cache (LRU); default DEFAULT_MAX_CACHE_ENTRIES (fleet runs: FLEET_DEFAULT_CACHE_ENTRIES). */
+  maxCacheEntries?: number;
+}
+
+/**
+ * Stub resolver + per-run cache + counters. Create one per run; labs and tests use it as is,
+ * createProbe() adds the SMTP prober and the HTTPS fetcher on top.
+ */
+export function createDnsProbe(options: DnsProbeOptions): ClosableProbe {
+  const counters = newCounters();
+  const stub = createStubResolver({
+    servers: options.servers,
+    timeoutMs: options.timeoutMs,
+    tries: options.tries,
+    counters,
+  });
+  const dns = createCachedResolver(stub, counters, {
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    maxEntries: options.maxCacheEntries,
+  });
+  const clearCache = (): void => dns.clear();
+  return { dns, counters: () => ({ ...counters }), clearCache, close: clearCache };
+}
