@@ -10,7 +10,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sanitizeForTerminal } from '../../reports/text.js';
 import { UsageError } from '../errors.js';
 import type { Report } from '../report.js';
 import { identityKey } from './key.js';
