@@ -26,7 +26,21 @@ import { page } from './html/shell.js';
 
 export { detailJson } from './html/detail.js';
 export type { DetailsSource } from './html/details-source.js';
-export * from './html/limits.js';
+export {
+  HTML_GRID_PAGE_ROWS,
+  HTML_MAX_ADDED_GONE,
+  HTML_MAX_DETAIL_CHARS,
+  HTML_MAX_EVIDENCE_CHARS,
+  HTML_MAX_GRID_ROWS,
+  HTML_MAX_INVALID_ENTRIES,
+  HTML_MAX_RANGES_PER_NODE,
+  HTML_MAX_REGRESSION_ROWS,
+  HTML_MAX_REPLIES_PER_CELL,
+  HTML_MAX_STRING_CHARS,
+  HTML_MAX_TOTAL_DETAIL_CHARS,
+  HTML_MAX_TREE_DEPTH,
+  HTML_MAX_TREE_NODES,
+} from './html/limits.js';
 
 export interface HtmlOptions {
   title?: string;
