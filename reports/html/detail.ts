@@ -5,7 +5,7 @@
  * textContent only, when the identity is opened (page.js renderDetail).
  */
 import type { FleetIdentityRow } from '../../src/fleet/summary.js';
-import type { Finding, Report } from '../../src/report.js';
+import type { Finding, PredictedReply, Report } from '../../src/report.js';
 import { severityRank } from '../../src/report.js';
 import { jsonForScript, truncateText, visible } from '../escape.js';
 import {
@@ -66,16 +66,8 @@ interface Detail {
   checks: { id: string; title: string; status: string; error?: string; findings: DetailFinding[] }[];
 }
 
-function detailReply(r: {
-  provider: string;
-  code: number;
-  enhanced: string;
-  permanent: boolean;
-  bulkOnly: boolean;
-  confidence: string;
-  text: string;
-  findings?: string[];
-}): DetailReply {
+/** A predicted reply of a finding, or of the report (which also lists the findings behind it). */
+function detailReply(r: PredictedReply & { findings?: string[] }): DetailReply {
   const out: DetailReply = {
     provider: str(r.provider),
     code: num(r.code),
@@ -119,7 +111,10 @@ function detailFinding(f: Finding, withEvidence: boolean): DetailFinding {
   return out;
 }
 
-/** The SPF include tree from checks.spf.evidence (shape of SpfTreeEvidence), bounded. */
+/**
+ * The SPF include tree from checks.spf.evidence (shape of SpfTreeEvidence), bounded. It walks
+ * unknown objects for now; the spf check's typed evidence accessor is to replace that walk.
+ */
 function spfTreeOf(evidence: unknown): Detail['spf'] | undefined {
   if (evidence === null || typeof evidence !== 'object') return undefined;
   const ev = evidence as Record<string, unknown>;
@@ -225,11 +220,12 @@ export function detailJson(key: string, report: Report): string {
 
 /** The embedded JSON of an identity no report could be made for: why, and its target. */
 export function errorDetailJson(row: FleetIdentityRow): string {
-  return jsonForScript({
+  const detail: Detail = {
     key: str(row.key),
     target: { domain: str(row.domain), ips: (row.target?.ips ?? []).map((x) => str(x)) },
     error: str(row.error ?? 'no report'),
     replies: [],
     checks: [],
-  });
+  };
+  return jsonForScript(detail);
 }
