@@ -21,19 +21,23 @@ import {
 } from './limits.js';
 import { knownStatus, num, STATUS_LABEL } from './values.js';
 
+/** A predicted reply as the grid names and filters it: provider, code, enhanced code. */
 export function replyId(r: Pick<ReplyRef, 'provider' | 'code' | 'enhanced'>): string {
   return visible(`${r.provider} ${r.code} ${r.enhanced}`);
 }
 
-export function badge(status: IdentityStatus | CheckStatus, text?: string): string {
+/** A status badge; a status read from disk that is none of ours shows as UNKNOWN. */
+function badge(status: IdentityStatus | CheckStatus, text?: string): string {
   const s = knownStatus(status);
   return `<span class="badge st-${s}">${htmlText(text ?? STATUS_LABEL[s])}</span>`;
 }
 
+/** `1 identity`, `2 identities`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The findings cell: counts by severity, and a weight that sorts worst first. */
 function findingsSummary(row: FleetIdentityRow): { text: string; weight: number } {
   const c = row.counts;
   const parts = [
@@ -48,6 +52,7 @@ function findingsSummary(row: FleetIdentityRow): { text: string; weight: number 
   };
 }
 
+/** One identity's grid row: its status per check, findings, predicted replies. */
 export function gridRow(
   row: FleetIdentityRow,
   index: number,
@@ -100,6 +105,7 @@ export function gridRow(
   return `<tr ${attrs.join(' ')}>${cells.join('')}</tr>\n`;
 }
 
+/** Filters by status, check, predicted reply (with counts) and name or IP; the pager. */
 export function filterBar(checks: readonly string[], replyCounts: Map<string, number>): string {
   const statusOptions = [
     ['', 'any status'],
@@ -129,6 +135,7 @@ export function filterBar(checks: readonly string[], replyCounts: Map<string, nu
   );
 }
 
+/** The grid's sortable column heads: identity, status, one per check, findings, replies. */
 export function gridHead(checks: readonly string[]): string {
   const th = (label: string, kind: string, extra = '') =>
     `<th scope="col"${extra}><button type="button" data-kind="${kind}">${htmlText(label)}</button></th>`;
@@ -143,6 +150,7 @@ export function gridHead(checks: readonly string[]): string {
   );
 }
 
+/** What changed since the baseline, regressions first. */
 export function regressionsSection(diff: FleetDiff): string {
   const c = diff.counts;
   const out: string[] = ['<section id="regressions">'];
@@ -221,6 +229,7 @@ export function regressionsSection(diff: FleetDiff): string {
   return out.join('\n');
 }
 
+/** The config entries skipped as invalid (empty when there are none). */
 export function invalidSection(summary: FleetSummary): string {
   const list = summary.invalidEntries;
   if (list.length === 0) return '';

@@ -13,6 +13,7 @@ export const STATUS_RANK: Record<IdentityStatus | CheckStatus, number> = {
   pass: 4,
   skipped: 5,
 };
+/** What a status cell or badge says. */
 export const STATUS_LABEL: Record<IdentityStatus | CheckStatus, string> = {
   error: 'ERROR',
   fail: 'FAIL',
@@ -34,6 +35,7 @@ export function str(s: unknown, multiline = false): string {
   return truncateText(visible(s ?? '', { multiline }), HTML_MAX_STRING_CHARS);
 }
 
+/** A finite number, or 0: numbers read from disk may be anything. */
 export function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
