@@ -8,8 +8,11 @@ export function replyRefKey(r: ReplyRef): string {
   return `${r.provider} ${r.code} ${r.enhanced} ${r.condition}`;
 }
 
-/** The row of an identity whose report was made. */
-export function rowFromReport(key: string, report: Report, durationMs?: number): FleetIdentityRow {
+/**
+ * The row of one report on its own: statuses, finding counts and ids, predicted replies (the
+ * single-audit HTML page shows it; it has no run directory, so no file and no records digest).
+ */
+export function reportRow(key: string, report: Report): FleetIdentityRow {
   const checks: FleetIdentityRow['checks'] = {};
   const counts: FindingCounts = { error: 0, warning: 0, info: 0, unknown: 0 };
   const findings: FindingRef[] = [];
@@ -32,7 +35,7 @@ export function rowFromReport(key: string, report: Report, durationMs?: number):
     };
     replies.set(replyRefKey(ref), ref);
   }
-  const row: FleetIdentityRow = {
+  return {
     key,
     domain: report.target.domain,
     target: report.target,
@@ -41,9 +44,14 @@ export function rowFromReport(key: string, report: Report, durationMs?: number):
     counts,
     findings,
     predictedReplies: [...replies.values()],
-    file: reportFileOf(key),
-    recordsDigest: recordsDigest(report),
   };
+}
+
+/** The row of an identity of a run whose report was made: reportRow plus where the report is. */
+export function rowFromReport(key: string, report: Report, durationMs?: number): FleetIdentityRow {
+  const row = reportRow(key, report);
+  row.file = reportFileOf(key);
+  row.recordsDigest = recordsDigest(report);
   if (durationMs !== undefined) row.durationMs = Math.max(0, Math.round(durationMs));
   return row;
 }

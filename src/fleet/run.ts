@@ -7,14 +7,12 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { HTML_MAX_GRID_ROWS } from '../../reports/html.js';
-import { renderJson } from '../../reports/json.js';
 import { type AuditOptions, audit } from '../audit.js';
 import { UsageError } from '../errors.js';
 import { type ProbeOptions, withProbe } from '../probe/create.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { assertKnownCheckIds } from '../registry.js';
-import type { Report } from '../report.js';
+import { type Report, stableStringify } from '../report.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FleetIdentity } from './config.js';
 import { diffRuns, loadRunDir, type RunView } from './diff.js';
@@ -31,6 +29,7 @@ import type { FleetProgress } from './progress.js';
 import { errorRow, rowFromReport } from './row.js';
 import { indexResults, RowReader, writeSummaryStreaming } from './stream.js';
 import {
+  FLEET_MAX_ROWS_IN_MEMORY,
   type FleetDiff,
   type FleetIdentityRow,
   type FleetSummary,
@@ -39,10 +38,10 @@ import {
   SUMMARY_SCHEMA_VERSION,
 } from './summary.js';
 
+export { FLEET_MAX_ROWS_IN_MEMORY };
+
 /** Identities in flight at once by default; DNS concurrency is bounded separately, in the probe. */
 export const DEFAULT_FLEET_CONCURRENCY = 32;
-/** Rows kept in memory for the result and the HTML grid (the worst ones): the grid's cap. */
-export const FLEET_MAX_ROWS_IN_MEMORY = HTML_MAX_GRID_ROWS;
 /**
  * DNS cache bound of a fleet run's probe (LRU). Measured with the benchmark (bench/README.md):
  * at 100,000 identities 50,000 entries keep queries sent within 1.05 x the minimum (1.04),
@@ -227,7 +226,8 @@ async function runWithProbe(
       const report = await audit(id.target, auditOptions);
       // An audit cut short by the abort is partial: leave it for the next attempt.
       if (signal.aborted) return;
-      await writeFileAtomic(join(options.outDir, reportFileOf(id.key)), renderJson(report));
+      // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.
+      await writeFileAtomic(join(options.outDir, reportFileOf(id.key)), `${stableStringify(report)}\n`);
       row = rowFromReport(id.key, report, now() - t0);
     } catch (err) {
       if (signal.aborted) return;

@@ -19,6 +19,12 @@ import type { CheckStatus, OverallStatus, Provider, Severity, Target } from '../
 
 export const SUMMARY_SCHEMA_VERSION = '1.1.0'; // 1.1.0: rows may carry recordsDigest
 
+/**
+ * Rows a finished run keeps in memory (FleetSummary.identities of its result, the worst ones):
+ * what the HTML grid shows. summary.json on disk lists every identity.
+ */
+export const FLEET_MAX_ROWS_IN_MEMORY = 20_000;
+
 /** An identity's status: the report's, or `error` when no report could be made at all. */
 export type IdentityStatus = OverallStatus | 'error';
 
