@@ -21,8 +21,8 @@ export function sectionHelp(section: HelpSection): string {
 }
 
 /**
- * The options a command shares with audit's help sections, as one line ("--check, --fail-on:
- * as for audit"), for a command whose own section lists only what it adds.
+ * The options a command shares with audit's help sections, as one line without its newline
+ * ("--check, --fail-on: as for audit"), for a command whose own section lists only what it adds.
  */
 export function sharedWithAuditHelp(command: Command, ownSection: HelpSection): string {
   const shared = (CLI_OPTIONS as readonly CliOption[]).filter(
@@ -32,5 +32,5 @@ export function sharedWithAuditHelp(command: Command, ownSection: HelpSection): 
       o.commands.includes(command) &&
       o.commands.includes('audit'),
   );
-  return `  ${shared.map((o) => `--${o.name}`).join(', ')}: as for audit\n`;
+  return `  ${shared.map((o) => `--${o.name}`).join(', ')}: as for audit`;
 }

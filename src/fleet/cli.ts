@@ -68,7 +68,8 @@ export const FLEET_HELP = `Fleet:
                           regressions between two run dirs or two JSON reports
 
 Fleet options:
-${sectionHelp('fleet')}${sharedWithAuditHelp('fleet', 'fleet')}  Exit codes as for audit, and 3 when regressions were found against the baseline (3 wins
+${sectionHelp('fleet')}${sharedWithAuditHelp('fleet', 'fleet')}
+  Exit codes as for audit, and 3 when regressions were found against the baseline (3 wins
   over 1 and 2). Invalid config entries, identities that could not be audited and an
   interrupted run count as incomplete (2).
   Memory: fleet sets V8's heap growing factor to 50% unless V8 heap flags are given (on the
