@@ -5,17 +5,17 @@
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { evaluateSender } from '../checks/spf/evaluate.js';
 import { renderReportHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
 import { renderJunit } from '../reports/junit.js';
 import { renderText, sanitizeForTerminal } from '../reports/text.js';
+import { sectionHelp } from './cli/help.js';
+import { parseCommand } from './cli/parse.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, probeFromOptions } from './index.js';
-import { CHECK_IDS } from './registry.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import type { Report } from './report.js';
 import { normalizeIp } from './target.js';
@@ -26,21 +26,6 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
 export { EXIT_REGRESSIONS };
-
-/** The check ids for the help text, wrapped under the option's description column. */
-function wrapIds(ids: readonly string[]): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const id of ids) {
-    const next = line === '' ? id : `${line}, ${id}`;
-    if (next.length > 40 && line !== '') {
-      lines.push(`${line},`);
-      line = id;
-    } else line = next;
-  }
-  lines.push(line);
-  return lines.join(`\n${' '.repeat(26)}`);
-}
 
 export const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
 
@@ -54,33 +39,11 @@ Usage:
   mail-preflight --help | --version
 
 Audit options:
-  --ip IP                 a sending IP address (repeatable; IPv4 or IPv6)
-  --helo NAME             the name the sending host gives in HELO/EHLO
-  --mail-from DOMAIN      envelope (Return-Path) domain or address (default: DOMAIN)
-  --dkim-domain DOMAIN    the d= the mail is signed with (default: DOMAIN)
-  --dkim-selector S       a DKIM selector to check (repeatable); common ones are also tried
-  --no-dkim-discovery     only the selectors given: do not try the common ones (config:
-                          dkimDiscovery: false; ignored when no selector is given)
-  --profile P             bulk (default) or transactional: transactional drops bulk-only replies
-  --config FILE           options from a YAML or JSON file (flags given win)
-  --check ID              run only this check (repeatable): ${wrapIds(CHECK_IDS)}
-  --format F              text (default), json, html (one self-contained page) or junit (XML)
-  --json                  same as --format json
-  --output FILE           write the report to FILE instead of standard output
-  --fail-on LEVEL         fail (default): exit 1 on errors; warn: exit 1 on warnings too
-  --no-color              no colour (also when NO_COLOR is set or output is not a TTY)
-
+${sectionHelp('audit')}
 SMTP options (audit; the tls and mx-tls checks connect to port 25, never send mail):
-  --smtp-port N           port to probe instead of 25 (labs, submission ports)
-  --ca-file FILE          trust the PEM CA certificates in FILE instead of the system's
-  --no-smtp               do not connect over SMTP (tls and mx-tls are skipped); useful
-                          where outbound port 25 is blocked
-
+${sectionHelp('smtp')}
 DNS options (all commands):
-  --resolver HOST[:PORT]  DNS server to ask (repeatable; IPv6 as [::1]:5353);
-                          default: the nameservers of /etc/resolv.conf
-  --timeout MS            per-query timeout in milliseconds (default 2000; 2 tries)
-
+${sectionHelp('dns')}
 ${FLEET_HELP}
 Exit codes:
   0   nothing at or above --fail-on
@@ -144,78 +107,19 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
-
-/** parseArgs with --help added and its errors turned into usage errors. */
-function parse<T extends OptionSpec>(args: string[], options: T) {
-  try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } } as T & {
-        help: { type: 'boolean'; short: 'h' };
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-function parseTimeout(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 120_000)
-    throw new UsageError(`--timeout must be 1 to 120000 ms, not "${value}"`);
-  return n;
-}
-
-function parsePort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65_535)
-    throw new UsageError(`--smtp-port must be 1 to 65535, not "${value}"`);
-  return n;
-}
-
 async function auditCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ip: { type: 'string', multiple: true },
-    helo: { type: 'string' },
-    'mail-from': { type: 'string' },
-    'dkim-domain': { type: 'string' },
-    'dkim-selector': { type: 'string', multiple: true },
-    'no-dkim-discovery': { type: 'boolean' },
-    profile: { type: 'string' },
-    config: { type: 'string' },
-    check: { type: 'string', multiple: true },
-    resolver: { type: 'string', multiple: true },
-    timeout: { type: 'string' },
-    format: { type: 'string' },
-    json: { type: 'boolean' },
-    output: { type: 'string' },
-    'fail-on': { type: 'string' },
-    'no-color': { type: 'boolean' },
-    'smtp-port': { type: 'string' },
-    'ca-file': { type: 'string' },
-    'no-smtp': { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommand('audit', args);
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  const smtpPort = parsePort(values['smtp-port']);
   if (positionals.length > 1) throw new UsageError(`audit takes one DOMAIN, got ${positionals.length}`);
   const config: AuditConfig = values.config ? readConfigFile(values.config) : {};
   const domain = positionals[0] ?? config.domain;
   if (!domain) throw new UsageError('audit needs a DOMAIN');
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (format !== 'text' && format !== 'json' && format !== 'html' && format !== 'junit')
-    throw new UsageError(`--format must be text, json, html or junit, not "${format}"`);
   const failOn = values['fail-on'] ?? 'fail';
-  if (failOn !== 'fail' && failOn !== 'warn')
-    throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
-  const timeoutMs = parseTimeout(values.timeout) ?? config.timeoutMs;
+  const timeoutMs = values.timeout ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
   const report = await audit(
     {
@@ -232,7 +136,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...(resolvers ? { resolvers } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(values.check ? { checks: values.check } : {}),
-      ...(smtpPort !== undefined ? { smtpPort } : {}),
+      ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
       ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
       ...(values['no-smtp'] ? { noSmtp: true } : {}),
     },
@@ -273,14 +177,7 @@ export function exitCodeFor(report: Report, failOn: 'warn' | 'fail'): number {
 }
 
 async function spfCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ip: { type: 'string' },
-    sender: { type: 'string' },
-    helo: { type: 'string' },
-    resolver: { type: 'string', multiple: true },
-    timeout: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommand('spf', args);
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;
@@ -295,7 +192,7 @@ async function spfCommand(args: string[], io: Io): Promise<number> {
   const sender = values.sender ?? '';
   const helo = values.helo ?? '';
   if (sender === '' && helo === '') throw new UsageError('a null reverse-path needs --helo (RFC 7208 2.4)');
-  const timeoutMs = parseTimeout(values.timeout);
+  const timeoutMs = values.timeout;
   const probe = probeFromOptions({
     ...(values.resolver ? { resolvers: values.resolver } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -320,7 +217,7 @@ async function spfCommand(args: string[], io: Io): Promise<number> {
 }
 
 function explainCommand(args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const { values, positionals } = parseCommand('explain', args);
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;

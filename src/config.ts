@@ -1,38 +1,21 @@
 /** Sending identity described once, in YAML or JSON (`--config FILE`). */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { readConfigKeys } from './cli/config-keys.js';
+import type { ConfigScope } from './cli/options.js';
 import { UsageError } from './errors.js';
 import type { TargetInput } from './target.js';
 
 /** Config files are small; a bigger one is a mistake or hostile. */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
+/** What an audit --config file holds (a fleet identity holds the `identity` scope only). */
+export const AUDIT_CONFIG_SCOPES: readonly ConfigScope[] = ['identity', 'run'];
+
 export interface AuditConfig extends Partial<TargetInput> {
   resolvers?: string[];
   timeoutMs?: number;
 }
-
-const KEYS: Record<string, keyof AuditConfig> = {
-  domain: 'domain',
-  ip: 'ips',
-  ips: 'ips',
-  helo: 'helo',
-  'mail-from': 'mailFrom',
-  mailFrom: 'mailFrom',
-  'dkim-domain': 'dkimDomain',
-  dkimDomain: 'dkimDomain',
-  'dkim-selector': 'dkimSelectors',
-  'dkim-selectors': 'dkimSelectors',
-  dkimSelectors: 'dkimSelectors',
-  selectors: 'dkimSelectors',
-  profile: 'profile',
-  'dkim-discovery': 'dkimDiscovery',
-  dkimDiscovery: 'dkimDiscovery',
-  resolver: 'resolvers',
-  resolvers: 'resolvers',
-  timeout: 'timeoutMs',
-  timeoutMs: 'timeoutMs',
-};
 
 export function readConfigFile(path: string): AuditConfig {
   let text: string;
@@ -56,31 +39,12 @@ export function readConfigFile(path: string): AuditConfig {
   return configFromObject(data, path);
 }
 
+/** An audit config: identity keys and run-wide ones (see src/cli/options.ts), any spelling. */
 export function configFromObject(data: unknown, where = 'config'): AuditConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UsageError(`${where}: expected a mapping of options`);
   }
-  const out: AuditConfig = {};
-  for (const [key, value] of Object.entries(data)) {
-    const field = KEYS[key];
-    if (!field) throw new UsageError(`${where}: unknown option "${key}"`);
-    if (field === 'ips' || field === 'dkimSelectors' || field === 'resolvers') {
-      const list = Array.isArray(value) ? value : [value];
-      if (!list.every((v) => typeof v === 'string'))
-        throw new UsageError(`${where}: "${key}" must be a string or a list of strings`);
-      (out as Record<string, unknown>)[field] = list;
-    } else if (field === 'dkimDiscovery') {
-      if (typeof value !== 'boolean') throw new UsageError(`${where}: "${key}" must be true or false`);
-      out.dkimDiscovery = value;
-    } else if (field === 'timeoutMs') {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-        throw new UsageError(`${where}: "${key}" must be a positive number of milliseconds`);
-      }
-      out.timeoutMs = value;
-    } else {
-      if (typeof value !== 'string') throw new UsageError(`${where}: "${key}" must be a string`);
-      (out as Record<string, unknown>)[field] = value;
-    }
-  }
-  return out;
+  return readConfigKeys(data as Record<string, unknown>, AUDIT_CONFIG_SCOPES, where, (key) => {
+    throw new UsageError(`${where}: unknown option "${key}"`);
+  }) as AuditConfig;
 }

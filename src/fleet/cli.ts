@@ -5,22 +5,17 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { renderDiffText, renderFleetText } from '../../reports/fleet-text.js';
 import { renderFleetHtmlChunks } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
 import { sanitizeForTerminal } from '../../reports/text.js';
+import { sectionHelp, sharedWithAuditHelp } from '../cli/help.js';
+import { checkChoice, flagOf, parseCommand } from '../cli/parse.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
 import { stableStringify } from '../report.js';
-import {
-  checkConcurrency,
-  type FleetInput,
-  mergeFleetInputs,
-  readDomainsFile,
-  readFleetConfig,
-} from './config.js';
+import { type FleetInput, mergeFleetInputs, readDomainsFile, readFleetConfig } from './config.js';
 import { diffRuns, loadDiffSide } from './diff.js';
 import { HTML_FILE, JUNIT_FILE, SUMMARY_FILE } from './outdir.js';
 import { ProgressReporter, progressMode } from './progress.js';
@@ -73,19 +68,7 @@ export const FLEET_HELP = `Fleet:
                           regressions between two run dirs or two JSON reports
 
 Fleet options:
-  --config FILE           fleet config (YAML/JSON): defaults, identities, resolvers, ...
-  --domains-file FILE     one domain per line; # comments and blank lines are ignored
-  --out-dir DIR           where reports/, results.ndjson, summary.json, index.html go;
-                          run again with the same DIR to finish an interrupted run
-  --concurrency N         identities audited at once (default ${DEFAULT_FLEET_CONCURRENCY})
-  --baseline DIR          compare with this earlier run (default: the newest earlier
-                          dated sibling of DIR, e.g. reports/2026-05-01 for reports/2026-05-02)
-  --no-baseline           do not compare with any earlier run
-  --profile P             profile for identities that give none (domains file)
-  --format F              junit: also write junit.xml; json: print summary.json on stdout
-                          (repeatable; index.html is always written)
-  --quiet                 no progress on stderr
-  --check, --fail-on, --resolver, --timeout, --smtp-port, --ca-file, --no-smtp: as for audit
+${sectionHelp('fleet')}${sharedWithAuditHelp('fleet', 'fleet')}
   Exit codes as for audit, and 3 when regressions were found against the baseline (3 wins
   over 1 and 2). Invalid config entries, identities that could not be audited and an
   interrupted run count as incomplete (2).
@@ -100,80 +83,31 @@ export interface CommandIo {
   env: NodeJS.ProcessEnv;
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-
-function parse(
-  args: string[],
-  options: OptionSpec,
-): { values: Record<string, unknown>; positionals: string[] } {
-  try {
-    const parsed = parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function strs(v: unknown): string[] | undefined {
-  return Array.isArray(v) ? v.map(String) : undefined;
-}
-
 export async function fleetCommand(
   args: string[],
   io: CommandIo,
   help: string,
   signal?: AbortSignal,
 ): Promise<number> {
-  const { values, positionals } = parse(args, {
-    config: { type: 'string' },
-    'domains-file': { type: 'string' },
-    'out-dir': { type: 'string' },
-    concurrency: { type: 'string' },
-    baseline: { type: 'string' },
-    'no-baseline': { type: 'boolean' },
-    profile: { type: 'string' },
-    format: { type: 'string', multiple: true },
-    quiet: { type: 'boolean' },
-    check: { type: 'string', multiple: true },
-    'fail-on': { type: 'string' },
-    resolver: { type: 'string', multiple: true },
-    timeout: { type: 'string' },
-    'smtp-port': { type: 'string' },
-    'ca-file': { type: 'string' },
-    'no-smtp': { type: 'boolean' },
-  });
-  if (values['help']) {
+  const { values, positionals } = parseCommand('fleet', args);
+  if (values.help) {
     io.stdout(help);
     return EXIT_OK;
   }
   if (positionals.length > 0)
     throw new UsageError(`fleet takes no positional arguments (got "${positionals[0]}")`);
-  const configPath = str(values['config']);
-  const domainsPath = str(values['domains-file']);
-  const outDir = str(values['out-dir']);
+  const configPath = values.config;
+  const domainsPath = values['domains-file'];
+  const outDir = values['out-dir'];
   if (!configPath && !domainsPath) throw new UsageError('fleet needs --config FILE or --domains-file FILE');
   if (!outDir) throw new UsageError('fleet needs --out-dir DIR');
-  const formats = new Set((strs(values['format']) ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
-  for (const f of formats)
-    if (!['html', 'junit', 'json', 'text'].includes(f))
-      throw new UsageError(`--format must be html, junit, json or text, not "${f}"`);
-  const failOn = str(values['fail-on']) ?? 'fail';
-  if (failOn !== 'fail' && failOn !== 'warn')
-    throw new UsageError(`--fail-on must be warn or fail, not "${failOn}"`);
-  if (values['baseline'] !== undefined && values['no-baseline'])
+  // --format junit,json is --format junit --format json.
+  const formats = new Set((values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
+  for (const f of formats) checkChoice(flagOf('fleet', 'format'), f);
+  const failOn = values['fail-on'] ?? 'fail';
+  if (values.baseline !== undefined && values['no-baseline'])
     throw new UsageError('give --baseline or --no-baseline, not both');
-  const profile = str(values['profile']);
-  if (profile !== undefined && profile !== 'bulk' && profile !== 'transactional')
-    throw new UsageError(`--profile must be bulk or transactional, not "${profile}"`);
+  const profile = values.profile;
 
   const inputs: FleetInput[] = [];
   if (configPath) inputs.push(readFleetConfig(configPath));
@@ -189,23 +123,17 @@ export async function fleetCommand(
     );
   if (input.identities.length === 0) throw new UsageError('no valid identity to audit');
 
-  const concurrency =
-    values['concurrency'] !== undefined
-      ? checkConcurrency(values['concurrency'])
-      : (input.concurrency ?? DEFAULT_FLEET_CONCURRENCY);
-  const timeoutRaw = str(values['timeout']);
-  const timeoutMs =
-    timeoutRaw !== undefined ? parseIntIn(timeoutRaw, 1, 120_000, '--timeout') : input.timeoutMs;
-  const smtpRaw = str(values['smtp-port']);
-  const resolvers = strs(values['resolver']) ?? input.resolvers;
+  const concurrency = values.concurrency ?? input.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
+  const timeoutMs = values.timeout ?? input.timeoutMs;
+  const resolvers = values.resolver ?? input.resolvers;
   const probeOptions: ProbeOptions = {
     ...(resolvers ? { resolvers } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(smtpRaw !== undefined ? { smtpPort: parseIntIn(smtpRaw, 1, 65_535, '--smtp-port') } : {}),
-    ...(values['ca-file'] !== undefined ? { caFile: String(values['ca-file']) } : {}),
+    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
+    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
   };
-  const checks = strs(values['check']) ?? input.checks;
+  const checks = values.check ?? input.checks;
 
   const outputs: FleetOutput[] = [
     {
@@ -219,7 +147,7 @@ export async function fleetCommand(
       render: (_summary, reports) => renderJunit(reports.entries(), { failOn }),
     });
 
-  const mode = progressMode({ isTty: io.isTty, env: io.env, quiet: Boolean(values['quiet']) });
+  const mode = progressMode({ isTty: io.isTty, env: io.env, quiet: Boolean(values.quiet) });
   const reporter = new ProgressReporter({ write: io.stderr, mode });
   let last: Parameters<ProgressReporter['update']>[0] | undefined;
   const heartbeat = setInterval(() => last && reporter.update(last), 1000);
@@ -238,7 +166,7 @@ export async function fleetCommand(
       signal: controller.signal,
       ...(checks ? { checks } : {}),
       ...(values['no-baseline'] ? { baseline: false as const } : {}),
-      ...(values['baseline'] !== undefined ? { baseline: String(values['baseline']) } : {}),
+      ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       invalid: input.invalid,
       invalidCount: input.invalidCount,
       inputs: input.inputs,
@@ -280,13 +208,6 @@ function copyFileOut(path: string, write: (text: string) => void): void {
   }
 }
 
-function parseIntIn(value: string, min: number, max: number, what: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max)
-    throw new UsageError(`${what} must be ${min} to ${max}, not "${value}"`);
-  return n;
-}
-
 /** 3 regressions; else 1 findings at --fail-on; else 2 anything incomplete; else 0. */
 export function fleetExitCode(
   summary: FleetSummary,
@@ -305,8 +226,8 @@ export function fleetExitCode(
 }
 
 export async function diffCommand(args: string[], io: CommandIo, help: string): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
-  if (values['help']) {
+  const { values, positionals } = parseCommand('diff', args);
+  if (values.help) {
     io.stdout(help);
     return EXIT_OK;
   }
@@ -324,6 +245,6 @@ export async function diffCommand(args: string[], io: CommandIo, help: string): 
     before.close?.();
     after.close?.();
   }
-  io.stdout(values['json'] ? `${stableStringify(diff)}\n` : renderDiffText(diff));
+  io.stdout(values.json ? `${stableStringify(diff)}\n` : renderDiffText(diff));
   return diff.hasRegressions ? EXIT_REGRESSIONS : EXIT_OK;
 }

@@ -34,6 +34,9 @@ import {
   parseDocument,
   type YAMLSeq,
 } from 'yaml';
+import { configKeysOf, configuredOptions, fieldOf, readConfigKeys } from '../cli/config-keys.js';
+import { type ConfigScope, MAX_FLEET_CONCURRENCY } from '../cli/options.js';
+import { flagOf, parseNumber } from '../cli/parse.js';
 import { configFromObject } from '../config.js';
 import { UsageError } from '../errors.js';
 import type { Target } from '../report.js';
@@ -47,8 +50,8 @@ export const MAX_FLEET_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_FLEET_IDENTITIES = 1_000_000;
 /** Invalid entries listed one by one; the count covers them all. */
 export const MAX_INVALID_ENTRIES_LISTED = 1000;
-/** A sane ceiling for --concurrency / `concurrency:`. */
-export const MAX_FLEET_CONCURRENCY = 1024;
+export { MAX_FLEET_CONCURRENCY };
+
 /** Bound on aliases in a config (billion-laughs guard). */
 const MAX_YAML_ALIASES = 100;
 
@@ -73,16 +76,9 @@ export interface FleetInput {
   inputs: string[];
 }
 
-const TOP_LEVEL_KEYS = new Set([
-  'defaults',
-  'identities',
-  'resolvers',
-  'resolver',
-  'concurrency',
-  'timeout',
-  'timeoutMs',
-  'checks',
-]);
+/** The run-wide keys of a fleet config's top level (beside `defaults` and `identities`). */
+const TOP_LEVEL_SCOPES: readonly ConfigScope[] = ['run', 'fleet-run'];
+const TOP_LEVEL_KEYS = new Set(['defaults', 'identities', ...configKeysOf(TOP_LEVEL_SCOPES).keys()]);
 
 /** Collects identities, skipping invalid and duplicate entries. */
 class InputBuilder {
@@ -343,29 +339,17 @@ function parseChunked(split: SplitConfig, file: string): FleetInput {
   return withTopLevel(finish(builder, [file]), top, file);
 }
 
-/** The run-wide settings of a config's top level. */
+/** The run-wide settings of a config's top level; a key left empty (null) is not given. */
 function withTopLevel(out: FleetInput, top: Record<string, unknown>, file: string): FleetInput {
-  const resolvers = top['resolvers'] ?? top['resolver'];
-  if (resolvers !== undefined) {
-    const rs = Array.isArray(resolvers) ? resolvers : [resolvers];
-    if (!rs.every((r) => typeof r === 'string')) throw new UsageError(`${file}: "resolvers" must be strings`);
-    out.resolvers = rs as string[];
-  }
-  const concurrency = top['concurrency'];
-  if (concurrency !== undefined) out.concurrency = checkConcurrency(concurrency, `${file}: "concurrency"`);
-  const timeout = top['timeout'] ?? top['timeoutMs'];
-  if (timeout !== undefined) {
-    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 120_000)
-      throw new UsageError(`${file}: "timeout" must be 1 to 120000 ms`);
-    out.timeoutMs = timeout;
-  }
-  const checks = top['checks'];
-  if (checks !== undefined) {
-    if (!Array.isArray(checks) || !checks.every((c) => typeof c === 'string'))
-      throw new UsageError(`${file}: "checks" must be a list of check ids`);
-    out.checks = checks as string[];
-  }
-  return out;
+  const given = Object.fromEntries(
+    Object.entries(top).filter(
+      ([key, value]) => value !== null && key !== 'defaults' && key !== 'identities',
+    ),
+  );
+  const settings = readConfigKeys(given, TOP_LEVEL_SCOPES, file, () => {
+    // topLevel() has rejected unknown keys already.
+  }) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks'>;
+  return { ...out, ...settings };
 }
 
 export function readFleetConfig(path: string): FleetInput {
@@ -374,12 +358,9 @@ export function readFleetConfig(path: string): FleetInput {
 
 /** Concurrency from a flag or config: an integer from 1 to MAX_FLEET_CONCURRENCY. */
 export function checkConcurrency(value: unknown, what = '--concurrency'): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_FLEET_CONCURRENCY)
-    throw new UsageError(
-      `${what} must be an integer from 1 to ${MAX_FLEET_CONCURRENCY}, not "${safe(String(value))}"`,
-    );
-  return n;
+  const range = flagOf('fleet', 'concurrency').range;
+  if (!range) throw new Error('--concurrency has no range');
+  return parseNumber(value, range, what);
 }
 
 /** Puts several inputs (a config and a domains file) into one, dropping repeated identities. */
@@ -413,11 +394,16 @@ function finish(builder: InputBuilder, inputs: string[]): FleetInput {
   };
 }
 
+/** What an audit config holds that a fleet config takes at its top level only. */
+const RUN_WIDE = configuredOptions(['run']);
+
 /** An identity mapping: the audit config keys (aliases included) minus the run-wide ones. */
 function identityFields(value: unknown, where: string): Partial<TargetInput> {
   const config = configFromObject(value, where);
-  if (config.resolvers !== undefined || config.timeoutMs !== undefined)
-    throw new UsageError(`${where}: resolvers and timeout belong at the top of the config`);
+  if (RUN_WIDE.some((o) => fieldOf(o.config) in config))
+    throw new UsageError(
+      `${where}: ${RUN_WIDE.map((o) => o.config.key).join(' and ')} belong at the top of the config`,
+    );
   return config;
 }
 

@@ -1,0 +1,36 @@
+/** The option lines of --help, derived from the option table. */
+import { CLI_OPTIONS, type CliOption, type Command, type HelpSection } from './options.js';
+
+/** The column option descriptions start at. */
+const HELP_DESCRIPTION_COLUMN = 26;
+
+/** `  --name ARG` padded to the description column, then the description. */
+function optionLine(o: CliOption): string {
+  const flag = `  --${o.name}${o.arg ? ` ${o.arg}` : ''}`;
+  const indent = ' '.repeat(HELP_DESCRIPTION_COLUMN);
+  const help = (o.help ?? '').split('\n').join(`\n${indent}`);
+  return `${flag.padEnd(HELP_DESCRIPTION_COLUMN)}${help}`;
+}
+
+/** The lines of one help section, in table order, each ending in a newline. */
+export function sectionHelp(section: HelpSection): string {
+  return (CLI_OPTIONS as readonly CliOption[])
+    .filter((o) => o.section === section)
+    .map((o) => `${optionLine(o)}\n`)
+    .join('');
+}
+
+/**
+ * The options a command shares with audit's help sections, as one line without its newline
+ * ("--check, --fail-on: as for audit"), for a command whose own section lists only what it adds.
+ */
+export function sharedWithAuditHelp(command: Command, ownSection: HelpSection): string {
+  const shared = (CLI_OPTIONS as readonly CliOption[]).filter(
+    (o) =>
+      o.section !== undefined &&
+      o.section !== ownSection &&
+      o.commands.includes(command) &&
+      o.commands.includes('audit'),
+  );
+  return `  ${shared.map((o) => `--${o.name}`).join(', ')}: as for audit`;
+}

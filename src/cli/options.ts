@@ -1,0 +1,361 @@
+/**
+ * Every command-line option, written once. The parseArgs specs of each command (src/cli/parse.ts),
+ * the option lines of --help (src/cli/help.ts) and the keys of the config files with their type
+ * checks (src/cli/config-keys.ts) are all derived from this table.
+ *
+ * One entry is one option with one meaning: a flag that means something else in another command
+ * (`--format` of audit and of fleet, the single `--ip` of spf) is a second entry.
+ */
+import { DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
+import { CHECK_IDS } from '../registry.js';
+
+export type Command = 'audit' | 'spf' | 'explain' | 'fleet' | 'diff';
+export const COMMANDS: readonly Command[] = ['audit', 'spf', 'explain', 'fleet', 'diff'];
+
+/** `list` is a repeatable string flag; `number` a string flag read as an integer in `range`. */
+export type OptionType = 'string' | 'boolean' | 'number' | 'list';
+
+/** The --help block an option is listed in; an option without one is shown in the usage lines. */
+export type HelpSection = 'audit' | 'smtp' | 'dns' | 'fleet';
+
+/**
+ * Where a config key is read: `identity` in an audit --config file and in a fleet config's
+ * defaults and identities; `run` in an audit --config file and at a fleet config's top level;
+ * `fleet-run` at a fleet config's top level only.
+ */
+export type ConfigScope = 'identity' | 'run' | 'fleet-run';
+
+export interface ConfigKey {
+  /** The documented key (the one error messages name). */
+  readonly key: string;
+  /** The field of the parsed config it lands in (default: `key`). */
+  readonly field?: string;
+  /** Other spellings accepted for it. */
+  readonly synonyms?: readonly string[];
+  readonly scope: ConfigScope;
+}
+
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+  /** Named after the range in error messages, e.g. "1 to 120000 ms". */
+  readonly unit?: string;
+}
+
+export interface CliOption {
+  /** The long flag without its dashes (or the config key of a positional argument). */
+  readonly name: string;
+  /** Given as a positional argument (audit's DOMAIN), not as a flag. */
+  readonly positional?: true;
+  readonly short?: string;
+  readonly type: OptionType;
+  /** The value's placeholder in --help, e.g. FILE. */
+  readonly arg?: string;
+  /** The --help description; `\n` continues it on the next line, under the description column. */
+  readonly help?: string;
+  readonly section?: HelpSection;
+  readonly commands: readonly Command[];
+  /** A `number` option's bounds. */
+  readonly range?: NumberRange;
+  /** The values a `string` (or each value of a `list`) option takes, in the order messages list them. */
+  readonly choices?: readonly string[];
+  readonly config?: ConfigKey;
+}
+
+/** RFC 6335 6: the port number range (0 is reserved). */
+const PORT_RANGE = { min: 1, max: 65_535 } as const;
+/** Per-query DNS timeout bounds, in milliseconds. */
+const TIMEOUT_RANGE = { min: 1, max: 120_000, unit: 'ms' } as const;
+/** A sane ceiling for --concurrency / `concurrency:`. */
+export const MAX_FLEET_CONCURRENCY = 1024;
+/** Width of the check id list in --help before it wraps. */
+const CHECK_IDS_LINE_CHARS = 40;
+
+/** The check ids for the help text, wrapped under the option's description column. */
+function wrapIds(ids: readonly string[]): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const id of ids) {
+    const next = line === '' ? id : `${line}, ${id}`;
+    if (next.length > CHECK_IDS_LINE_CHARS && line !== '') {
+      lines.push(`${line},`);
+      line = id;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/**
+ * The table. Within a help section, options are listed in table order; the table lists the
+ * audit, DNS and SMTP options in that order because fleet's "as for audit" line follows it.
+ */
+export const CLI_OPTIONS = [
+  {
+    name: 'domain',
+    positional: true,
+    type: 'string',
+    commands: ['audit'],
+    config: { key: 'domain', scope: 'identity' },
+  },
+  {
+    name: 'ip',
+    type: 'list',
+    arg: 'IP',
+    help: 'a sending IP address (repeatable; IPv4 or IPv6)',
+    section: 'audit',
+    commands: ['audit'],
+    config: { key: 'ips', synonyms: ['ip'], scope: 'identity' },
+  },
+  {
+    name: 'helo',
+    type: 'string',
+    arg: 'NAME',
+    help: 'the name the sending host gives in HELO/EHLO',
+    section: 'audit',
+    commands: ['audit', 'spf'],
+    config: { key: 'helo', scope: 'identity' },
+  },
+  {
+    name: 'mail-from',
+    type: 'string',
+    arg: 'DOMAIN',
+    help: 'envelope (Return-Path) domain or address (default: DOMAIN)',
+    section: 'audit',
+    commands: ['audit'],
+    config: { key: 'mailFrom', synonyms: ['mail-from'], scope: 'identity' },
+  },
+  {
+    name: 'dkim-domain',
+    type: 'string',
+    arg: 'DOMAIN',
+    help: 'the d= the mail is signed with (default: DOMAIN)',
+    section: 'audit',
+    commands: ['audit'],
+    config: { key: 'dkimDomain', synonyms: ['dkim-domain'], scope: 'identity' },
+  },
+  {
+    name: 'dkim-selector',
+    type: 'list',
+    arg: 'S',
+    help: 'a DKIM selector to check (repeatable); common ones are also tried',
+    section: 'audit',
+    commands: ['audit'],
+    config: {
+      key: 'dkimSelectors',
+      synonyms: ['dkim-selector', 'dkim-selectors', 'selectors'],
+      scope: 'identity',
+    },
+  },
+  {
+    name: 'no-dkim-discovery',
+    type: 'boolean',
+    help:
+      'only the selectors given: do not try the common ones (config:\n' +
+      'dkimDiscovery: false; ignored when no selector is given)',
+    section: 'audit',
+    commands: ['audit'],
+    // The flag turns discovery off; the config key says whether it is on.
+    config: { key: 'dkimDiscovery', synonyms: ['dkim-discovery'], scope: 'identity' },
+  },
+  {
+    name: 'profile',
+    type: 'string',
+    arg: 'P',
+    help: 'bulk (default) or transactional: transactional drops bulk-only replies',
+    section: 'audit',
+    commands: ['audit'],
+    config: { key: 'profile', scope: 'identity' },
+  },
+  {
+    name: 'config',
+    type: 'string',
+    arg: 'FILE',
+    help: 'options from a YAML or JSON file (flags given win)',
+    section: 'audit',
+    commands: ['audit'],
+  },
+  {
+    name: 'check',
+    type: 'list',
+    arg: 'ID',
+    help: `run only this check (repeatable): ${wrapIds(CHECK_IDS)}`,
+    section: 'audit',
+    commands: ['audit', 'fleet'],
+    config: { key: 'checks', synonyms: ['check'], scope: 'fleet-run' },
+  },
+  {
+    name: 'format',
+    type: 'string',
+    arg: 'F',
+    help: 'text (default), json, html (one self-contained page) or junit (XML)',
+    section: 'audit',
+    commands: ['audit'],
+    choices: ['text', 'json', 'html', 'junit'],
+  },
+  {
+    name: 'json',
+    type: 'boolean',
+    help: 'same as --format json',
+    section: 'audit',
+    commands: ['audit', 'spf', 'explain', 'diff'],
+  },
+  {
+    name: 'output',
+    type: 'string',
+    arg: 'FILE',
+    help: 'write the report to FILE instead of standard output',
+    section: 'audit',
+    commands: ['audit'],
+  },
+  {
+    name: 'fail-on',
+    type: 'string',
+    arg: 'LEVEL',
+    help: 'fail (default): exit 1 on errors; warn: exit 1 on warnings too',
+    section: 'audit',
+    commands: ['audit', 'fleet'],
+    choices: ['warn', 'fail'],
+  },
+  {
+    name: 'no-color',
+    type: 'boolean',
+    help: 'no colour (also when NO_COLOR is set or output is not a TTY)',
+    section: 'audit',
+    commands: ['audit'],
+  },
+  {
+    name: 'resolver',
+    type: 'list',
+    arg: 'HOST[:PORT]',
+    help: 'DNS server to ask (repeatable; IPv6 as [::1]:5353);\ndefault: the nameservers of /etc/resolv.conf',
+    section: 'dns',
+    commands: ['audit', 'spf', 'fleet'],
+    config: { key: 'resolvers', synonyms: ['resolver'], scope: 'run' },
+  },
+  {
+    name: 'timeout',
+    type: 'number',
+    arg: 'MS',
+    help: 'per-query timeout in milliseconds (default 2000; 2 tries)',
+    section: 'dns',
+    commands: ['audit', 'spf', 'fleet'],
+    range: TIMEOUT_RANGE,
+    config: { key: 'timeout', field: 'timeoutMs', synonyms: ['timeoutMs'], scope: 'run' },
+  },
+  {
+    name: 'smtp-port',
+    type: 'number',
+    arg: 'N',
+    help: 'port to probe instead of 25 (labs, submission ports)',
+    section: 'smtp',
+    commands: ['audit', 'fleet'],
+    range: PORT_RANGE,
+  },
+  {
+    name: 'ca-file',
+    type: 'string',
+    arg: 'FILE',
+    help: "trust the PEM CA certificates in FILE instead of the system's",
+    section: 'smtp',
+    commands: ['audit', 'fleet'],
+  },
+  {
+    name: 'no-smtp',
+    type: 'boolean',
+    help: 'do not connect over SMTP (tls and mx-tls are skipped); useful\nwhere outbound port 25 is blocked',
+    section: 'smtp',
+    commands: ['audit', 'fleet'],
+  },
+  {
+    name: 'config',
+    type: 'string',
+    arg: 'FILE',
+    help: 'fleet config (YAML/JSON): defaults, identities, resolvers, ...',
+    section: 'fleet',
+    commands: ['fleet'],
+  },
+  {
+    name: 'domains-file',
+    type: 'string',
+    arg: 'FILE',
+    help: 'one domain per line; # comments and blank lines are ignored',
+    section: 'fleet',
+    commands: ['fleet'],
+  },
+  {
+    name: 'out-dir',
+    type: 'string',
+    arg: 'DIR',
+    help:
+      'where reports/, results.ndjson, summary.json, index.html go;\n' +
+      'run again with the same DIR to finish an interrupted run',
+    section: 'fleet',
+    commands: ['fleet'],
+  },
+  {
+    name: 'concurrency',
+    type: 'number',
+    arg: 'N',
+    help: `identities audited at once (default ${DEFAULT_FLEET_CONCURRENCY})`,
+    section: 'fleet',
+    commands: ['fleet'],
+    range: { min: 1, max: MAX_FLEET_CONCURRENCY },
+    config: { key: 'concurrency', scope: 'fleet-run' },
+  },
+  {
+    name: 'baseline',
+    type: 'string',
+    arg: 'DIR',
+    help:
+      'compare with this earlier run (default: the newest earlier\n' +
+      'dated sibling of DIR, e.g. reports/2026-05-01 for reports/2026-05-02)',
+    section: 'fleet',
+    commands: ['fleet'],
+  },
+  {
+    name: 'no-baseline',
+    type: 'boolean',
+    help: 'do not compare with any earlier run',
+    section: 'fleet',
+    commands: ['fleet'],
+  },
+  {
+    name: 'profile',
+    type: 'string',
+    arg: 'P',
+    help: 'profile for identities that give none (domains file)',
+    section: 'fleet',
+    commands: ['fleet'],
+    choices: ['bulk', 'transactional'],
+  },
+  {
+    name: 'format',
+    type: 'list',
+    arg: 'F',
+    help:
+      'junit: also write junit.xml; json: print summary.json on stdout\n' +
+      '(repeatable; index.html is always written)',
+    section: 'fleet',
+    commands: ['fleet'],
+    choices: ['html', 'junit', 'json', 'text'],
+  },
+  {
+    name: 'quiet',
+    type: 'boolean',
+    help: 'no progress on stderr',
+    section: 'fleet',
+    commands: ['fleet'],
+  },
+  // Shown in the usage lines of --help.
+  { name: 'ip', type: 'string', commands: ['spf'] },
+  { name: 'sender', type: 'string', commands: ['spf'] },
+  { name: 'help', short: 'h', type: 'boolean', commands: COMMANDS },
+] as const satisfies readonly CliOption[];
+
+export type CliOptionEntry = (typeof CLI_OPTIONS)[number];
+
+/** The options a command takes (flags only, not positional arguments). */
+export function flagsOf(command: Command): CliOption[] {
+  return (CLI_OPTIONS as readonly CliOption[]).filter((o) => !o.positional && o.commands.includes(command));
+}
