@@ -5,7 +5,6 @@
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
 import { writeFileSync } from 'node:fs';
-import { evaluateSender } from '../checks/spf/evaluate.js';
 import { renderReportHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
 import { renderJunit } from '../reports/junit.js';
@@ -15,7 +14,7 @@ import { parseCommand } from './cli/parse.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
-import { audit, probeFromOptions } from './index.js';
+import { audit, createProbe, evaluateSpf } from './index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import type { Report } from './report.js';
 import { normalizeIp } from './target.js';
@@ -193,12 +192,17 @@ async function spfCommand(args: string[], io: Io): Promise<number> {
   const helo = values.helo ?? '';
   if (sender === '' && helo === '') throw new UsageError('a null reverse-path needs --helo (RFC 7208 2.4)');
   const timeoutMs = values.timeout;
-  const probe = probeFromOptions({
+  const probe = createProbe({
     ...(values.resolver ? { resolvers: values.resolver } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     noSmtp: true,
   });
-  const evaluation = await evaluateSender({ ip, sender, helo }, probe.dns);
+  let evaluation: Awaited<ReturnType<typeof evaluateSpf>>;
+  try {
+    evaluation = await evaluateSpf({ ip, sender, helo }, { probe });
+  } finally {
+    probe.close();
+  }
   const out = { ...evaluation, ip, sender, helo, dns: probe.counters() };
   if (values.json) {
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);

@@ -3,8 +3,6 @@
  * exits: it returns Reports and typed results. Only re-exports: each piece lives in its module.
  */
 
-import { createProbe } from './probe/create.js';
-
 export { type AuditOptions, audit } from './audit.js';
 export type { Check, Condition, FindingResult, FindingSpec } from './check.js';
 export { UsageError } from './errors.js';
@@ -51,6 +49,3 @@ export type { ClosableProbe, DnsRecord, DnsResult, Probe, Resolver, RRType } fro
 export { ALL_CHECKS, CHECK_IDS } from './registry.js';
 export * from './report.js';
 export { normalizeDomain, normalizeIp, normalizeTarget, type TargetInput } from './target.js';
-
-/** @deprecated The old name of createProbe(); kept for callers of the 0.1 API. */
-export const probeFromOptions = createProbe;

@@ -1,10 +1,10 @@
-/** SMTP probing options: library (probeFromOptions) and CLI flags (--smtp-port, --ca-file, --no-smtp). */
+/** SMTP probing options: library (createProbe) and CLI flags (--smtp-port, --ca-file, --no-smtp). */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_USAGE, main } from '../../../src/cli.js';
-import { AUDIT_SMTP_TIMEOUTS, probeFromOptions, readCaFile, UsageError } from '../../../src/index.js';
+import { AUDIT_SMTP_TIMEOUTS, createProbe, readCaFile, UsageError } from '../../../src/index.js';
 import { DEFAULT_CHECK_DEADLINE_MS } from '../../../src/runner.js';
 
 async function run(args: string[]) {
@@ -14,9 +14,9 @@ async function run(args: string[]) {
 }
 
 describe('SMTP probing options', () => {
-  it('probeFromOptions creates the SMTP prober unless noSmtp', () => {
-    expect(probeFromOptions({ resolvers: ['127.0.0.1:53'] }).smtp).toBeDefined();
-    expect(probeFromOptions({ resolvers: ['127.0.0.1:53'], noSmtp: true }).smtp).toBeUndefined();
+  it('createProbe creates the SMTP prober unless noSmtp', () => {
+    expect(createProbe({ resolvers: ['127.0.0.1:53'] }).smtp).toBeDefined();
+    expect(createProbe({ resolvers: ['127.0.0.1:53'], noSmtp: true }).smtp).toBeUndefined();
   });
 
   it('a whole SMTP probe ends well within the per-check deadline', () => {
