@@ -39,6 +39,6 @@ export const spfCheck: Check<SpfEvidence, SpfFindingKey> = {
 export const spfEvidenceOf = evidenceAccessor<SpfEvidence>('spf');
 
 /** The audited domain's SPF include/redirect tree in a report (undefined when not measured). */
-export function spfTreeOf(report: HasChecks): SpfTreeNode | undefined {
+export function spfIncludeTreeOf(report: HasChecks): SpfTreeNode | undefined {
   return spfEvidenceOf(report)?.tree;
 }
