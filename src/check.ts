@@ -33,7 +33,7 @@ export interface FindingSpec {
   message: string;
   /** What to publish or change. May use the same {names}. */
   fix: string;
-  conditions?: Condition[];
+  conditions?: readonly Condition[];
 }
 
 /**

@@ -2,6 +2,8 @@
  * The registry: every check in report order, then the derived checks (which judge the others'
  * evidence), and the one list of check ids that the CLI, the fleet, the docs and the tests use.
  */
+
+import { alignmentCheck } from '../checks/alignment/index.js';
 import { daneCheck } from '../checks/dane/index.js';
 import { dkimCheck } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
@@ -12,7 +14,6 @@ import { ptrCheck } from '../checks/ptr/index.js';
 import { spfCheck } from '../checks/spf/index.js';
 import { tlsCheck } from '../checks/tls/index.js';
 import { tlsRptCheck } from '../checks/tls-rpt/index.js';
-import { alignmentCheck } from './authentication.js';
 import type { Check, DerivedCheck } from './check.js';
 import { UsageError } from './errors.js';
 

@@ -9,6 +9,7 @@
  * - SparkPost: `scph<MMYY>` (month of creation), Postmark: `<timestamp>pm`, HubSpot:
  *   `hs1-<portal id>`, Salesforce Marketing Cloud: `<chosen>`; too many variants to guess.
  */
+import { isDnsName } from '../shared/dns.js';
 
 export interface DiscoverySelector {
   selector: string;
@@ -85,4 +86,9 @@ export function delegationProvider(cnameChain: readonly string[]): string | unde
 export function discoveryProvider(selector: string): string | undefined {
   const s = selector.toLowerCase();
   return DKIM_DISCOVERY_SELECTORS.find((d) => d.selector === s)?.provider;
+}
+
+/** RFC 6376 3.1 selector: sub-domain *( "." sub-domain ), as DNS labels (underscores allowed). */
+export function isValidSelector(selector: string): boolean {
+  return isDnsName(selector, { underscore: true });
 }

@@ -12,8 +12,9 @@
  * A lookup that fails (timeout, SERVFAIL...) stops the method it belongs to: what lies
  * beyond it cannot be decided, and the caller reports unknown, never "missing".
  */
-import { normalizeDomain, organisationalDomainPsl } from '../../src/orgdomain.js';
+import { organisationalDomainPsl } from '../../src/orgdomain.js';
 import type { DnsErrorKind, DnsResult, Resolver } from '../../src/probe/types.js';
+import { hostName, txtTexts } from '../shared/dns.js';
 import { hasMisplacedVersion, isDmarcRecord, parseDmarcRecord } from './record.js';
 
 /** The tree walk starts at the domain, then jumps to this many labels when it has more. RFC 9989, DNS Tree Walk */
@@ -71,7 +72,7 @@ export interface DmarcDiscovery {
 
 /** Names (without `_dmarc.`) the RFC 9989 tree walk queries for `domain`, in order. */
 export function treeWalkNames(domain: string): string[] {
-  const d = normalizeDomain(domain);
+  const d = hostName(domain);
   if (d === '') return [];
   const labels = d.split('.');
   const names = [d];
@@ -96,14 +97,7 @@ export function lookupFromResult(domain: string, result: DnsResult, role: Lookup
       misplacedVersion: [],
     };
   }
-  const txt: string[] = [];
-  if (result.kind === 'ok') {
-    for (const r of result.records) {
-      if (r.type !== 'TXT') continue;
-      if (txt.length >= DMARC_MAX_TXT_RECORDS) break;
-      txt.push(r.data.join(''));
-    }
-  }
+  const txt = txtTexts(result).slice(0, DMARC_MAX_TXT_RECORDS);
   const dmarc = txt.filter(isDmarcRecord);
   const out: DmarcLookup = {
     ...base,
@@ -150,7 +144,7 @@ export async function discoverDmarc(
   resolver: Resolver,
   signal?: AbortSignal,
 ): Promise<DmarcDiscovery> {
-  const domain = normalizeDomain(domainIn);
+  const domain = hostName(domainIn);
   const lookups: DmarcLookup[] = [];
   const byName = new Map<string, DmarcLookup>();
   const ask = async (d: string, role: LookupRole): Promise<DmarcLookup> => {

@@ -6,6 +6,7 @@
  * `;`, empty parts, tag names in any case) and reports every deviation as a problem, so the
  * check can name each bad tag. A problem never throws: hostile records are normal input.
  */
+import { isDnsName } from '../shared/dns.js';
 
 export const DMARC_VERSION = 'DMARC1';
 /** pct is a percentage 0..100. RFC 7489 6.3 */
@@ -125,13 +126,9 @@ function policyOf(value: string): DmarcPolicy | undefined {
   return POLICIES.includes(v) ? (v as DmarcPolicy) : undefined;
 }
 
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-/** A host name in the usual LDH syntax (labels 1..63, total <= 253). */
+/** A host name of a mail domain: LDH labels (RFC 1035 limits), at least two of them. */
 export function isHostName(name: string): boolean {
-  if (name.length === 0 || name.length > 253) return false;
-  const labels = name.split('.');
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l));
+  return isDnsName(name, { minLabels: 2 });
 }
 
 const SIZE_SUFFIX = /^(.*)!([0-9]*)([a-z]?)$/i;

@@ -7,6 +7,7 @@
  */
 import { parse as parseHostname } from 'tldts';
 import type { ParsedIp } from '../../src/ip.js';
+import { hostName } from '../shared/dns.js';
 
 /**
  * Words ISPs put in names of dynamic, residential or customer space. Matched as whole
@@ -60,7 +61,7 @@ export const CLOUD_DEFAULT_SUFFIXES: readonly string[] = [
 
 /** Why `name` looks generic for `ip`, or undefined when it does not. */
 export function genericNameReason(name: string, ip: ParsedIp): string | undefined {
-  const host = name.toLowerCase().replace(/\.$/, '');
+  const host = hostName(name);
   for (const suffix of CLOUD_DEFAULT_SUFFIXES) {
     if (host === suffix || host.endsWith(`.${suffix}`))
       return `a cloud provider's default name (*.${suffix})`;

@@ -5,6 +5,7 @@
  */
 import { normalizeIp } from '../../src/ip.js';
 import type { DnsErrorKind, DnsResult, Resolver } from '../../src/probe/types.js';
+import { MAX_LABEL_BYTES, MAX_NAME_BYTES } from '../../src/probe/wire.js';
 
 export {
   MAX_CHARACTER_STRING_BYTES,
@@ -16,6 +17,33 @@ export {
 /** A host name as evidence and comparisons use it: trimmed, lower-case, no trailing dot. */
 export function hostName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** A letter-digit-hyphen label: no hyphen at either end (RFC 1123 2.1, RFC 5890 2.3.1). */
+const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+/** The same with underscores, as DKIM selectors and other service names use (RFC 6376 3.1, RFC 8552). */
+const UNDERSCORE_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
+
+export interface DnsNameSyntax {
+  /** Labels may hold and start with "_" (a DKIM selector, RFC 6376 3.1); default false: LDH only. */
+  underscore?: boolean;
+  /** Fewest labels the name must have (a mail domain has at least 2); default 1. */
+  minLabels?: number;
+}
+
+/**
+ * Whether a name is a DNS name in host-name syntax: dot-separated labels of letters, digits
+ * and hyphens (and underscores when allowed), each at most MAX_LABEL_BYTES, at most
+ * MAX_NAME_BYTES in all (RFC 1035 2.3.4). No trailing dot; case does not matter.
+ */
+export function isDnsName(name: string, syntax: DnsNameSyntax = {}): boolean {
+  if (name === '' || name.length > MAX_NAME_BYTES) return false;
+  const label = syntax.underscore ? UNDERSCORE_LABEL : LDH_LABEL;
+  const labels = name.split('.');
+  return (
+    labels.length >= (syntax.minLabels ?? 1) &&
+    labels.every((l) => l.length <= MAX_LABEL_BYTES && label.test(l))
+  );
 }
 
 /** What a lookup came to, without its records: ok, nxdomain, nodata, or error and which. */

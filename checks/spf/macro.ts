@@ -6,9 +6,11 @@
  */
 
 import { formatIp, type IpAddress, ipv6Nibbles } from '../../src/ip-bytes.js';
+import { MAX_NAME_BYTES } from '../shared/dns.js';
 import { type MacroToken, parseMacroString } from './record.js';
 
-export const DOMAIN_NAME_MAX_LENGTH = 253; // RFC 7208 7.3 (domain name length after expansion)
+/** A domain name after expansion is at most the RFC 1035 2.3.4 length (RFC 7208 7.3). */
+export const DOMAIN_NAME_MAX_LENGTH = MAX_NAME_BYTES;
 /** Bound on one expansion's output, so hostile transformers cannot balloon memory. */
 export const SPF_MACRO_MAX_OUTPUT = 8192;
 /** Value of %{r} when the receiver's name is not given (RFC 7208 7.3). */

@@ -6,8 +6,9 @@
  * "Static" means no sender: domain-specs holding macros are not expanded, they are counted as
  * one DNS-querying term and flagged as depending on the sender.
  */
-import type { DnsErrorKind, DnsResult, Resolver, RRType } from '../../src/probe/types.js';
+import type { DnsResult, Resolver, RRType } from '../../src/probe/types.js';
 import { recordsOf } from '../../src/probe/types.js';
+import { type LookupOutcome, outcomeWithDetail } from '../shared/dns.js';
 import { parseMacroString, parseSpf, selectSpfRecord } from './record.js';
 import type { Mechanism, Qualifier, SpfSyntaxError, Term } from './types.js';
 
@@ -27,11 +28,8 @@ export const SPF_AUDIT_MAX_MX_NAMES_KEPT = 20;
 /** Mechanisms that cost a DNS query (RFC 7208 4.6.4); the redirect modifier is counted apart. */
 const DNS_MECHANISMS: ReadonlySet<string> = new Set(['include', 'a', 'mx', 'ptr', 'exists']);
 
-export type DnsOutcome =
-  | { kind: 'ok' }
-  | { kind: 'nxdomain' }
-  | { kind: 'nodata' }
-  | { kind: 'error'; error: DnsErrorKind; detail: string };
+/** A lookup's outcome with the resolver's detail of an error (checks/shared/dns.ts outcomeWithDetail). */
+export type DnsOutcome = LookupOutcome & { detail?: string };
 
 export interface SpfTermSummary {
   text: string;
@@ -179,11 +177,6 @@ async function ask(resolver: Resolver, name: string, type: RRType, signal?: Abor
   }
 }
 
-function outcomeOf(r: DnsResult): DnsOutcome {
-  if (r.kind === 'error') return { kind: 'error', error: r.error, detail: r.detail };
-  return { kind: r.kind };
-}
-
 function summarizeTerm(t: Term, dead: boolean): SpfTermSummary {
   const s: SpfTermSummary = { text: t.text, position: t.position, kind: t.kind, name: t.name };
   if (t.kind === 'mechanism') {
@@ -284,7 +277,7 @@ async function resolveTarget(
   const results = await Promise.all(types.map((t) => ask(resolver, name, t, signal)));
   const queries: SpfTargetQuery[] = results.map((r, i) => ({
     type: types[i] as RRType,
-    outcome: outcomeOf(r),
+    outcome: outcomeWithDetail(r),
     count: r.kind === 'ok' ? r.records.filter((x) => x.type === types[i]).length : 0,
   }));
   const isVoid = (q: SpfTargetQuery) => q.outcome.kind === 'nxdomain' || q.outcome.kind === 'nodata';
@@ -305,7 +298,7 @@ async function fetchNode(
   signal?: AbortSignal,
 ): Promise<Term[]> {
   const r = await ask(resolver, node.domain, 'TXT', signal);
-  node.dns = outcomeOf(r);
+  node.dns = outcomeWithDetail(r);
   if (r.kind === 'error') return [];
   // recordsOf() cannot narrow TXT (its record type is the union 'TXT' | 'SPF'): filter here.
   const txt: string[][] = [];

@@ -4,6 +4,9 @@
  * reports only when the records may have changed.
  */
 import { createHash } from 'node:crypto';
+import { dkimEvidenceOf } from '../../checks/dkim/index.js';
+import { dmarcEvidenceOf } from '../../checks/dmarc/index.js';
+import { spfEvidenceOf } from '../../checks/spf/index.js';
 import type { Report } from '../report.js';
 import type { RecordChange } from './summary.js';
 
@@ -19,39 +22,25 @@ export interface RecordValue {
  */
 export function recordsOfReport(report: Report): Map<string, RecordValue> {
   const out = new Map<string, RecordValue>();
-  const spf = report.checks['spf']?.evidence as
-    | {
-        nodes?: {
-          domain?: unknown;
-          status?: unknown;
-          spf?: unknown;
-          record?: unknown;
-          spfRecords?: unknown;
-        }[];
-      }
-    | undefined;
-  for (const node of asArray(spf?.nodes)) {
+  // The report may be read back from disk (an older run): every list and field is checked
+  // before use, so a missing one leaves its records out instead of throwing.
+  for (const node of listOf(spfEvidenceOf(report)?.nodes)) {
     if (typeof node.domain !== 'string' || node.status !== 'fetched') continue;
     if (node.spf === 'none') out.set(node.domain, { kind: 'spf', value: null });
     else if (node.spf === 'one' && typeof node.record === 'string')
       out.set(node.domain, { kind: 'spf', value: node.record });
     else if (node.spf === 'many' && Array.isArray(node.spfRecords))
-      out.set(node.domain, { kind: 'spf', value: node.spfRecords.map(String).sort().join(' | ') });
+      out.set(node.domain, { kind: 'spf', value: sortedTexts(node.spfRecords) });
   }
-  const dmarc = report.checks['dmarc']?.evidence as
-    | { lookups?: { name?: unknown; outcome?: unknown; dmarc?: unknown }[] }
-    | undefined;
-  for (const l of asArray(dmarc?.lookups)) {
+  for (const l of listOf(dmarcEvidenceOf(report)?.lookups)) {
     if (typeof l.name !== 'string' || l.outcome === 'error' || !Array.isArray(l.dmarc)) continue;
-    out.set(l.name, { kind: 'dmarc', value: l.dmarc.length ? l.dmarc.map(String).sort().join(' | ') : null });
+    out.set(l.name, { kind: 'dmarc', value: l.dmarc.length ? sortedTexts(l.dmarc) : null });
   }
-  const dkim = report.checks['dkim']?.evidence as
-    | { lookups?: { name?: unknown; outcome?: unknown; records?: unknown }[] }
-    | undefined;
-  for (const l of asArray(dkim?.lookups)) {
+  for (const l of listOf(dkimEvidenceOf(report)?.lookups)) {
     if (typeof l.name !== 'string' || l.outcome === 'error' || !Array.isArray(l.records)) continue;
-    const texts = l.records.map((r) => (Array.isArray(r) ? r.map(String).join('') : String(r))).sort();
-    out.set(l.name, { kind: 'dkim', value: texts.length ? texts.join(' | ') : null });
+    // Each record is its list of TXT strings; a record kept as one string is read as it is.
+    const texts = l.records.map((r: string[] | string) => (Array.isArray(r) ? r.join('') : String(r)));
+    out.set(l.name, { kind: 'dkim', value: texts.length ? sortedTexts(texts) : null });
   }
   return out;
 }
@@ -65,6 +54,12 @@ export function recordsDigest(report: Report): string {
   return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 32);
 }
 
-function asArray<T>(value: T[] | undefined): T[] {
+/** A list of the evidence, or none when the report (from disk) lacks it. */
+function listOf<T>(value: readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** Record texts in a stable order, one value (a copy: the evidence is not reordered). */
+function sortedTexts(texts: readonly string[]): string {
+  return [...texts].sort().join(' | ');
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   analyzeSelector,
   DKIM_DISCOVERY_SELECTORS,
+  DKIM_FINDINGS,
   type DkimEvidence,
   type DkimSelectorLookup,
   dkimCheck,
-  dkimFindings,
   dkimOutcome,
   isValidSelector,
 } from '../../../checks/dkim/index.js';
@@ -107,7 +107,7 @@ describe('dkim judge', () => {
     const e = evidence([none('mysel', true), none('google')]);
     const f = judge(e);
     expect(f.map((x) => x.key)).toEqual(['selector-not-found', 'no-key-found']);
-    expect(dkimFindings['selector-not-found'].conditions).toEqual(['dkim-cannot-pass']);
+    expect(DKIM_FINDINGS['selector-not-found'].conditions).toEqual(['dkim-cannot-pass']);
     expect(f[1]!.conditions).toEqual(['dkim-cannot-pass']);
     expect(dkimOutcome(e).canPass).toBe(false);
   });
@@ -122,7 +122,7 @@ describe('dkim judge', () => {
     const e = evidence([timeout('mysel', true), timeout('google')]);
     const f = judge(e);
     expect(f.map((x) => x.key)).toEqual(['dns-error']);
-    expect(dkimFindings['dns-error'].severity).toBe('unknown');
+    expect(DKIM_FINDINGS['dns-error'].severity).toBe('unknown');
     expect(f[0]!.data).toMatchObject({ count: 2, total: 2, errors: 'timeout' });
     expect(dkimOutcome(e).canPass).toBe('unknown');
   });
@@ -166,13 +166,13 @@ describe('dkim judge', () => {
 
   it('revoked key: error at a user-given selector, info when discovered', () => {
     expect(judge(evidence([key('old', 'v=DKIM1; p=', true)]))[0]!.key).toBe('key-revoked');
-    expect(dkimFindings['key-revoked']).toMatchObject({
+    expect(DKIM_FINDINGS['key-revoked']).toMatchObject({
       severity: 'error',
       conditions: ['dkim-cannot-pass'],
     });
     const disc = judge(evidence([key('default', 'v=DKIM1; p='), key('google', good)]));
     expect(disc.map((x) => x.key)).toEqual(['revoked-key-discovered']);
-    expect(dkimFindings['revoked-key-discovered'].severity).toBe('info');
+    expect(DKIM_FINDINGS['revoked-key-discovered'].severity).toBe('info');
   });
 
   it('t=y: verifiers must treat the mail as unsigned (RFC 6376 3.6.1), the key does not count', () => {
@@ -221,7 +221,7 @@ describe('dkim judge', () => {
       data: { tag: 'v' },
       conditions: ['dkim-cannot-pass'],
     });
-    const msg = renderTemplate(dkimFindings['invalid-record'].message, f[0]!.data);
+    const msg = renderTemplate(DKIM_FINDINGS['invalid-record'].message, f[0]!.data);
     expect(msg).toContain('v= must be the first tag');
   });
 
@@ -284,7 +284,7 @@ describe('dkim judge', () => {
     const f = judge(evidence([l]))[0]!;
     expect(f.key).toBe('selector-not-found');
     expect(f.evidence).toMatchObject({ delegatedTo: 'Microsoft 365' });
-    expect(renderTemplate(dkimFindings['selector-not-found'].message, f.data)).toContain(
+    expect(renderTemplate(DKIM_FINDINGS['selector-not-found'].message, f.data)).toContain(
       'delegated by CNAME to selector1-example-com._domainkey.contoso.onmicrosoft.com (Microsoft 365)',
     );
   });
@@ -382,8 +382,8 @@ describe('dkim collect (in-memory resolver)', () => {
 describe('dkim findings coverage', () => {
   // Runs last in this file: every key judge() produced above is declared in the metadata.
   it('every emitted key is declared, and every declared key was exercised', () => {
-    for (const k of emitted) expect(Object.keys(dkimFindings)).toContain(k);
-    const unexercised = Object.keys(dkimFindings).filter((k) => !emitted.has(k));
+    for (const k of emitted) expect(Object.keys(DKIM_FINDINGS)).toContain(k);
+    const unexercised = Object.keys(DKIM_FINDINGS).filter((k) => !emitted.has(k));
     expect(unexercised).toEqual([]);
   });
 });

@@ -3,8 +3,13 @@
  * in the style of typescript-eslint rule tests.
  */
 import { describe, expect, it } from 'vitest';
-import { judgeSpf, SPF_FINDINGS, type SpfEvidence, type SpfIpResult } from '../../../checks/spf/audit.js';
-import { spfCheck } from '../../../checks/spf/index.js';
+import {
+  judgeSpf,
+  SPF_FINDINGS,
+  type SpfEvidence,
+  type SpfIpResult,
+  spfCheck,
+} from '../../../checks/spf/index.js';
 import type { SpfAuditNode } from '../../../checks/spf/tree.js';
 import { renderTemplate } from '../../../src/check.js';
 

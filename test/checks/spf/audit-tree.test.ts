@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSpf } from '../../../checks/spf/audit.js';
+import { judgeSpf } from '../../../checks/spf/index.js';
 import {
   SPF_AUDIT_MAX_NODES,
   SPF_AUDIT_MAX_TARGET_NAMES,

@@ -1,15 +1,17 @@
 /**
- * The authentication outcome: can SPF pass for the sending IPs and the MAIL FROM domain, can
- * DKIM pass for the d= domain, and does either align with the From domain under the DMARC
- * record's aspf/adkim (RFC 7489 3.1). Judged from the evidence the spf, dkim and dmarc checks
- * collected: no I/O here, and an input that could not be measured makes the answer unknown.
+ * The alignment check's pure judgement: can SPF pass for the sending IPs and the MAIL FROM
+ * domain, can DKIM pass for the d= domain, and does either align with the From domain under
+ * the DMARC record's aspf/adkim (RFC 7489 3.1). Read from the spf, dkim and dmarc checks'
+ * evidence through their typed accessors; an input that could not be measured makes the
+ * answer unknown, never a failure.
  */
-import { type DkimEvidence, dkimOutcome } from '../checks/dkim/index.js';
-import { type DmarcEvidence, effectiveDmarc } from '../checks/dmarc/index.js';
-import type { SpfEvidence } from '../checks/spf/index.js';
-import type { DerivedCheck, FindingResult, FindingSpec } from './check.js';
-import { isAligned, organisationalDomainPsl } from './orgdomain.js';
-import type { CheckResult, Target } from './report.js';
+import type { FindingResult } from '../../src/check.js';
+import { isAligned, organisationalDomainPsl } from '../../src/orgdomain.js';
+import type { CheckResult, Target } from '../../src/report.js';
+import { dkimEvidenceOf, dkimOutcome } from '../dkim/index.js';
+import { dmarcEvidenceOf, effectiveDmarc } from '../dmarc/index.js';
+import { type SpfEvidence, type SpfFindingKey, spfEvidenceOf } from '../spf/index.js';
+import type { AlignmentFindingKey } from './findings.js';
 
 export type Tristate = boolean | 'unknown';
 
@@ -45,54 +47,20 @@ export interface AuthenticationEvidence {
   reasoning: string[];
 }
 
-const FINDINGS = {
-  unauthenticated: {
-    severity: 'error',
-    title: 'Neither SPF nor DKIM can pass',
-    message: 'Mail from {domain} would be unauthenticated: {spfReason}; {dkimReason}.',
-    fix:
-      'Authorise the sending IPs in the SPF record of {mailFrom} and sign with DKIM as d={dkimDomain} ' +
-      '(publish the public key at <selector>._domainkey.{dkimDomain}).',
-    conditions: ['unauthenticated'],
-  },
-  'not-aligned': {
-    severity: 'error',
-    title: 'The From domain aligns with neither SPF nor DKIM',
-    message:
-      'DMARC needs SPF or DKIM to pass for a domain aligned with From {domain}: SPF is for {mailFrom} ' +
-      '(aspf={aspf}, {spfAligned}), DKIM is for {dkimDomain} (adkim={adkim}, {dkimAligned}).',
-    fix:
-      'Sign with d={domain} (or a domain of the same organisation under relaxed alignment), or use a ' +
-      'MAIL FROM (Return-Path) domain under {domain} whose SPF authorises the sending IPs.',
-    conditions: ['from-not-aligned'],
-  },
-  'spf-not-aligned': {
-    severity: 'info',
-    title: 'SPF passes for a domain that does not align with From',
-    message:
-      'SPF is checked for {mailFrom}, which does not align with {domain} under aspf={aspf}; DMARC rests on DKIM alone.',
-    fix: 'Use a MAIL FROM (Return-Path) domain under {domain} (a custom bounce domain at your ESP), so SPF aligns too.',
-  },
-  'dkim-not-aligned': {
-    severity: 'warning',
-    title: 'DKIM signs with a domain that does not align with From',
-    message:
-      'DKIM d={dkimDomain} does not align with {domain} under adkim={adkim}; DMARC rests on SPF alone, which breaks on forwarding.',
-    fix: 'Sign with d={domain} (a custom DKIM domain at your ESP).',
-  },
-  undetermined: {
-    severity: 'unknown',
-    title: 'Whether mail would authenticate could not be decided',
-    message: 'Could not decide whether SPF or DKIM passes and aligns for {domain}: {reason}.',
-    fix: 'Give the DKIM selector you sign with (--dkim-selector) and the sending IPs (--ip), and rerun when DNS answers.',
-  },
-} satisfies Record<string, FindingSpec>;
+/** SPF findings that make the policy fail for every sender (permerror, or no record at all). */
+const SPF_POLICY_CANNOT_PASS: readonly SpfFindingKey[] = [
+  'missing',
+  'multiple-records',
+  'syntax-error',
+  'too-many-lookups',
+  'include-not-found',
+  'include-loop',
+  'too-many-void-lookups',
+  'too-many-mx-names',
+];
 
-function evidenceOf<E>(results: Readonly<Record<string, CheckResult>>, id: string): E | undefined {
-  const r = results[id];
-  if (!r || r.status === 'skipped' || r.error !== undefined) return undefined;
-  return r.evidence as E | undefined;
-}
+/** A published SPF finding id, from a key the SPF check declares (a renamed key fails to build). */
+const spfFindingId = (key: SpfFindingKey): string => `spf/${key}`;
 
 function spfOutcome(
   target: Target,
@@ -125,18 +93,9 @@ function spfOutcome(
     };
   }
   const ids = new Set((spfCheck?.findings ?? []).map((f) => f.id));
-  if (ids.has('spf/dns-error'))
+  if (ids.has(spfFindingId('dns-error')))
     return { canPass: 'unknown', perIp, reason: 'the SPF record could not be read' };
-  const fatal = [
-    'spf/missing',
-    'spf/multiple-records',
-    'spf/syntax-error',
-    'spf/too-many-lookups',
-    'spf/include-not-found',
-    'spf/include-loop',
-    'spf/too-many-void-lookups',
-    'spf/too-many-mx-names',
-  ].filter((id) => ids.has(id));
+  const fatal = SPF_POLICY_CANNOT_PASS.map(spfFindingId).filter((id) => ids.has(id));
   if (fatal.length > 0)
     return { canPass: false, perIp, reason: `the SPF policy cannot pass (${fatal.join(', ')})` };
   return { canPass: true, perIp, reason: 'an SPF policy is published (no sending IP given to test it)' };
@@ -156,16 +115,17 @@ function or3(a: Tristate, b: Tristate): Tristate {
 export function judgeAuthentication(
   target: Target,
   results: Readonly<Record<string, CheckResult>>,
-): { evidence: AuthenticationEvidence; findings: FindingResult[] } {
+): { evidence: AuthenticationEvidence; findings: FindingResult<AlignmentFindingKey>[] } {
   const fromDomain = target.domain;
   const mailFrom = target.mailFrom ?? fromDomain;
   const dkimDomain = target.dkimDomain ?? fromDomain;
-  const dmarcEv = evidenceOf<DmarcEvidence>(results, 'dmarc');
+  const reported = { checks: results };
+  const dmarcEv = dmarcEvidenceOf(reported);
   const dmarc = dmarcEv ? effectiveDmarc(dmarcEv) : undefined;
   const aspf = dmarc?.aspf ?? 'r';
   const adkim = dmarc?.adkim ?? 'r';
-  const spf = spfOutcome(target, mailFrom, evidenceOf<SpfEvidence>(results, 'spf'), results.spf);
-  const dkimEv = evidenceOf<DkimEvidence>(results, 'dkim');
+  const spf = spfOutcome(target, mailFrom, spfEvidenceOf(reported), results['spf']);
+  const dkimEv = dkimEvidenceOf(reported);
   const dkim = dkimEv
     ? dkimOutcome(dkimEv)
     : { canPass: 'unknown' as const, validSelectors: [], domain: dkimDomain };
@@ -229,7 +189,7 @@ export function judgeAuthentication(
     reasoning,
   };
   const brief = { reasoning };
-  const findings: FindingResult[] = [];
+  const findings: FindingResult<AlignmentFindingKey>[] = [];
   if (spf.canPass === false && dkim.canPass === false) {
     findings.push({ key: 'unauthenticated', data, evidence: brief });
   } else if (dmarcPass === false && (spf.canPass === true || dkim.canPass === true)) {
@@ -247,11 +207,3 @@ export function judgeAuthentication(
     findings.push({ key: 'dkim-not-aligned', data, evidence: brief });
   return { evidence, findings };
 }
-
-export const alignmentCheck: DerivedCheck<AuthenticationEvidence> = {
-  id: 'alignment',
-  title: 'Authentication outcome and DMARC alignment',
-  findings: FINDINGS,
-  reportSection: 'authentication',
-  derive: judgeAuthentication,
-};
