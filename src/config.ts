@@ -1,9 +1,9 @@
 /** Sending identity described once, in YAML or JSON (`--config FILE`). */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { readConfigKeys } from './cli/config-keys.js';
-import type { ConfigScope } from './cli/options.js';
 import { UsageError } from './errors.js';
+import { readConfigKeys } from './options/config-keys.js';
+import type { ConfigScope } from './options/table.js';
 import type { TargetInput } from './target.js';
 
 /** Config files are small; a bigger one is a mistake or hostile. */

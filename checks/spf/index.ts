@@ -3,11 +3,10 @@
  * its DNS cost) plus, for each sending IP given, a real check_host() evaluation.
  */
 import type { Check } from '../../src/check.js';
-import { evidenceAccessor, type HasChecks } from '../shared/evidence.js';
+import { evidenceAccessor } from '../shared/evidence.js';
 import { collectSpf, type SpfEvidence } from './collect.js';
 import { SPF_FINDINGS, type SpfFindingKey } from './findings.js';
 import { judgeSpfCheck } from './judge.js';
-import type { SpfTreeNode } from './tree.js';
 
 export {
   auditSender,
@@ -37,8 +36,3 @@ export const spfCheck: Check<SpfEvidence, SpfFindingKey> = {
 
 /** The spf check's evidence in a report, typed (undefined when it did not run). */
 export const spfEvidenceOf = evidenceAccessor<SpfEvidence>('spf');
-
-/** The audited domain's SPF include/redirect tree in a report (undefined when not measured). */
-export function spfIncludeTreeOf(report: HasChecks): SpfTreeNode | undefined {
-  return spfEvidenceOf(report)?.tree;
-}

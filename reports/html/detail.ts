@@ -4,6 +4,7 @@
  * `<script type="application/json">` per identity) and builds DOM nodes from it, with
  * textContent only, when the identity is opened (page.js renderDetail).
  */
+import { type SpfTreeNode, spfEvidenceOf } from '../../checks/spf/index.js';
 import type { FleetIdentityRow } from '../../src/fleet/summary.js';
 import type { Finding, PredictedReply, Report } from '../../src/report.js';
 import { severityRank } from '../../src/report.js';
@@ -112,54 +113,52 @@ function detailFinding(f: Finding, withEvidence: boolean): DetailFinding {
 }
 
 /**
- * The SPF include tree from checks.spf.evidence (shape of SpfTreeEvidence), bounded. It walks
- * unknown objects for now; the spf check's typed evidence accessor is to replace that walk.
+ * The SPF include tree of a report, bounded for the page. Read through the spf check's typed
+ * accessor; a report read back from disk may still be partial, so every node is checked.
  */
-function spfTreeOf(evidence: unknown): Detail['spf'] | undefined {
-  if (evidence === null || typeof evidence !== 'object') return undefined;
-  const ev = evidence as Record<string, unknown>;
-  const root = ev['tree'];
-  if (root === null || typeof root !== 'object') return undefined;
+function spfTreeOf(report: Report): Detail['spf'] | undefined {
+  const ev = spfEvidenceOf(report);
+  const root = ev?.tree;
+  if (!ev || root === null || typeof root !== 'object') return undefined;
   let budget = HTML_MAX_TREE_NODES;
   let omitted = 0;
-  const countAll = (n: unknown, depth: number): number => {
+  const childrenOf = (n: SpfTreeNode): SpfTreeNode[] => (Array.isArray(n.children) ? n.children : []);
+  const countAll = (n: SpfTreeNode, depth: number): number => {
     if (n === null || typeof n !== 'object' || depth > HTML_MAX_TREE_DEPTH) return 0;
-    const kids = (n as Record<string, unknown>)['children'];
     let c = 1;
-    if (Array.isArray(kids)) for (const k of kids.slice(0, HTML_MAX_TREE_NODES)) c += countAll(k, depth + 1);
+    for (const k of childrenOf(n).slice(0, HTML_MAX_TREE_NODES)) c += countAll(k, depth + 1);
     return c;
   };
-  const walk = (n: Record<string, unknown>, depth: number): DetailTreeNode => {
+  const walk = (n: SpfTreeNode, depth: number): DetailTreeNode => {
     budget--;
-    const ranges = Array.isArray(n['ranges']) ? n['ranges'] : [];
+    const ranges = Array.isArray(n.ranges) ? n.ranges : [];
     const node: DetailTreeNode = {
-      domain: str(n['domain']),
-      status: str(n['status']),
-      lookups: num(n['lookups']),
-      subtreeLookups: num(n['subtreeLookups']),
+      domain: str(n.domain),
+      status: str(n.status),
+      lookups: num(n.lookups),
+      subtreeLookups: num(n.subtreeLookups),
       ranges: ranges.slice(0, HTML_MAX_RANGES_PER_NODE).map((r) => str(r)),
       rangeCount: ranges.length,
       children: [],
     };
-    const kids = Array.isArray(n['children']) ? n['children'] : [];
-    for (const k of kids) {
+    for (const k of childrenOf(n)) {
       if (k === null || typeof k !== 'object') continue;
       if (budget <= 0 || depth >= HTML_MAX_TREE_DEPTH) {
         omitted += countAll(k, depth + 1);
         continue;
       }
-      node.children.push(walk(k as Record<string, unknown>, depth + 1));
+      node.children.push(walk(k, depth + 1));
     }
     return node;
   };
-  const tree = walk(root as Record<string, unknown>, 0);
-  const chain = Array.isArray(ev['worstChain']) ? ev['worstChain'] : [];
+  const tree = walk(root, 0);
+  const chain = Array.isArray(ev.worstChain) ? ev.worstChain : [];
   return {
     limit: SPF_LOOKUP_LIMIT,
-    totalLookups: num(ev['totalLookups'] ?? tree.subtreeLookups),
+    totalLookups: num(ev.totalLookups ?? tree.subtreeLookups),
     worstChain: chain.slice(0, HTML_MAX_TREE_DEPTH + 1).map((d) => str(d)),
-    truncated: Boolean(ev['truncated']),
-    incomplete: Boolean(ev['incomplete']),
+    truncated: Boolean(ev.truncated),
+    incomplete: Boolean(ev.incomplete),
     nodesOmitted: omitted,
     tree,
   };
@@ -192,7 +191,7 @@ function buildDetail(key: string, report: Report, withEvidence: boolean, withTre
     replies: report.predictedReplies.slice(0, 50).map(detailReply),
     checks,
   };
-  const spf = withTree ? spfTreeOf(report.checks['spf']?.evidence) : undefined;
+  const spf = withTree ? spfTreeOf(report) : undefined;
   if (spf) detail.spf = spf;
   return detail;
 }

@@ -1,5 +1,5 @@
 /** The option lines of --help, derived from the option table. */
-import { CLI_OPTIONS, type CliOption, type Command, type HelpSection } from './options.js';
+import { CLI_OPTIONS, type CliOption, type Command, type HelpSection } from '../options/table.js';
 
 /** The column option descriptions start at. */
 const HELP_DESCRIPTION_COLUMN = 26;

@@ -34,11 +34,11 @@ import {
   parseDocument,
   type YAMLSeq,
 } from 'yaml';
-import { configKeysOf, configuredOptions, fieldOf, readConfigKeys } from '../cli/config-keys.js';
-import { type ConfigScope, MAX_FLEET_CONCURRENCY } from '../cli/options.js';
-import { flagOf, parseNumber } from '../cli/parse.js';
 import { configFromObject } from '../config.js';
 import { UsageError } from '../errors.js';
+import { configKeysOf, configuredOptions, fieldOf, readConfigKeys } from '../options/config-keys.js';
+import { type ConfigScope, MAX_FLEET_CONCURRENCY } from '../options/table.js';
+import { flagOf, parseNumber } from '../options/values.js';
 import type { Target } from '../report.js';
 import { normalizeTarget, safe, type TargetInput } from '../target.js';
 import { identityKey } from './key.js';

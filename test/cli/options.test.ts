@@ -1,11 +1,11 @@
 /** The option table (src/cli/options.ts) is the one place a flag is written: everything else follows it. */
 import { describe, expect, it } from 'vitest';
-import { configKeysOf, fieldOf, spellingsOf } from '../../src/cli/config-keys.js';
-import { CLI_OPTIONS, type CliOption, COMMANDS, type Command, flagsOf } from '../../src/cli/options.js';
 import { parseArgsSpec, parseCommand } from '../../src/cli/parse.js';
 import { configFromObject } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
 import { parseFleetConfig } from '../../src/fleet/config.js';
+import { configKeysOf, fieldOf, spellingsOf } from '../../src/options/config-keys.js';
+import { CLI_OPTIONS, type CliOption, COMMANDS, type Command, flagsOf } from '../../src/options/table.js';
 import { runCli } from '../helpers/cli.js';
 
 const OPTIONS = CLI_OPTIONS as readonly CliOption[];

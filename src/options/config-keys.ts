@@ -1,7 +1,7 @@
 /** Config file keys derived from the option table: spellings, fields and type checks. */
 import { UsageError } from '../errors.js';
-import { CLI_OPTIONS, type CliOption, type ConfigKey, type ConfigScope } from './options.js';
-import { parseNumber } from './parse.js';
+import { CLI_OPTIONS, type CliOption, type ConfigKey, type ConfigScope } from './table.js';
+import { parseNumber } from './values.js';
 
 export type ConfiguredOption = CliOption & { readonly config: ConfigKey };
 
