@@ -1,0 +1,116 @@
+/**
+ * SMTP probing as the checks use it: one way to say SMTP probing is off, one time budget for
+ * every check that probes (tls, mx-tls, mta-sts, dane), one probe per MX host per audit, and
+ * one shape of an MX host as the probing checks see it (each maps it to its published evidence).
+ */
+import type { CollectContext } from '../../src/check.js';
+import type { SmtpProbeResult, SmtpProber } from '../../src/probe/smtp.js';
+import type { Probe } from '../../src/probe/types.js';
+import type { AddressLookup } from './dns.js';
+import { sharedWhileWanted } from './joint-work.js';
+
+/** Why nothing was probed over SMTP: the run has no SMTP prober. */
+export const SMTP_OFF = 'SMTP probing is off (--no-smtp)';
+
+/**
+ * Bound on all SMTP probes of one run of a check, well within the runner's 30 s deadline
+ * (DEFAULT_CHECK_DEADLINE_MS): a probe still running then becomes "ran out of time" (judged
+ * unknown) instead of taking the whole check down with it.
+ */
+export const SMTP_PROBE_BUDGET_MS = 25_000;
+
+/** The reason SMTP probing is off for this probe (the check is then skipped), or undefined. */
+export function smtpOff(probe: Probe): string | undefined {
+  return probe.smtp ? undefined : SMTP_OFF;
+}
+
+/** The check's signal bounded by the SMTP probe budget. */
+export function smtpBudget(signal: AbortSignal): AbortSignal {
+  return AbortSignal.any([signal, AbortSignal.timeout(SMTP_PROBE_BUDGET_MS)]);
+}
+
+/** A probe's result, or why it did not return (aborted by the budget or the run). */
+export type SmtpProbeOutcome = { probe: SmtpProbeResult } | { error: string };
+
+/**
+ * One probe bounded by `signal`, also when the prober does not honour it: a probe that does
+ * not return becomes an error string (judged unknown), never a hang.
+ */
+export async function probeWithBudget(
+  prober: SmtpProber,
+  host: string,
+  servername: string | undefined,
+  signal: AbortSignal,
+): Promise<SmtpProbeOutcome> {
+  if (signal.aborted) return { error: reasonText(signal.reason) };
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const probe = await Promise.race([
+      prober.probe(host, { signal, ...(servername !== undefined ? { servername } : {}) }),
+      aborted,
+    ]);
+    // The prober answers an aborted wait with a connect error; it is our budget, not the host.
+    if (signal.aborted && !probe.connected) return { error: reasonText(signal.reason) };
+    return { probe };
+  } catch (err) {
+    return { error: reasonText(err) };
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function reasonText(reason: unknown): string {
+  if (reason instanceof Error)
+    return reason.name === 'TimeoutError' ? 'the probe ran out of time' : reason.message;
+  return String(reason ?? 'aborted');
+}
+
+/**
+ * The SMTP probe of an MX host, with the host name as TLS server name, run once per audit for
+ * every check that probes MX hosts; each waits under its own `signal` (its budget).
+ */
+export function probeMxHost(
+  ctx: CollectContext,
+  prober: SmtpProber,
+  host: string,
+  signal: AbortSignal,
+): Promise<SmtpProbeOutcome> {
+  return sharedWhileWanted(
+    ctx,
+    `mx-smtp-probe ${host}`,
+    signal,
+    (s) => probeWithBudget(prober, host, host, s),
+    () => ({ error: reasonText(signal.reason) }),
+  );
+}
+
+/** An MX host as the checks that probe MX hosts gather it (each publishes its own view). */
+export interface MxSmtpHost {
+  /** The exchange, a hostName. */
+  host: string;
+  preference: number;
+  a?: AddressLookup;
+  aaaa?: AddressLookup;
+  /** The SMTP probe, when one was made. */
+  smtp?: SmtpProbeOutcome;
+  /** Why the host was not probed over SMTP (SMTP_OFF), when that is the reason. */
+  skipped?: string;
+}
+
+/**
+ * The MX host probed over SMTP under `signal`, or marked skipped when SMTP probing is off.
+ * Addresses are not looked up here: mx-tls adds them (see checks/shared/mx-hosts.ts).
+ */
+export async function probedMxHost(
+  ctx: CollectContext,
+  mx: { host: string; preference: number },
+  signal: AbortSignal,
+): Promise<MxSmtpHost> {
+  const prober = ctx.probe.smtp;
+  if (!prober) return { ...mx, skipped: SMTP_OFF };
+  return { ...mx, smtp: await probeMxHost(ctx, prober, mx.host, signal) };
+}
