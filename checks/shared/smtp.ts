@@ -6,7 +6,7 @@
 import type { CollectContext } from '../../src/check.js';
 import type { SmtpProbeResult, SmtpProber } from '../../src/probe/smtp.js';
 import type { Probe } from '../../src/probe/types.js';
-import type { AddressLookup } from './dns.js';
+import type { AddressLookup, LookupOutcome } from './dns.js';
 import { sharedWhileWanted } from './joint-work.js';
 
 /** Why nothing was probed over SMTP: the run has no SMTP prober. */
@@ -113,4 +113,14 @@ export async function probedMxHost(
   const prober = ctx.probe.smtp;
   if (!prober) return { ...mx, skipped: SMTP_OFF };
   return { ...mx, smtp: await probeMxHost(ctx, prober, mx.host, signal) };
+}
+
+/** An address lookup as the SMTP-probing checks publish it (tls, mx-tls): without the CNAMEs followed. */
+export interface SmtpHostLookup extends LookupOutcome {
+  addresses: string[];
+}
+
+export function smtpHostLookup(l: AddressLookup): SmtpHostLookup {
+  const { cnameChain: _followed, ...lookup } = l;
+  return lookup;
 }
