@@ -7,7 +7,7 @@ import type { CollectContext } from '../../src/check.js';
 import type { CertInfo, SmtpProbeError, SmtpProbeResult } from '../../src/probe/smtp.js';
 import type { Target } from '../../src/report.js';
 import { hostName } from '../shared/dns.js';
-import { type MxSmtpHost, probedMxHost, smtpBudget } from '../shared/smtp.js';
+import { type MxSmtpHost, probedMxHost, smtpBudget, unreturnedProbeError } from '../shared/smtp.js';
 import { type MxHosts, mxHostsFor, type TlsaLookup, tlsaFor } from './hosts.js';
 
 export interface DaneSmtpEvidence {
@@ -61,12 +61,7 @@ export async function collectDane(target: Target, ctx: CollectContext): Promise<
 function daneSmtpEvidence(h: MxSmtpHost): DaneSmtpEvidence {
   if (h.skipped !== undefined || !h.smtp) return { status: 'skipped' };
   if ('error' in h.smtp) {
-    // The probe did not return within the budget: as the prober reports an abandoned wait.
-    return {
-      status: 'probed',
-      connected: false,
-      error: { kind: 'connect-timeout', stage: 'connect', detail: h.smtp.error },
-    };
+    return { status: 'probed', connected: false, error: unreturnedProbeError(h.smtp.error) };
   }
   return smtpEvidence(h.smtp.probe);
 }

@@ -49,9 +49,12 @@ export function mxHostSetOf(domain: string, lookup: DnsResult): MxHostSet {
   };
 }
 
-/** The distinct host names by preference: a host listed twice counts at its best preference. */
-export function distinctMxHosts(set: MxHostSet): string[] {
-  return [...new Set(set.byPreference.map((r) => r.exchange))];
+/** The distinct hosts by preference: a host listed twice counts at its best preference. */
+export function distinctMxHosts(set: MxHostSet): { host: string; preference: number }[] {
+  const out: { host: string; preference: number }[] = [];
+  for (const r of set.byPreference)
+    if (!out.some((h) => h.host === r.exchange)) out.push({ host: r.exchange, preference: r.preference });
+  return out;
 }
 
 /** The MX host set of `domain` (a hostName), gathered once per audit; waited for under `signal`. */

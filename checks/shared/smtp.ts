@@ -4,7 +4,7 @@
  * one shape of an MX host as the probing checks see it (each maps it to its published evidence).
  */
 import type { CollectContext } from '../../src/check.js';
-import type { SmtpProbeResult, SmtpProber } from '../../src/probe/smtp.js';
+import type { SmtpProbeError, SmtpProbeResult, SmtpProber } from '../../src/probe/smtp.js';
 import type { Probe } from '../../src/probe/types.js';
 import type { AddressLookup, LookupOutcome } from './dns.js';
 import { sharedWhileWanted } from './joint-work.js';
@@ -67,6 +67,15 @@ function reasonText(reason: unknown): string {
   if (reason instanceof Error)
     return reason.name === 'TimeoutError' ? 'the probe ran out of time' : reason.message;
   return String(reason ?? 'aborted');
+}
+
+/**
+ * A probe that did not return (the budget ran out) in the shape of a probe error, for evidence
+ * that records probe errors (mta-sts, dane): like the prober's answer to an abandoned wait, a
+ * connect timeout, which they judge unknown (port 25 may be blocked), never a TLS failure.
+ */
+export function unreturnedProbeError(detail: string): SmtpProbeError {
+  return { kind: 'connect-timeout', stage: 'connect', detail };
 }
 
 /**
