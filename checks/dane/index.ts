@@ -22,7 +22,7 @@ import { collectDane, type DaneEvidence } from './collect.js';
 import { DANE_FINDINGS, type DaneFindingKey } from './findings.js';
 import { judgeDane } from './judge.js';
 
-export { type DaneEvidence, type DaneHostEvidence, type DaneSmtpEvidence } from './collect.js';
+export type { DaneEvidence, DaneHostEvidence, DaneSmtpEvidence } from './collect.js';
 export { DANE_FINDINGS, type DaneFindingKey } from './findings.js';
 export { judgeDane } from './judge.js';
 

@@ -80,7 +80,11 @@ function bothFamilies(ctx: CollectContext, name: string): Promise<[AddressLookup
   return Promise.all([mxHostAddresses(ctx, name, 'A'), mxHostAddresses(ctx, name, 'AAAA')]);
 }
 
-async function collectDomain(domain: string, roles: DomainRole[], ctx: CollectContext): Promise<MxDomainEvidence> {
+async function collectDomain(
+  domain: string,
+  roles: DomainRole[],
+  ctx: CollectContext,
+): Promise<MxDomainEvidence> {
   const [set, soa] = await Promise.all([
     mxHostSet(ctx, domain),
     ctx.probe.dns.query(domain, 'SOA', { signal: ctx.signal }),

@@ -59,7 +59,8 @@ export function distinctMxHosts(set: MxHostSet): { host: string; preference: num
 
 /** The MX host set of `domain` (a hostName), gathered once per audit; waited for under `signal`. */
 export function mxHostSet(ctx: CollectContext, domain: string, signal = ctx.signal): Promise<MxHostSet> {
-  const gather = async (s: AbortSignal) => mxHostSetOf(domain, await ctx.probe.dns.query(domain, 'MX', { signal: s }));
+  const gather = async (s: AbortSignal) =>
+    mxHostSetOf(domain, await ctx.probe.dns.query(domain, 'MX', { signal: s }));
   return sharedWhileWanted(ctx, `mx-host-set ${domain}`, signal, gather, () => gather(signal));
 }
 

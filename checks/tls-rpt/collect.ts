@@ -64,4 +64,3 @@ export async function collectTlsRpt(target: Target, ctx: CollectContext): Promis
   };
   return ev;
 }
-

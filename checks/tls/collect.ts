@@ -82,4 +82,3 @@ export async function collectTls(target: Target, ctx: CollectContext): Promise<T
   );
   return ev;
 }
-
