@@ -73,13 +73,14 @@ export async function collectMxTls(target: Target, ctx: CollectContext): Promise
 
 /** The first address a sender would try: A first, AAAA only when A has none. */
 function addressOf(h: MxSmtpHost): string | undefined {
-  return h.a?.addresses[0] ?? h.aaaa?.addresses[0];
+  const a = h.a && smtpHostLookup(h.a, 'A').addresses[0];
+  return a ?? (h.aaaa && smtpHostLookup(h.aaaa, 'AAAA').addresses[0]);
 }
 
 async function gatherHost(ctx: CollectContext, mx: MxData, signal: AbortSignal): Promise<MxSmtpHost> {
-  const a = await mxHostAddresses(ctx, mx.exchange, 'A', signal);
-  const host: MxSmtpHost = { host: mx.exchange, preference: mx.preference, a };
-  if (a.addresses.length === 0) host.aaaa = await mxHostAddresses(ctx, mx.exchange, 'AAAA', signal);
+  const host: MxSmtpHost = { host: mx.exchange, preference: mx.preference };
+  host.a = await mxHostAddresses(ctx, mx.exchange, 'A', signal);
+  if (addressOf(host) === undefined) host.aaaa = await mxHostAddresses(ctx, mx.exchange, 'AAAA', signal);
   if (addressOf(host) === undefined) return host;
   // Probed by name: the prober resolves it (through the run's resolver in the CLI).
   return { ...host, ...(await probedMxHost(ctx, { host: mx.exchange, preference: mx.preference }, signal)) };
@@ -88,8 +89,8 @@ async function gatherHost(ctx: CollectContext, mx: MxData, signal: AbortSignal):
 /** The published view of a gathered MX host. */
 function publishedHost(h: MxSmtpHost): MxTlsHost {
   const out: MxTlsHost = { exchange: h.host, preference: h.preference };
-  if (h.a) out.a = smtpHostLookup(h.a);
-  if (h.aaaa) out.aaaa = smtpHostLookup(h.aaaa);
+  if (h.a) out.a = smtpHostLookup(h.a, 'A');
+  if (h.aaaa) out.aaaa = smtpHostLookup(h.aaaa, 'AAAA');
   const address = addressOf(h);
   if (address !== undefined) out.address = address;
   if (h.smtp && 'probe' in h.smtp) out.probe = h.smtp.probe;

@@ -8,7 +8,7 @@ import { isAddressLiteral } from '../../src/ip.js';
 import type { MxData } from '../../src/probe/types.js';
 import type { Target } from '../../src/report.js';
 import { type AddressLookup, hostName, type LookupOutcome, lookupOutcome } from '../shared/dns.js';
-import { mxHostAddresses, mxHostSet } from '../shared/mx-hosts.js';
+import { addressLookupOf, mxHostAddresses, mxHostSet } from '../shared/mx-hosts.js';
 
 /**
  * MX hosts resolved per domain. RFC 5321 has no limit, but a sender tries only a few and
@@ -75,9 +75,10 @@ export async function collectMx(target: Target, ctx: CollectContext): Promise<Mx
   return { domains };
 }
 
-/** Both address families of a name, each looked up once per audit. */
-function bothFamilies(ctx: CollectContext, name: string): Promise<[AddressLookup, AddressLookup]> {
-  return Promise.all([mxHostAddresses(ctx, name, 'A'), mxHostAddresses(ctx, name, 'AAAA')]);
+/** Both address families of a name, each asked once per audit. */
+async function bothFamilies(ctx: CollectContext, name: string): Promise<[AddressLookup, AddressLookup]> {
+  const [a, aaaa] = await Promise.all([mxHostAddresses(ctx, name, 'A'), mxHostAddresses(ctx, name, 'AAAA')]);
+  return [addressLookupOf(a, 'A'), addressLookupOf(aaaa, 'AAAA')];
 }
 
 async function collectDomain(

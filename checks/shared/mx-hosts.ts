@@ -3,13 +3,13 @@
  * the domain's mail exchangers (mx, mx-tls, mta-sts, dane, tls-rpt): the MX lookup, null MX
  * (RFC 7505) and implicit MX (RFC 5321 5.1), the hosts by preference, and the hosts' addresses.
  *
- * The addresses are looked up per host and family on demand (each lookup memoised per audit):
+ * The addresses are asked per host and family on demand (each answer memoised per audit):
  * dane and mta-sts never need them, and mx-tls asks AAAA only when A has none, so gathering
  * them eagerly would send queries that an audit running only those checks does not send today.
  */
 import type { CollectContext } from '../../src/check.js';
 import type { DnsResult, MxData } from '../../src/probe/types.js';
-import { type AddressLookup, hostName, lookupAddresses } from './dns.js';
+import { type AddressLookup, addressesOf, hostName, lookupOutcome } from './dns.js';
 import { sharedWhileWanted } from './joint-work.js';
 
 /**
@@ -64,13 +64,22 @@ export function mxHostSet(ctx: CollectContext, domain: string, signal = ctx.sign
   return sharedWhileWanted(ctx, `mx-host-set ${domain}`, signal, gather, () => gather(signal));
 }
 
-/** The A or AAAA addresses of an MX host (or of an implicit-MX domain), looked up once per audit. */
+/**
+ * The A or AAAA answer for an MX host (or an implicit-MX domain), asked once per audit. The
+ * answer is kept whole: mx publishes canonical addresses (addressLookupOf), mx-tls the
+ * records as the resolver gave them (smtpHostLookup in checks/shared/smtp.ts).
+ */
 export function mxHostAddresses(
   ctx: CollectContext,
   host: string,
   type: 'A' | 'AAAA',
   signal = ctx.signal,
-): Promise<AddressLookup> {
-  const gather = (s: AbortSignal) => lookupAddresses(ctx.probe.dns, host, type, s);
+): Promise<DnsResult> {
+  const gather = (s: AbortSignal) => ctx.probe.dns.query(host, type, { signal: s });
   return sharedWhileWanted(ctx, `mx-host-addresses ${type} ${host}`, signal, gather, () => gather(signal));
+}
+
+/** An address answer as an AddressLookup: outcome, distinct canonical addresses, CNAMEs followed. */
+export function addressLookupOf(r: DnsResult, type: 'A' | 'AAAA'): AddressLookup {
+  return { ...lookupOutcome(r), addresses: addressesOf(r, type), cnameChain: [...r.cnameChain] };
 }

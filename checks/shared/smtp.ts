@@ -5,8 +5,8 @@
  */
 import type { CollectContext } from '../../src/check.js';
 import type { SmtpProbeError, SmtpProbeResult, SmtpProber } from '../../src/probe/smtp.js';
-import type { Probe } from '../../src/probe/types.js';
-import type { AddressLookup, LookupOutcome } from './dns.js';
+import type { DnsResult, Probe } from '../../src/probe/types.js';
+import { type LookupOutcome, lookupOutcome } from './dns.js';
 import { sharedWhileWanted } from './joint-work.js';
 
 /** Why nothing was probed over SMTP: the run has no SMTP prober. */
@@ -102,8 +102,9 @@ export interface MxSmtpHost {
   /** The exchange, a hostName. */
   host: string;
   preference: number;
-  a?: AddressLookup;
-  aaaa?: AddressLookup;
+  /** The A and AAAA answers, when the check asked them (mx-tls: AAAA only when A has none). */
+  a?: DnsResult;
+  aaaa?: DnsResult;
   /** The SMTP probe, when one was made. */
   smtp?: SmtpProbeOutcome;
   /** Why the host was not probed over SMTP (SMTP_OFF), when that is the reason. */
@@ -124,12 +125,16 @@ export async function probedMxHost(
   return { ...mx, smtp: await probeMxHost(ctx, prober, mx.host, signal) };
 }
 
-/** An address lookup as the SMTP-probing checks publish it (tls, mx-tls): without the CNAMEs followed. */
+/**
+ * An A or AAAA answer as the SMTP-probing checks publish it (tls, mx-tls): the outcome and the
+ * addresses as the resolver gave them (not made canonical, unlike mx's AddressLookup).
+ */
 export interface SmtpHostLookup extends LookupOutcome {
   addresses: string[];
 }
 
-export function smtpHostLookup(l: AddressLookup): SmtpHostLookup {
-  const { cnameChain: _followed, ...lookup } = l;
-  return lookup;
+export function smtpHostLookup(r: DnsResult, type: 'A' | 'AAAA'): SmtpHostLookup {
+  const addresses: string[] = [];
+  if (r.kind === 'ok') for (const rec of r.records) if (rec.type === type) addresses.push(rec.data);
+  return { ...lookupOutcome(r), addresses };
 }

@@ -5,7 +5,7 @@
 import type { CollectContext } from '../../src/check.js';
 import type { SmtpProbeResult } from '../../src/probe/smtp.js';
 import type { Target } from '../../src/report.js';
-import { hostName, lookupAddresses } from '../shared/dns.js';
+import { hostName } from '../shared/dns.js';
 import {
   probeWithBudget,
   SMTP_OFF,
@@ -58,12 +58,9 @@ export async function collectTls(target: Target, ctx: CollectContext): Promise<T
   if (target.helo !== undefined) {
     const helo = hostName(target.helo);
     ev.helo = helo;
-    ev.heloLookup = (
-      await Promise.all([
-        lookupAddresses(ctx.probe.dns, helo, 'A', signal),
-        lookupAddresses(ctx.probe.dns, helo, 'AAAA', signal),
-      ])
-    ).map(smtpHostLookup);
+    const lookup = async (type: 'A' | 'AAAA') =>
+      smtpHostLookup(await ctx.probe.dns.query(helo, type, { signal }), type);
+    ev.heloLookup = await Promise.all([lookup('A'), lookup('AAAA')]);
     for (const address of ev.heloLookup.flatMap((l) => l.addresses).slice(0, TLS_MAX_HELO_ADDRESSES)) {
       const h = byAddress.get(address);
       if (h) h.sources.push('helo');
