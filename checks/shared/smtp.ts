@@ -3,6 +3,7 @@
  * every check that probes (tls, mx-tls, mta-sts, dane), one probe per MX host per audit, and
  * one shape of an MX host as the probing checks see it (each maps it to its published evidence).
  */
+import { setMaxListeners } from 'node:events';
 import type { CollectContext } from '../../src/check.js';
 import type { SmtpProbeError, SmtpProbeResult, SmtpProber } from '../../src/probe/smtp.js';
 import type { DnsResult, Probe } from '../../src/probe/types.js';
@@ -24,9 +25,17 @@ export function smtpOff(probe: Probe): string | undefined {
   return probe.smtp ? undefined : SMTP_OFF;
 }
 
+/**
+ * Listeners the budget signal may carry at once: every lookup and probe of the check waits on
+ * it (mx-tls: the MX answer, then A, AAAA and a probe for each of up to 10 MX hosts).
+ */
+const MAX_BUDGET_LISTENERS = 100;
+
 /** The check's signal bounded by the SMTP probe budget. */
 export function smtpBudget(signal: AbortSignal): AbortSignal {
-  return AbortSignal.any([signal, AbortSignal.timeout(SMTP_PROBE_BUDGET_MS)]);
+  const budget = AbortSignal.any([signal, AbortSignal.timeout(SMTP_PROBE_BUDGET_MS)]);
+  setMaxListeners(MAX_BUDGET_LISTENERS, budget);
+  return budget;
 }
 
 /** A probe's result, or why it did not return (aborted by the budget or the run). */
