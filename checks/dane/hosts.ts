@@ -1,12 +1,16 @@
 /**
  * The MX hosts DANE looks at, and their TLSA names (RFC 7672 2.2.1-2.2.3). Shared by the dane
- * check and by tls-rpt (which only asks whether any TLSA is published). Same questions as the
- * mx check, so the per-run cache answers them once.
+ * check and by tls-rpt (which only asks whether any TLSA is published); both read the audit's
+ * one MX host set (checks/shared/mx-hosts.ts) and ask each TLSA question once per audit.
  */
-import type { DnsErrorKind, DnsResult, Resolver, TlsaData } from '../../src/probe/types.js';
+import type { CollectContext } from '../../src/check.js';
+import type { TlsaData } from '../../src/probe/types.js';
+import { type DetailedOutcome, detailedOutcome } from '../shared/dns.js';
+import { sharedWhileWanted } from '../shared/joint-work.js';
+import { MX_MAX_HOSTS_PROBED, type MxHostSet, mxHostSet } from '../shared/mx-hosts.js';
 
 /** MX hosts examined for DANE; a sender tries only a few, and each costs a TLSA query and a probe. */
-export const DANE_MAX_MX_HOSTS = 10;
+export const DANE_MAX_MX_HOSTS = MX_MAX_HOSTS_PROBED;
 /** SMTP's TLSA owner: _<port>._tcp.<host>, port 25. RFC 7672 2.2.3 */
 export const SMTP_PORT = 25;
 
@@ -14,25 +18,7 @@ export function tlsaName(host: string): string {
   return `_${SMTP_PORT}._tcp.${host}`;
 }
 
-export function hostName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-export interface Outcome {
-  kind: DnsResult['kind'];
-  error?: DnsErrorKind;
-  detail?: string;
-  /** AD flag of the answer (absent on errors). */
-  ad?: boolean;
-}
-
-export function outcomeOf(r: DnsResult): Outcome {
-  return r.kind === 'error'
-    ? { kind: 'error', error: r.error, detail: r.detail }
-    : { kind: r.kind, ad: r.ad };
-}
-
-export interface MxHosts extends Outcome {
+export interface MxHosts extends DetailedOutcome {
   /** Hosts by preference (at most DANE_MAX_MX_HOSTS); the domain itself when it has no MX. */
   hosts: { host: string; preference: number }[];
   /** No MX: the domain is its own (implicit) MX. RFC 5321 5.1 */
@@ -42,41 +28,50 @@ export interface MxHosts extends Outcome {
   notChecked: string[];
 }
 
-export async function mxHostsFor(domain: string, dns: Resolver, signal: AbortSignal): Promise<MxHosts> {
-  const r = await dns.query(domain, 'MX', { signal });
-  const out: MxHosts = { ...outcomeOf(r), hosts: [], implicit: false, nullMx: false, notChecked: [] };
-  if (r.kind === 'nodata') {
-    out.implicit = true;
-    out.hosts = [{ host: domain, preference: 0 }];
-  }
-  if (r.kind !== 'ok') return out;
+/**
+ * DANE's view of the MX host set. A host listed twice keeps the preference of its first
+ * record in the answer (the published evidence has always said so; mta-sts instead counts a
+ * host at its best preference, see distinctMxHosts).
+ */
+export function daneMxHosts(set: MxHostSet): MxHosts {
+  const out: MxHosts = {
+    ...detailedOutcome(set.lookup),
+    hosts: [],
+    implicit: set.implicit,
+    nullMx: set.nullMx,
+    notChecked: [],
+  };
+  if (set.implicit) out.hosts = [{ host: set.domain, preference: 0 }];
   const all: { host: string; preference: number }[] = [];
-  for (const rec of r.records) {
-    if (rec.type !== 'MX') continue;
-    const host = hostName(rec.data.exchange);
-    if (host === '') out.nullMx = true;
-    else if (!all.some((h) => h.host === host)) all.push({ host, preference: rec.data.preference });
+  for (const r of set.records) {
+    if (r.exchange !== '' && !all.some((h) => h.host === r.exchange))
+      all.push({ host: r.exchange, preference: r.preference });
   }
+  if (all.length === 0) return out;
   all.sort((a, b) => a.preference - b.preference);
   out.hosts = all.slice(0, DANE_MAX_MX_HOSTS);
   out.notChecked = all.slice(DANE_MAX_MX_HOSTS).map((h) => h.host);
-  if (all.length === 0 && !out.nullMx) {
-    out.implicit = true;
-    out.hosts = [{ host: domain, preference: 0 }];
-  }
   return out;
 }
 
-export interface TlsaLookup extends Outcome {
+export async function mxHostsFor(ctx: CollectContext, domain: string): Promise<MxHosts> {
+  return daneMxHosts(await mxHostSet(ctx, domain));
+}
+
+export interface TlsaLookup extends DetailedOutcome {
   name: string;
   records: TlsaData[];
   cnameChain: string[];
 }
 
-export async function tlsaFor(host: string, dns: Resolver, signal: AbortSignal): Promise<TlsaLookup> {
+/** The TLSA RRset of an MX host, asked once per audit (dane and tls-rpt both ask). */
+export function tlsaFor(ctx: CollectContext, host: string): Promise<TlsaLookup> {
   const name = tlsaName(host);
-  const r = await dns.query(name, 'TLSA', { signal });
-  const records: TlsaData[] = [];
-  if (r.kind === 'ok') for (const rec of r.records) if (rec.type === 'TLSA') records.push(rec.data);
-  return { name, ...outcomeOf(r), records, cnameChain: [...r.cnameChain] };
+  const gather = async (signal: AbortSignal): Promise<TlsaLookup> => {
+    const r = await ctx.probe.dns.query(name, 'TLSA', { signal });
+    const records: TlsaData[] = [];
+    if (r.kind === 'ok') for (const rec of r.records) if (rec.type === 'TLSA') records.push(rec.data);
+    return { name, ...detailedOutcome(r), records, cnameChain: [...r.cnameChain] };
+  };
+  return sharedWhileWanted(ctx, `tlsa ${name}`, ctx.signal, gather, () => gather(ctx.signal));
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { judgeMxTls, type MxTlsEvidence, mxHostsOf, mxTlsCheck } from '../../../checks/mx-tls/index.js';
+import {
+  judgeMxTls,
+  type MxTlsEvidence,
+  type MxTlsFindingKey,
+  mxHostsOf,
+  mxTlsCheck,
+} from '../../../checks/mx-tls/index.js';
 import { summarizeProbe } from '../../../checks/tls/judge-tls.js';
 import { renderTemplate } from '../../../src/check.js';
 import { CHECKED_AT, failedResult, goodResult, plainResult } from '../tls/probe-results.js';
@@ -18,7 +24,7 @@ function evidence(over: Partial<MxTlsEvidence>): MxTlsEvidence {
   };
 }
 
-const message = (key: string, data: Record<string, string | number | boolean> | undefined) =>
+const message = (key: MxTlsFindingKey, data: Record<string, string | number | boolean> | undefined) =>
   renderTemplate(mxTlsCheck.findings[key]!.message, data);
 
 describe('mx-tls judge (literal evidence)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MX_MAX_HOSTS_CHECKED, mxCheck } from '../../../checks/mx/index.js';
+import { MX_MAX_HOSTS_CHECKED, type MxFindingKey, mxCheck } from '../../../checks/mx/index.js';
 import { renderTemplate } from '../../../src/check.js';
 import type { Target } from '../../../src/report.js';
 import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
@@ -13,7 +13,7 @@ async function run(zone: ZoneObject, extra: Partial<Target> = {}) {
 }
 
 const render = (
-  key: string,
+  key: MxFindingKey,
   data: Record<string, string | number | boolean> | undefined,
   field: 'message' | 'fix',
 ) => renderTemplate(mxCheck.findings[key]![field], data);
