@@ -8,7 +8,7 @@ import type { CertInfo, SmtpProbeError, SmtpProbeResult } from '../../src/probe/
 import type { Target } from '../../src/report.js';
 import { hostName } from '../shared/dns.js';
 import { type MxSmtpHost, probedMxHost, smtpBudget, unreturnedProbeError } from '../shared/smtp.js';
-import { type MxHosts, mxHostsFor, type TlsaLookup, tlsaFor } from './hosts.js';
+import { type MxHosts, mxHostsFor, type TlsaLookup, tlsaFor } from '../shared/tlsa.js';
 
 export interface DaneSmtpEvidence {
   /** 'skipped' when the run has no SMTP probe (--no-smtp). */

@@ -5,9 +5,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { FindingResult } from '../../src/check.js';
 import type { CertInfo, SmtpProbeError } from '../../src/probe/smtp.js';
+import { tlsaName } from '../shared/tlsa.js';
 import type { DaneEvidence, DaneHostEvidence } from './collect.js';
 import type { DaneFindingKey } from './findings.js';
-import { tlsaName } from './hosts.js';
 import { formatTlsa, matchTlsa, type RecordVerdict } from './tlsa.js';
 
 /**

@@ -1,6 +1,6 @@
 /** The published findings of the mx-tls check: ids, titles, messages and fixes (stable text). */
 import type { FindingSpecs } from '../../src/check.js';
-import { CERT_EXPIRY_WARNING_DAYS, type TlsIssueKey } from '../tls/judge-tls.js';
+import { CERT_EXPIRY_WARNING_DAYS, type TlsIssueKey } from '../shared/smtp-tls-judge.js';
 
 const CERT_FIX =
   "Install a certificate for {host} from a public CA (e.g. Let's Encrypt), with {host} in its " +

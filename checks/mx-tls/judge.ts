@@ -1,6 +1,6 @@
 /** Pure judgement of the mx-tls check: the MX hosts' STARTTLS and certificates (checks/tls/judge-tls.ts). */
 import type { FindingResult } from '../../src/check.js';
-import { judgeSmtpTls, summarizeProbe } from '../tls/judge-tls.js';
+import { judgeSmtpTls, summarizeProbe } from '../shared/smtp-tls-judge.js';
 import type { MxTlsEvidence } from './collect.js';
 import type { MxTlsFindingKey } from './findings.js';
 

@@ -4,8 +4,8 @@
  */
 import type { CollectContext } from '../../src/check.js';
 import type { Target } from '../../src/report.js';
-import { mxHostsFor, tlsaFor } from '../dane/hosts.js';
 import { type DetailedOutcome, detailedOutcome, hostName, txtTexts } from '../shared/dns.js';
+import { mxHostsFor, tlsaFor } from '../shared/tlsa.js';
 import { isTlsRptRecord, TLSRPT_PREFIX } from './record.js';
 
 /** MTA-STS policy indicator record: `_mta-sts.<domain>` TXT starting "v=STSv1". RFC 8461 3.1 */

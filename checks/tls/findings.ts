@@ -1,6 +1,6 @@
 /** The published findings of the tls check: ids, titles, messages and fixes (stable text). */
 import type { FindingSpecs } from '../../src/check.js';
-import { CERT_EXPIRY_WARNING_DAYS, type TlsIssueKey } from './judge-tls.js';
+import { CERT_EXPIRY_WARNING_DAYS, type TlsIssueKey } from '../shared/smtp-tls-judge.js';
 
 export const TLS_FINDINGS = {
   'cannot-connect': {

@@ -1,8 +1,8 @@
 /** Pure judgement of the tls check: the sending hosts' STARTTLS and certificates (judge-tls.ts). */
 import type { FindingResult } from '../../src/check.js';
+import { judgeSmtpTls, summarizeProbe } from '../shared/smtp-tls-judge.js';
 import type { TlsEvidence } from './collect.js';
 import type { TlsFindingKey } from './findings.js';
-import { judgeSmtpTls, summarizeProbe } from './judge-tls.js';
 
 export function judgeTls(ev: TlsEvidence): FindingResult<TlsFindingKey>[] {
   if (ev.skipped !== undefined) return [];

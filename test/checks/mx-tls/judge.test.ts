@@ -6,7 +6,7 @@ import {
   mxHostsOf,
   mxTlsCheck,
 } from '../../../checks/mx-tls/index.js';
-import { summarizeProbe } from '../../../checks/tls/judge-tls.js';
+import { summarizeProbe } from '../../../checks/shared/smtp-tls-judge.js';
 import { renderTemplate } from '../../../src/check.js';
 import { CHECKED_AT, failedResult, goodResult, plainResult } from '../tls/probe-results.js';
 

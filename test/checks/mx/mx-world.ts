@@ -1,27 +1,25 @@
 /**
- * A small MX world for tests of the checks that share the MX host set and SMTP probes: a
- * memory zone (test/checks/ptr/memory-resolver.ts) whose MX hosts also publish a TLSA record
- * (the memory resolver has no TLSA), and an HTTPS fetcher serving an MTA-STS policy.
+ * A small MX world for tests of the checks that share the MX host set and SMTP probes: a zone
+ * in the lab's format (test/helpers/memory-resolver.ts) in which every MX host also publishes a
+ * DNSSEC-validated TLSA record, and an HTTPS fetcher serving an MTA-STS policy.
  */
 import type { HttpsFetcher } from '../../../src/probe/https.js';
-import type { DnsResult, Probe, RRType } from '../../../src/probe/types.js';
-import { type MemoryZone, memoryProbe } from '../ptr/memory-resolver.js';
+import type { Probe } from '../../../src/probe/types.js';
+import { memoryProbe, memoryResolver, type ZoneObject } from '../../helpers/memory-resolver.js';
 
 /** A DANE-EE record (its data matches no certificate: only its presence matters here). */
-const TLSA = { usage: 3, selector: 1, matchingType: 1, data: 'ab'.repeat(32) };
+const TLSA = `3 1 1 ${'ab'.repeat(32)}`;
 
-export function mxWorld(zone: MemoryZone, policy: string): { probe: Probe; log: string[] } {
-  const base = memoryProbe(zone);
-  const query = async (
-    name: string,
-    type: RRType,
-    options?: { signal?: AbortSignal },
-  ): Promise<DnsResult> => {
-    if (type !== 'TLSA') return base.dns.query(name, type, options);
-    base.dns.log.push(`TLSA ${name}`);
-    const records = [{ type, name, ttl: 300, data: TLSA }];
-    return { name, type, cnameChain: [], kind: 'ok', ad: true, ttl: 300, records };
-  };
+export function mxWorld(zone: ZoneObject, policy: string): { probe: Probe; log: string[] } {
+  const world: ZoneObject = { $ad: true, ...zone };
+  for (const entry of Object.values(zone)) {
+    const mx = (entry as { MX?: string[] }).MX ?? [];
+    for (const record of mx) {
+      const host = record.split(/\s+/)[1];
+      if (host) world[`_25._tcp.${host}`] = { TLSA };
+    }
+  }
+  const dns = memoryResolver(world);
   const https: HttpsFetcher = {
     fetch: async (url) => ({
       url,
@@ -32,5 +30,5 @@ export function mxWorld(zone: MemoryZone, policy: string): { probe: Probe; log: 
       durationMs: 1,
     }),
   };
-  return { probe: { ...base, dns: { query }, https }, log: base.dns.log };
+  return { probe: { ...memoryProbe(dns), https }, log: dns.asked };
 }

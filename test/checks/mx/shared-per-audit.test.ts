@@ -16,7 +16,7 @@ import type { SmtpProber } from '../../../src/probe/smtp.js';
 import type { Probe } from '../../../src/probe/types.js';
 import type { Target } from '../../../src/report.js';
 import { runAudit, runCheck } from '../../../src/runner.js';
-import { memoryProbe } from '../ptr/memory-resolver.js';
+import { memoryProbe, memoryResolver } from '../../helpers/memory-resolver.js';
 import { goodResult } from '../tls/probe-results.js';
 import { mxWorld } from './mx-world.js';
 
@@ -28,7 +28,10 @@ const POLICY = 'version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 60480
 function world(): { probe: Probe; log: string[]; probes: Map<string, number> } {
   const { probe, log } = mxWorld(
     {
-      'example.com': { MX: ['10 mx1.example.com', '20 mx2.example.com'], SOA: ['ns.example.com'] },
+      'example.com': {
+        MX: ['10 mx1.example.com', '20 mx2.example.com'],
+        SOA: 'ns.example.com hostmaster.example.com 1 7200 3600 1209600 300',
+      },
       'mx1.example.com': { A: ['192.0.2.1'], AAAA: ['2001:db8::1'] },
       'mx2.example.com': { A: ['192.0.2.2'] },
       '_mta-sts.example.com': { TXT: ['v=STSv1; id=20260101'] },
@@ -106,7 +109,7 @@ describe('MX host set and MX SMTP probes: gathered once per audit', () => {
 
 describe('shared work under a joint signal', () => {
   function audit(signal: AbortSignal, shared: Map<string, Promise<unknown>>): CollectContext {
-    return { probe: memoryProbe({}), signal, shared };
+    return { probe: memoryProbe(memoryResolver({})), signal, shared };
   }
 
   it('goes on when one check gives up and another still waits', async () => {

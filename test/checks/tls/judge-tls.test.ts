@@ -4,7 +4,7 @@ import {
   certMatchesName,
   judgeSmtpTls,
   summarizeProbe,
-} from '../../../checks/tls/judge-tls.js';
+} from '../../../checks/shared/smtp-tls-judge.js';
 import { CHECKED_AT, cert, failedResult, goodResult, plainResult } from './probe-results.js';
 
 const opts = { host: 'mx1.example.com', expectedName: 'mx1.example.com', checkedAt: CHECKED_AT };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeProbe } from '../../../checks/shared/smtp-tls-judge.js';
 import { judgeTls, type TlsEvidence, tlsCheck } from '../../../checks/tls/index.js';
-import { summarizeProbe } from '../../../checks/tls/judge-tls.js';
 import { renderTemplate } from '../../../src/check.js';
 import { expandFindings } from '../../../src/runner.js';
 import { CHECKED_AT, failedResult, goodResult, plainResult } from './probe-results.js';

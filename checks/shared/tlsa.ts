@@ -5,9 +5,9 @@
  */
 import type { CollectContext } from '../../src/check.js';
 import type { TlsaData } from '../../src/probe/types.js';
-import { type DetailedOutcome, detailedOutcome } from '../shared/dns.js';
-import { sharedWhileWanted } from '../shared/joint-work.js';
-import { MX_MAX_HOSTS_PROBED, type MxHostSet, mxHostSet } from '../shared/mx-hosts.js';
+import { type DetailedOutcome, detailedOutcome } from './dns.js';
+import { sharedWhileWanted } from './joint-work.js';
+import { MX_MAX_HOSTS_PROBED, type MxHostSet, mxHostSet } from './mx-hosts.js';
 
 /** MX hosts examined for DANE; a sender tries only a few, and each costs a TLSA query and a probe. */
 export const DANE_MAX_MX_HOSTS = MX_MAX_HOSTS_PROBED;
