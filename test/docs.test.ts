@@ -1,10 +1,13 @@
 /** Docs cannot drift: the README's generated blocks must match the code (`npm run docs`). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedReadme } from '../scripts/findings-doc.js';
 import { packageRoot } from '../src/paths.js';
 import { DERIVED_CHECKS, EVERY_CHECK } from '../src/registry.js';
+
+/** Lines above which a check is split into index, findings, collect and judge (docs/ARCHITECTURE.md). */
+const CHECK_SPLIT_LINES = 300;
 
 const root = packageRoot();
 
@@ -20,8 +23,7 @@ describe('docs and check metadata', () => {
       expect(check.id).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(ids.has(check.id), `duplicate check id ${check.id}`).toBe(false);
       ids.add(check.id);
-      if (!DERIVED_CHECKS.includes(check as never))
-        expect(existsSync(join(root, 'checks', check.id, 'index.ts')), check.id).toBe(true);
+      expect(existsSync(join(root, 'checks', check.id, 'index.ts')), check.id).toBe(true);
       expect(Object.keys(check.findings).length).toBeGreaterThan(0);
       for (const [key, spec] of Object.entries(check.findings)) {
         expect(key, `${check.id}/${key}`).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
@@ -31,5 +33,29 @@ describe('docs and check metadata', () => {
         expect(['info', 'warning', 'error', 'unknown']).toContain(spec.severity);
       }
     }
+  });
+
+  it('every check over CHECK_SPLIT_LINES lines has the shape index, findings, collect, judge', () => {
+    for (const check of EVERY_CHECK) {
+      const dir = join(root, 'checks', check.id);
+      const lines = readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').length, 0);
+      if (lines <= CHECK_SPLIT_LINES) continue;
+      const parts = DERIVED_CHECKS.includes(check as never)
+        ? ['index', 'findings', 'judge']
+        : ['index', 'findings', 'collect', 'judge'];
+      for (const part of parts)
+        expect(existsSync(join(dir, `${part}.ts`)), `checks/${check.id}/${part}.ts`).toBe(true);
+    }
+  });
+
+  it('every file and folder docs/ARCHITECTURE.md names exists', () => {
+    const text = readFileSync(join(root, 'docs', 'ARCHITECTURE.md'), 'utf8');
+    const paths = [...text.matchAll(/`((?:src|checks|reports|test|scripts|bench)\/[^`<>*\s]*)`/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(paths.length).toBeGreaterThan(20);
+    for (const p of paths) expect(existsSync(join(root, p)), p).toBe(true);
   });
 });
