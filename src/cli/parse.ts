@@ -1,13 +1,7 @@
 /** Command-line parsing derived from the option table: parseArgs specs, numbers, choices. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import {
-  type CliOption,
-  type CliOptionEntry,
-  type Command,
-  flagsOf,
-  type OptionType,
-} from '../options/table.js';
+import { type CliOptionEntry, type Command, flagsOf, type OptionType } from '../options/table.js';
 import { checkChoice, parseNumber } from '../options/values.js';
 
 type ParseArgsSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
