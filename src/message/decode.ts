@@ -16,7 +16,13 @@ export function decodeTransfer(body: Buffer, encoding: string): Buffer {
 }
 
 const hexValue = (c: number): number =>
-  c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+  c >= 0x30 && c <= 0x39
+    ? c - 0x30
+    : c >= 0x41 && c <= 0x46
+      ? c - 0x37
+      : c >= 0x61 && c <= 0x66
+        ? c - 0x57
+        : -1;
 
 /** RFC 2045 6.7: "=XX" octets and "=" soft line breaks; anything else is kept as written. */
 export function decodeQuotedPrintable(body: Buffer): Buffer {

@@ -41,7 +41,12 @@ interface FieldBuilder {
  * Split `bytes` (a header block, the empty line ending it optional) into fields. `baseOffset`
  * and `baseLine` place the block in the message. `truncated` says the caller held only a prefix.
  */
-export function parseHeaderBlock(bytes: Buffer, baseOffset = 0, baseLine = 1, truncated = false): HeaderBlock {
+export function parseHeaderBlock(
+  bytes: Buffer,
+  baseOffset = 0,
+  baseLine = 1,
+  truncated = false,
+): HeaderBlock {
   const fields: HeaderField[] = [];
   const counts = new Map<string, number>();
   const malformed: MalformedHeaderLine[] = [];
@@ -57,7 +62,8 @@ export function parseHeaderBlock(bytes: Buffer, baseOffset = 0, baseLine = 1, tr
     f.valueBytes = current.valueEnd - current.valueStart;
     f.unfoldedValueBytes = f.valueBytes - current.foldBytes;
     const raw = bytes.subarray(current.valueStart, current.valueEnd);
-    const unfolded = current.foldBytes > 0 ? raw.toString('utf8').replace(/\r?\n/g, '') : raw.toString('utf8');
+    const unfolded =
+      current.foldBytes > 0 ? raw.toString('utf8').replace(/\r?\n/g, '') : raw.toString('utf8');
     f.value = unfolded.trim();
     f.decoded = f.value.includes('=?') ? decodeWords(f.value) : f.value;
     current = undefined;

@@ -35,7 +35,10 @@ export function isAtext(ch: string): boolean {
   const c = ch.charCodeAt(0);
   if (c >= 0x80) return true;
   return (
-    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || ATEXT_EXTRA.includes(ch)
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    ATEXT_EXTRA.includes(ch)
   );
 }
 

@@ -41,7 +41,8 @@ export function parseMimeValue(raw: string): MimeValue {
     }
     const name = m[1]!;
     const list = sections.get(name) ?? [];
-    if (list.length < MAX_PARAM_SECTIONS) list.push({ index: Number(m[2] ?? 0), encoded: m[3] === '*' || m[2] === undefined, text });
+    if (list.length < MAX_PARAM_SECTIONS)
+      list.push({ index: Number(m[2] ?? 0), encoded: m[3] === '*' || m[2] === undefined, text });
     sections.set(name, list);
   }
   const params: Record<string, string> = {};

@@ -21,7 +21,8 @@ export function parseMsgId(value: string): MsgIdField {
   if (close !== t.length - 1) return { valid: false, obsolete: false, error: 'text after ">"', length };
   const inner = t.slice(1, close);
   const at = inner.findIndex((x) => x.kind === 'special' && x.text === '@');
-  if (at <= 0 || at === inner.length - 1) return { valid: false, obsolete: false, error: 'missing "@"', length };
+  if (at <= 0 || at === inner.length - 1)
+    return { valid: false, obsolete: false, error: 'missing "@"', length };
   const left = inner.slice(0, at);
   const right = inner.slice(at + 1);
   let obsolete = inner.some((x, i) => i > 0 && x.ws) || t[close]!.ws || inner.some((x) => x.obsolete);

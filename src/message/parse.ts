@@ -25,7 +25,10 @@ export type MessageSource = Buffer | Uint8Array | AsyncIterable<Buffer | Uint8Ar
 /** Largest piece of a Buffer input handed to the scanner at once (keeps abort checks frequent). */
 const BUFFER_SLICE = 4 * 1024 * 1024;
 
-export async function parseMessage(source: MessageSource, options: ParseOptions = {}): Promise<ParsedMessage> {
+export async function parseMessage(
+  source: MessageSource,
+  options: ParseOptions = {},
+): Promise<ParsedMessage> {
   const { signal } = options;
   if (source instanceof Uint8Array) {
     const buf = asBuffer(source);
@@ -38,7 +41,7 @@ export async function parseMessage(source: MessageSource, options: ParseOptions 
   }
   const scanner = new MessageScanner();
   for await (const chunk of source as AsyncIterable<Buffer | Uint8Array | string>) {
-      signal?.throwIfAborted();
+    signal?.throwIfAborted();
     scanner.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : asBuffer(chunk));
   }
   return buildMessage(scanner.finish(), options);

@@ -350,7 +350,9 @@ export class MessageScanner {
       } else {
         open.phase = 'preamble';
         open.childCount++;
-        this.chain.push(this.openChild(open, `${open.path ? `${open.path}.` : ''}${open.childCount}`, nextStart));
+        this.chain.push(
+          this.openChild(open, `${open.path ? `${open.path}.` : ''}${open.childCount}`, nextStart),
+        );
       }
       return true;
     }
@@ -425,24 +427,40 @@ export class MessageScanner {
     describePart(part, block, parentType);
     const ctePart = part.transferEncoding;
     if (!KNOWN_TRANSFER_ENCODINGS.has(ctePart)) {
-      this.problem('unknown-transfer-encoding', part.path, `Content-Transfer-Encoding "${ctePart}" is not defined`);
+      this.problem(
+        'unknown-transfer-encoding',
+        part.path,
+        `Content-Transfer-Encoding "${ctePart}" is not defined`,
+      );
     }
     open.base64 = ctePart === 'base64';
     const identity = IDENTITY_ENCODINGS.has(ctePart);
     if (part.contentType.startsWith('multipart/')) {
       if (!identity) {
-        this.problem('encoded-multipart', part.path, `a multipart must not be encoded (${ctePart}): RFC 2045 6.4`);
+        this.problem(
+          'encoded-multipart',
+          part.path,
+          `a multipart must not be encoded (${ctePart}): RFC 2045 6.4`,
+        );
       }
       const b = part.boundary;
       if (b === undefined || b === '') {
-        this.problem('multipart-without-boundary', part.path, `${part.contentType} has no boundary parameter`);
+        this.problem(
+          'multipart-without-boundary',
+          part.path,
+          `${part.contentType} has no boundary parameter`,
+        );
       } else if (b.length > MAX_BOUNDARY_FOLLOWED) {
         this.problem('boundary-invalid', part.path, `the boundary is ${b.length} characters long`);
       } else if (open.depth >= MAX_MIME_DEPTH) {
         this.problem('nesting-too-deep', part.path, `multiparts nested deeper than ${MAX_MIME_DEPTH} levels`);
       } else {
         if (b.length > MAX_BOUNDARY_CHARS || /[^0-9A-Za-z'()+_,\-./:=? ]| $/.test(b)) {
-          this.problem('boundary-invalid', part.path, `the boundary "${b.slice(0, 80)}" breaks RFC 2046 5.1.1`);
+          this.problem(
+            'boundary-invalid',
+            part.path,
+            `the boundary "${b.slice(0, 80)}" breaks RFC 2046 5.1.1`,
+          );
         }
         open.boundary = b;
         open.phase = 'preamble';

@@ -1,0 +1,29 @@
+/**
+ * message-size: the size of the message on the wire (CRLF line ends, after transfer encoding:
+ * the bytes are measured, never the decoded parts) against each provider's limit, with headroom.
+ */
+import type { Check } from '../../src/check.js';
+import { messageOf } from '../../src/message/context.js';
+import { evidenceAccessor } from '../shared/evidence.js';
+import { type MessageSizeEvidence, messageSizeEvidence } from './collect.js';
+import { MESSAGE_SIZE_FINDINGS, type MessageSizeFindingKey } from './findings.js';
+import { judgeMessageSize } from './judge.js';
+
+export type { MessageSizeEvidence, SizedPart } from './collect.js';
+export { MAX_LARGEST_PARTS, messageSizeEvidence, SIZE_LIMITS } from './collect.js';
+export { MESSAGE_SIZE_FINDINGS, type MessageSizeFindingKey } from './findings.js';
+export { judgeMessageSize, SIZE_WARN_RATIO } from './judge.js';
+
+export const messageSizeCheck: Check<MessageSizeEvidence, MessageSizeFindingKey> = {
+  id: 'message-size',
+  title: 'Message size on the wire',
+  // Run by the message command on a parsed message, not chosen by target kind.
+  appliesTo: [],
+  findings: MESSAGE_SIZE_FINDINGS,
+  async collect(_target, ctx) {
+    return messageSizeEvidence(messageOf(ctx));
+  },
+  judge: (evidence) => judgeMessageSize(evidence),
+};
+
+export const messageSizeEvidenceOf = evidenceAccessor<MessageSizeEvidence>('message-size');
