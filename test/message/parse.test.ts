@@ -18,7 +18,9 @@ describe('parseMessage: a composed message', async () => {
       { filename: 'naïve résumé.txt', content: 'hello' },
     ],
   });
-  const m = await parseMessage(Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]), { fileName: 'a.eml' });
+  const m = await parseMessage(Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]), {
+    fileName: 'a.eml',
+  });
 
   it('measures the bytes as given: size, SHA-256, CRLF line ends', () => {
     expect(m.wire.bytes).toBe(bytes.length);
@@ -36,7 +38,13 @@ describe('parseMessage: a composed message', async () => {
   });
 
   it('lists header fields in order with raw sizes and counts, and parses the RFC 5322 fields', () => {
-    expect(m.header.fields.map((f) => f.name).slice(0, 5)).toEqual(['From', 'To', 'Subject', 'Message-ID', 'Date']);
+    expect(m.header.fields.map((f) => f.name).slice(0, 5)).toEqual([
+      'From',
+      'To',
+      'Subject',
+      'Message-ID',
+      'Date',
+    ]);
     const subject = m.header.fields[2]!;
     expect(subject.value).toBe('=?UTF-8?Q?H=C3=A9llo_w=C3=B6rld?=');
     expect(subject.decoded).toBe('Héllo wörld');
@@ -146,7 +154,9 @@ describe('parseMessage: wire faults', () => {
   });
 
   it('header injection: a stray line without a colon is malformed, an injected Bcc is a second field', () => {
-    const m = parseMessageBytes(crlf(...GOOD_HEADER, 'Subject: hi', 'Bcc: victim@example.net', 'injected text', '', 'x'));
+    const m = parseMessageBytes(
+      crlf(...GOOD_HEADER, 'Subject: hi', 'Bcc: victim@example.net', 'injected text', '', 'x'),
+    );
     expect(m.header.counts['subject']).toBe(2);
     expect(m.header.counts['bcc']).toBe(1);
     expect(m.header.malformed).toEqual([
@@ -155,7 +165,9 @@ describe('parseMessage: wire faults', () => {
   });
 
   it('RFC 5322 2.2.3: folded values measure folded and unfolded, with line lengths', () => {
-    const m = parseMessageBytes(crlf(...GOOD_HEADER, `X-Long: ${'a'.repeat(100)}`, ` ${'b'.repeat(1000)}`, '', 'x'));
+    const m = parseMessageBytes(
+      crlf(...GOOD_HEADER, `X-Long: ${'a'.repeat(100)}`, ` ${'b'.repeat(1000)}`, '', 'x'),
+    );
     const f = m.header.fields.find((x) => x.key === 'x-long')!;
     expect(f.lineCount).toBe(2);
     expect(f.longestLine).toBe(1001);
@@ -177,7 +189,8 @@ describe('parseMessage: wire faults', () => {
 });
 
 describe('parseMessage: MIME structure problems (RFC 2045, RFC 2046)', () => {
-  const multipart = (ct: string, ...body: string[]) => crlf(...GOOD_HEADER, `Content-Type: ${ct}`, '', ...body);
+  const multipart = (ct: string, ...body: string[]) =>
+    crlf(...GOOD_HEADER, `Content-Type: ${ct}`, '', ...body);
 
   it('multipart without boundary', () => {
     const m = parseMessageBytes(multipart('multipart/mixed', '--x', '', 'a', '--x--'));
@@ -187,7 +200,13 @@ describe('parseMessage: MIME structure problems (RFC 2045, RFC 2046)', () => {
   });
 
   it('unterminated multipart: the last part runs to the end', () => {
-    const bytes = multipart('multipart/mixed; boundary=b1', '--b1', 'Content-Type: text/plain', '', 'cut short');
+    const bytes = multipart(
+      'multipart/mixed; boundary=b1',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'cut short',
+    );
     const m = parseMessageBytes(bytes);
     expect(m.mime.problems.map((p) => p.kind)).toEqual(['unterminated-multipart']);
     const part = m.mime.parts[1]!;
@@ -196,7 +215,16 @@ describe('parseMessage: MIME structure problems (RFC 2045, RFC 2046)', () => {
 
   it('an inner multipart closed by its parent is unterminated', () => {
     const m = parseMessageBytes(
-      multipart('multipart/mixed; boundary=outer', '--outer', 'Content-Type: multipart/alternative; boundary=inner', '', '--inner', '', 'a', '--outer--'),
+      multipart(
+        'multipart/mixed; boundary=outer',
+        '--outer',
+        'Content-Type: multipart/alternative; boundary=inner',
+        '',
+        '--inner',
+        '',
+        'a',
+        '--outer--',
+      ),
     );
     expect(m.mime.problems).toEqual([
       {
@@ -232,7 +260,16 @@ describe('parseMessage: MIME structure problems (RFC 2045, RFC 2046)', () => {
 
   it('a multipart with base64 transfer encoding (RFC 2045 6.4)', () => {
     const m = parseMessageBytes(
-      crlf(...GOOD_HEADER, 'Content-Type: multipart/mixed; boundary=b', 'Content-Transfer-Encoding: base64', '', '--b', '', 'a', '--b--'),
+      crlf(
+        ...GOOD_HEADER,
+        'Content-Type: multipart/mixed; boundary=b',
+        'Content-Transfer-Encoding: base64',
+        '',
+        '--b',
+        '',
+        'a',
+        '--b--',
+      ),
     );
     expect(m.mime.problems.map((p) => p.kind)).toContain('encoded-multipart');
   });
@@ -245,7 +282,15 @@ describe('parseMessage: MIME structure problems (RFC 2045, RFC 2046)', () => {
       open.push(`--b${i}`, `Content-Type: multipart/mixed; boundary=b${i + 1}`, '');
       close.unshift(`--b${i}--`);
     }
-    const bytes = multipart('multipart/mixed; boundary=b0', ...open, '--b1000', '', 'leaf', '--b1000--', ...close);
+    const bytes = multipart(
+      'multipart/mixed; boundary=b0',
+      ...open,
+      '--b1000',
+      '',
+      'leaf',
+      '--b1000--',
+      ...close,
+    );
     const t0 = performance.now();
     const m = parseMessageBytes(bytes);
     expect(performance.now() - t0).toBeLessThan(2_000);

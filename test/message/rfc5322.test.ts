@@ -22,7 +22,9 @@ describe('RFC 5322 3.4 address fields', () => {
   });
 
   it('decodes an RFC 2047 display name for display', () => {
-    expect(parseAddressField('=?UTF-8?Q?J=C3=B6rg?= <j@example.com>', 'mailbox').mailboxes[0]?.name).toBe('Jörg');
+    expect(parseAddressField('=?UTF-8?Q?J=C3=B6rg?= <j@example.com>', 'mailbox').mailboxes[0]?.name).toBe(
+      'Jörg',
+    );
   });
 
   it.each<[string, string]>([

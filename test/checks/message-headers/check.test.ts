@@ -6,7 +6,9 @@ import { crlf, GOOD_HEADER } from '../../message/build.js';
 
 const target = { domain: 'example.com', ips: [], profile: 'transactional' as const };
 const run = async (bytes: Buffer) => {
-  const ev = await messageHeadersCheck.collect(target, { message: parseMessageBytes(bytes) } as unknown as CollectContext);
+  const ev = await messageHeadersCheck.collect(target, {
+    message: parseMessageBytes(bytes),
+  } as unknown as CollectContext);
   return { ev, keys: messageHeadersCheck.judge(ev, target).map((f) => f.key) };
 };
 
@@ -56,6 +58,10 @@ describe('message-headers on hand-written messages', () => {
 
   it('RFC 5322 2.1.1: the longest header line is reported with its field and line', async () => {
     const { ev } = await run(crlf(...GOOD_HEADER, `X-Long: ${'a'.repeat(1_200)}`, '', 'x'));
-    expect(ev.linesOver998).toEqual({ count: 1, longest: 1_208, examples: [{ name: 'X-Long', line: 7, length: 1_208 }] });
+    expect(ev.linesOver998).toEqual({
+      count: 1,
+      longest: 1_208,
+      examples: [{ name: 'X-Long', line: 7, length: 1_208 }],
+    });
   });
 });

@@ -36,7 +36,11 @@ describe('message-headers judge (Gmail header limits, RFC 5322 2.1.1)', () => {
     ['header exactly 500 KB', ev({ headerWireBytes: 500 * 1024 }), []],
     ['header over 500 KB', ev({ headerWireBytes: 500 * 1024 + 1 }), ['header-too-large']],
     ['5,000 fields', ev({ fieldCount: 5_000 }), []],
-    ['5,001 fields', ev({ fieldCount: 5_001, topNames: [{ name: 'x-track', count: 4_990 }] }), ['too-many-fields']],
+    [
+      '5,001 fields',
+      ev({ fieldCount: 5_001, topNames: [{ name: 'x-track', count: 4_990 }] }),
+      ['too-many-fields'],
+    ],
     [
       'a 40 KB X-Data value',
       ev({ valuesOverLimit: [{ name: 'X-Data', line: 7, bytes: 40 * 1024 }] }),
@@ -44,7 +48,11 @@ describe('message-headers judge (Gmail header limits, RFC 5322 2.1.1)', () => {
     ],
     ['Message-ID of 501 characters', ev({ messageIdChars: 501 }), ['message-id-too-long']],
     ['Subject of 999 characters', ev({ subjectChars: 999 }), ['subject-too-long']],
-    ['a 1,025-byte field name', ev({ longestName: { name: 'X-aaa...', line: 7, bytes: 1025 } }), ['name-too-long']],
+    [
+      'a 1,025-byte field name',
+      ev({ longestName: { name: 'X-aaa...', line: 7, bytes: 1025 } }),
+      ['name-too-long'],
+    ],
     [
       'RFC 5322 2.1.1: a 1,200-character line',
       ev({
@@ -63,11 +71,17 @@ describe('message-headers judge (Gmail header limits, RFC 5322 2.1.1)', () => {
   });
 
   it('names the limit in the message and fix', () => {
-    const [f] = messageHeadersCheck.judge(ev({ valuesOverLimit: [{ name: 'X-Data', line: 7, bytes: 40 * 1024 }] }), target);
+    const [f] = messageHeadersCheck.judge(
+      ev({ valuesOverLimit: [{ name: 'X-Data', line: 7, bytes: 40 * 1024 }] }),
+      target,
+    );
     expect(renderTemplate(MESSAGE_HEADERS_FINDINGS['value-too-long'].message, f!.data)).toBe(
       'X-Data has a 40.0 KB value (40960 bytes after the colon); Gmail refuses a single value over 32.0 KB (To, Cc and References excepted).',
     );
-    const [g] = messageHeadersCheck.judge(ev({ fieldCount: 5_001, topNames: [{ name: 'x-track', count: 4_990 }] }), target);
+    const [g] = messageHeadersCheck.judge(
+      ev({ fieldCount: 5_001, topNames: [{ name: 'x-track', count: 4_990 }] }),
+      target,
+    );
     expect(renderTemplate(MESSAGE_HEADERS_FINDINGS['too-many-fields'].message, g!.data)).toBe(
       'The header has 5001 fields (x-track x4990); Gmail refuses more than 5000.',
     );
@@ -77,7 +91,10 @@ describe('message-headers judge (Gmail header limits, RFC 5322 2.1.1)', () => {
     for (const [key, spec] of Object.entries(MESSAGE_HEADERS_FINDINGS)) {
       const replies = predictReplies('conditions' in spec ? spec.conditions : [], 'transactional');
       const expected = key.startsWith('line-') ? [] : [['gmail', 552, '5.3.4']];
-      expect(replies.map((r) => [r.provider, r.code, r.enhanced]), key).toEqual(expected);
+      expect(
+        replies.map((r) => [r.provider, r.code, r.enhanced]),
+        key,
+      ).toEqual(expected);
     }
   });
 });

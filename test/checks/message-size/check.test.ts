@@ -9,13 +9,19 @@ const ctx = (message: ReturnType<typeof parseMessageBytes>) => ({ message }) as 
 
 describe('message-size on a composed message', () => {
   it('a 19 MB attachment becomes 26 MB on the wire after base64: over Gmail, fix names it', async () => {
-    const bytes = await compose({ attachments: [{ filename: 'catalogue.pdf', content: Buffer.alloc(19 * 1024 * 1024, 1) }] });
+    const bytes = await compose({
+      attachments: [{ filename: 'catalogue.pdf', content: Buffer.alloc(19 * 1024 * 1024, 1) }],
+    });
     const ev = await messageSizeCheck.collect(target, ctx(parseMessageBytes(bytes)));
     expect(ev.wireBytes).toBe(bytes.length);
     expect(ev.largestParts[0]).toMatchObject({ path: '2', filename: 'catalogue.pdf', attachment: true });
     const findings = messageSizeCheck.judge(ev, target);
     expect(findings.map((f) => f.key)).toEqual(['over-gmail-limit']);
-    expect(findings[0]!.data).toMatchObject({ part: 'attachment `catalogue.pdf`', size: '26.0 MB', partSize: '26.0 MB' });
+    expect(findings[0]!.data).toMatchObject({
+      part: 'attachment `catalogue.pdf`',
+      size: '26.0 MB',
+      partSize: '26.0 MB',
+    });
   });
 
   it('counts CRLF on the wire for a file stored with LF', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type MessageSizeEvidence,
   MESSAGE_SIZE_FINDINGS,
+  type MessageSizeEvidence,
   messageSizeCheck,
   SIZE_LIMITS,
 } from '../../../checks/message-size/index.js';
@@ -41,7 +41,10 @@ describe('message-size judge', () => {
     expect(renderTemplate(MESSAGE_SIZE_FINDINGS['over-gmail-limit'].fix, f!.data)).toBe(
       'Move the 31.2 MB attachment `catalogue.pdf` to a link: the message is 33.4 MB on the wire, Gmail refuses over 25.0 MB.',
     );
-    expect(f!.evidence).toMatchObject({ wireBytes: Math.round(33.4 * MB), limit: { key: 'gmail', bytes: 25 * MB } });
+    expect(f!.evidence).toMatchObject({
+      wireBytes: Math.round(33.4 * MB),
+      limit: { key: 'gmail', bytes: 25 * MB },
+    });
   });
 
   it('a part without a file name is named by path and type', () => {
