@@ -5,7 +5,7 @@
  * Gmail documents it (From or Message-ID missing, invalid or repeated; repeated Subject).
  */
 import type { Check } from '../../src/check.js';
-import { messageOf } from '../../src/message/context.js';
+import { messageCheck } from '../../src/message/context.js';
 import { evidenceAccessor } from '../shared/evidence.js';
 import { type MessageFormatEvidence, messageFormatEvidence } from './collect.js';
 import { MESSAGE_FORMAT_FINDINGS, type MessageFormatFindingKey } from './findings.js';
@@ -16,16 +16,12 @@ export { messageFormatEvidence, SINGLE_INSTANCE_FIELDS } from './collect.js';
 export { MESSAGE_FORMAT_FINDINGS, type MessageFormatFindingKey } from './findings.js';
 export { judgeMessageFormat } from './judge.js';
 
-export const messageFormatCheck: Check<MessageFormatEvidence, MessageFormatFindingKey> = {
+export const messageFormatCheck: Check<MessageFormatEvidence, MessageFormatFindingKey> = messageCheck({
   id: 'message-format',
   title: 'Message format (RFC 5322, MIME)',
-  // Run by the message command on a parsed message, not chosen by target kind.
-  appliesTo: [],
   findings: MESSAGE_FORMAT_FINDINGS,
-  async collect(_target, ctx) {
-    return messageFormatEvidence(messageOf(ctx));
-  },
-  judge: (evidence) => judgeMessageFormat(evidence),
-};
+  evidence: messageFormatEvidence,
+  judge: judgeMessageFormat,
+});
 
 export const messageFormatEvidenceOf = evidenceAccessor<MessageFormatEvidence>('message-format');

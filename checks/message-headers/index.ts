@@ -4,7 +4,7 @@
  * and RFC 5322 2.1.1 line length (998 must, 78 should).
  */
 import type { Check } from '../../src/check.js';
-import { messageOf } from '../../src/message/context.js';
+import { messageCheck } from '../../src/message/context.js';
 import { evidenceAccessor } from '../shared/evidence.js';
 import { type MessageHeadersEvidence, messageHeadersEvidence } from './collect.js';
 import { MESSAGE_HEADERS_FINDINGS, type MessageHeadersFindingKey } from './findings.js';
@@ -15,16 +15,12 @@ export { GMAIL_HEADER_LIMITS, messageHeadersEvidence, VALUE_LIMIT_EXEMPT } from 
 export { MESSAGE_HEADERS_FINDINGS, type MessageHeadersFindingKey } from './findings.js';
 export { judgeMessageHeaders } from './judge.js';
 
-export const messageHeadersCheck: Check<MessageHeadersEvidence, MessageHeadersFindingKey> = {
+export const messageHeadersCheck: Check<MessageHeadersEvidence, MessageHeadersFindingKey> = messageCheck({
   id: 'message-headers',
   title: 'Message header limits',
-  // Run by the message command on a parsed message, not chosen by target kind.
-  appliesTo: [],
   findings: MESSAGE_HEADERS_FINDINGS,
-  async collect(_target, ctx) {
-    return messageHeadersEvidence(messageOf(ctx));
-  },
-  judge: (evidence) => judgeMessageHeaders(evidence),
-};
+  evidence: messageHeadersEvidence,
+  judge: judgeMessageHeaders,
+});
 
 export const messageHeadersEvidenceOf = evidenceAccessor<MessageHeadersEvidence>('message-headers');

@@ -3,7 +3,7 @@
  * the bytes are measured, never the decoded parts) against each provider's limit, with headroom.
  */
 import type { Check } from '../../src/check.js';
-import { messageOf } from '../../src/message/context.js';
+import { messageCheck } from '../../src/message/context.js';
 import { evidenceAccessor } from '../shared/evidence.js';
 import { type MessageSizeEvidence, messageSizeEvidence } from './collect.js';
 import { MESSAGE_SIZE_FINDINGS, type MessageSizeFindingKey } from './findings.js';
@@ -14,16 +14,12 @@ export { MAX_LARGEST_PARTS, messageSizeEvidence, SIZE_LIMITS } from './collect.j
 export { MESSAGE_SIZE_FINDINGS, type MessageSizeFindingKey } from './findings.js';
 export { judgeMessageSize, SIZE_WARN_RATIO } from './judge.js';
 
-export const messageSizeCheck: Check<MessageSizeEvidence, MessageSizeFindingKey> = {
+export const messageSizeCheck: Check<MessageSizeEvidence, MessageSizeFindingKey> = messageCheck({
   id: 'message-size',
   title: 'Message size on the wire',
-  // Run by the message command on a parsed message, not chosen by target kind.
-  appliesTo: [],
   findings: MESSAGE_SIZE_FINDINGS,
-  async collect(_target, ctx) {
-    return messageSizeEvidence(messageOf(ctx));
-  },
-  judge: (evidence) => judgeMessageSize(evidence),
-};
+  evidence: messageSizeEvidence,
+  judge: judgeMessageSize,
+});
 
 export const messageSizeEvidenceOf = evidenceAccessor<MessageSizeEvidence>('message-size');

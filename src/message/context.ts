@@ -1,13 +1,36 @@
 /**
  * How a message check reaches the parsed message, and how sizes are written in its findings.
  */
-import type { CollectContext } from '../check.js';
+import type { Check, CollectContext, FindingResult, FindingSpecs } from '../check.js';
 import type { ParsedMessage } from './types.js';
 
 /** The message of the audit; a message check run without one is a wiring error, not a finding. */
 export function messageOf(ctx: CollectContext): ParsedMessage {
   if (!ctx.message) throw new Error('no message to check: message checks run from the message command');
   return ctx.message;
+}
+
+/**
+ * A message check: its evidence is read from the parsed message (no I/O) and judged purely. It is
+ * run by the message command on a parsed message, not chosen by target kind, hence no appliesTo.
+ */
+export function messageCheck<E, K extends string>(spec: {
+  id: string;
+  title: string;
+  findings: FindingSpecs<K>;
+  evidence: (message: ParsedMessage) => E;
+  judge: (evidence: E) => FindingResult<K>[];
+}): Check<E, K> {
+  return {
+    id: spec.id,
+    title: spec.title,
+    appliesTo: [],
+    findings: spec.findings,
+    async collect(_target, ctx) {
+      return spec.evidence(messageOf(ctx));
+    },
+    judge: (evidence) => spec.judge(evidence),
+  };
 }
 
 export const MB = 1024 * 1024;
