@@ -5,8 +5,8 @@
  * Gmail documents it (From or Message-ID missing, invalid or repeated; repeated Subject).
  */
 import type { Check } from '../../src/check.js';
-import { messageCheck } from '../../src/message/context.js';
 import { evidenceAccessor } from '../shared/evidence.js';
+import { messageCheck } from '../shared/message.js';
 import { type MessageFormatEvidence, messageFormatEvidence } from './collect.js';
 import { MESSAGE_FORMAT_FINDINGS, type MessageFormatFindingKey } from './findings.js';
 import { judgeMessageFormat } from './judge.js';

@@ -1,8 +1,8 @@
 /** Evidence of the message-headers check, read from the parsed message (no I/O). */
 
-import { KB } from '../../src/message/context.js';
 import type { HeaderField, ParsedMessage } from '../../src/message/types.js';
 import { MAX_EXAMPLES, RFC5322_MAX_LINE, RFC5322_RECOMMENDED_LINE } from '../../src/message/types.js';
+import { KB } from '../shared/message.js';
 
 /** Field names listed by count in the evidence. */
 export const MAX_NAMES_LISTED = 10;

@@ -4,8 +4,8 @@
  * and RFC 5322 2.1.1 line length (998 must, 78 should).
  */
 import type { Check } from '../../src/check.js';
-import { messageCheck } from '../../src/message/context.js';
 import { evidenceAccessor } from '../shared/evidence.js';
+import { messageCheck } from '../shared/message.js';
 import { type MessageHeadersEvidence, messageHeadersEvidence } from './collect.js';
 import { MESSAGE_HEADERS_FINDINGS, type MessageHeadersFindingKey } from './findings.js';
 import { judgeMessageHeaders } from './judge.js';

@@ -1,6 +1,6 @@
 /** Pure judgement of the header against Gmail's header limits and RFC 5322 2.1.1 line length. */
 import type { FindingResult } from '../../src/check.js';
-import { formatBytes } from '../../src/message/context.js';
+import { formatBytes } from '../shared/message.js';
 import type { MessageHeadersEvidence } from './collect.js';
 import type { MessageHeadersFindingKey } from './findings.js';
 

@@ -1,7 +1,7 @@
 /** Evidence of the message-size check, read from the parsed message (no I/O). */
 
-import { MB } from '../../src/message/context.js';
 import type { ParsedMessage } from '../../src/message/types.js';
+import { MB } from '../shared/message.js';
 
 /** Leaf parts listed by size in the evidence (the fix names the largest). */
 export const MAX_LARGEST_PARTS = 5;

@@ -3,8 +3,8 @@
  * the bytes are measured, never the decoded parts) against each provider's limit, with headroom.
  */
 import type { Check } from '../../src/check.js';
-import { messageCheck } from '../../src/message/context.js';
 import { evidenceAccessor } from '../shared/evidence.js';
+import { messageCheck } from '../shared/message.js';
 import { type MessageSizeEvidence, messageSizeEvidence } from './collect.js';
 import { MESSAGE_SIZE_FINDINGS, type MessageSizeFindingKey } from './findings.js';
 import { judgeMessageSize } from './judge.js';

@@ -1,6 +1,6 @@
 /** Pure judgement of the message size against each provider's limit. */
 import type { FindingResult } from '../../src/check.js';
-import { formatBytes } from '../../src/message/context.js';
+import { formatBytes } from '../shared/message.js';
 import type { MessageSizeEvidence, SizedPart } from './collect.js';
 import type { MessageSizeFindingKey } from './findings.js';
 

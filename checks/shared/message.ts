@@ -1,8 +1,10 @@
 /**
- * How a message check reaches the parsed message, and how sizes are written in its findings.
+ * What the message checks share: how a check reaches the parsed message (ctx.message), its one
+ * check shape, and how sizes are written in findings. Checks layer: src/message stays free of
+ * engine imports.
  */
-import type { Check, CollectContext, FindingResult, FindingSpecs } from '../check.js';
-import type { ParsedMessage } from './types.js';
+import type { Check, CollectContext, FindingResult, FindingSpecs } from '../../src/check.js';
+import type { ParsedMessage } from '../../src/message/types.js';
 
 /** The message of the audit; a message check run without one is a wiring error, not a finding. */
 export function messageOf(ctx: CollectContext): ParsedMessage {
