@@ -275,7 +275,7 @@ export interface UrlDomains {
   domains: string[];
   /** Hosts that are IP addresses. */
   ipHosts: string[];
-  /** URLs seen (href/src attributes and bare http(s) URLs). */
+  /** Distinct URLs seen (href/src attributes and bare http(s) URLs), at most MAX_URLS_SCANNED. */
   urlCount: number;
   /** Distinct domains not listed because of the bound. */
   omitted: number;

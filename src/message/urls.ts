@@ -9,13 +9,20 @@ import { MAX_URL_DOMAINS, type UrlDomains } from './types.js';
 /** URLs looked at per message; a hostile body with millions of links is cut here. */
 export const MAX_URLS_SCANNED = 20_000;
 
-const ATTRIBUTE = /\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/gi;
-const BARE = /\bhttps?:\/\/[^\s"'<>()[\]{}\\^`|]+/gi;
+/** Longest URL read; the bound keeps an unclosed quote from making the scan quadratic. */
+export const MAX_URL_CHARS = 2048;
+const ATTRIBUTE = new RegExp(
+  `\\b(?:href|src)\\s*=\\s*(?:"([^"]{0,${MAX_URL_CHARS}})"|'([^']{0,${MAX_URL_CHARS}})'|([^\\s>"']{1,${MAX_URL_CHARS}}))`,
+  'gi',
+);
+const BARE = new RegExp(`\\bhttps?://[^\\s"'<>()[\\]{}\\\\^\`|]{1,${MAX_URL_CHARS}}`, 'gi');
 
 export class UrlCollector {
   private readonly domains = new Set<string>();
   private readonly ipHosts = new Set<string>();
   private urlCount = 0;
+  /** URLs already counted (an href is also found by the bare-URL scan). */
+  private readonly seen = new Set<string>();
   private omitted = new Set<string>();
 
   /** Collect from decoded text; `html` also reads attribute values (any scheme with a host). */
@@ -29,11 +36,13 @@ export class UrlCollector {
     }
     for (const m of text.matchAll(BARE)) {
       if (this.urlCount >= MAX_URLS_SCANNED) return;
-      this.addUrl(m[0]);
+      this.addUrl(html ? m[0].replace(/&amp;/gi, '&') : m[0]);
     }
   }
 
   private addUrl(url: string): void {
+    if (this.seen.has(url)) return;
+    this.seen.add(url);
     this.urlCount++;
     const p = parse(url);
     if (p.isIp && p.hostname) {

@@ -92,7 +92,7 @@ describe('parseMessage: a composed message', async () => {
     expect(m.urls).toEqual({
       domains: ['example.co.uk', 'example.com', 'example.net'],
       ipHosts: ['192.0.2.1'],
-      urlCount: 5,
+      urlCount: 4,
       omitted: 0,
     });
   });
@@ -108,6 +108,51 @@ describe('parseMessage: a composed message', async () => {
     expect(p.wire.headerWireBytes).toBe(m.wire.headerBytes);
     expect(p.mime.parts.map((x) => x.wireBytes)).toEqual(m.mime.parts.map((x) => x.wireBytes));
     expect(p.attachments[0]!.content().equals(PDF)).toBe(true);
+  });
+});
+
+describe('parseMessage: URL domains, bounded', () => {
+  const html = (body: string) =>
+    parseMessageBytes(crlf(...GOOD_HEADER, 'Content-Type: text/html; charset=utf-8', '', body)).urls;
+
+  it('100,000 unclosed href quotes scan in linear time', () => {
+    const t0 = performance.now();
+    const urls = html(`${'<a href="https://x.example.com/'.repeat(100_000)}`);
+    expect(performance.now() - t0).toBeLessThan(3_000);
+    expect(urls.domains).toEqual(['example.com']);
+  });
+
+  it('lists at most MAX_URL_DOMAINS domains and counts the rest', () => {
+    const links = Array.from({ length: 600 }, (_, i) => `<a href="https://d${i}.test-${i}.com/">x</a>`).join(
+      '\r\n',
+    );
+    const urls = html(links);
+    expect(urls.domains.length).toBe(500);
+    expect(urls.omitted).toBe(100);
+    expect(urls.urlCount).toBe(600);
+  });
+
+  it('quoted-printable HTML is decoded before scanning; attachments are not scanned', () => {
+    const m = parseMessageBytes(
+      crlf(
+        ...GOOD_HEADER,
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/html',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        '<a href=3D"https://news.exam=',
+        'ple.org/">x</a>',
+        '--b',
+        'Content-Type: text/html; name=page.html',
+        'Content-Disposition: attachment; filename=page.html',
+        '',
+        '<a href="https://not-scanned.example.net/">x</a>',
+        '--b--',
+      ),
+    );
+    expect(m.urls.domains).toEqual(['example.org']);
   });
 });
 
