@@ -23,7 +23,11 @@ export type Condition =
   | 'domain-dns-failure'
   | 'null-mx'
   | 'tls-missing'
-  | 'auth-incomplete-microsoft';
+  | 'auth-incomplete-microsoft'
+  | 'message-too-big-gmail'
+  | 'message-too-big-microsoft'
+  | 'message-headers-over-gmail-limit'
+  | 'message-not-rfc5322';
 
 export interface FindingSpec {
   severity: Severity;
@@ -57,6 +61,7 @@ export interface CollectContext {
    * and tls-rpt all need), by key; the runner makes a new one per audit (absent: nothing shared).
    */
   shared?: Map<string, Promise<unknown>>;
+  message?: import('./message/types.js').ParsedMessage;
 }
 
 /** A check's published findings, keyed by the second half of their ids. */

@@ -101,4 +101,27 @@ export const CONDITION_INFO: Partial<Record<Condition, ConditionInfo>> = {
     checks: ['spf', 'dkim', 'dmarc'],
     fix: 'Make SPF and DKIM pass and publish DMARC (p=none or stronger) aligned with one of them.',
   },
+  'message-too-big-gmail': {
+    cause: "The message is larger on the wire (CRLF, after base64) than Gmail's 25 MB limit.",
+    checks: ['message-size'],
+    fix: 'Link large files instead of attaching them; base64 adds a third to every attachment.',
+  },
+  'message-too-big-microsoft': {
+    cause:
+      "The message is larger on the wire than Exchange Online's default limits (35 MB sent, 36 MB received).",
+    checks: ['message-size'],
+    fix: 'Link large files instead of attaching them.',
+  },
+  'message-headers-over-gmail-limit': {
+    cause:
+      "The header exceeds one of Gmail's limits: 500 KB in all, 5,000 fields, 32 KB per value, Message-ID 500 or Subject 998 characters, a name 1 KB.",
+    checks: ['message-headers'],
+    fix: 'Remove repeated or oversized header fields (tracking headers, long References) before sending.',
+  },
+  'message-not-rfc5322': {
+    cause:
+      'The message breaks RFC 5322 where Gmail enforces it: From or Message-ID missing, invalid or repeated, or a repeated Subject.',
+    checks: ['message-format'],
+    fix: 'Emit exactly one valid From, Message-ID and Subject per message.',
+  },
 };

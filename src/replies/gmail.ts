@@ -217,6 +217,36 @@ export const GMAIL_ROWS: readonly ReplyRow[] = [
     confidence: 'inferred',
     source: 'RFC 7505 section 4.2 (null MX), Gmail does not document this case',
   }),
+  // Message checks (issue 10). Size: 25 MB counted on the encoded message (answer 6590 and 3726730).
+  row({
+    condition: 'message-too-big-gmail',
+    code: 552,
+    enhanced: '5.3.4',
+    text: "Your message exceeded Google's message size limits (25 MB, counted on the encoded message).",
+    permanent: true,
+    bulkOnly: false,
+    confidence: 'documented',
+    source: "Gmail support answers 6590 (attachment limits) and 3726730 'SMTP errors and codes'",
+  }),
+  row({
+    condition: 'message-headers-over-gmail-limit',
+    code: 552,
+    enhanced: '5.3.4',
+    text: "The message header exceeds Gmail's limits (size, field count, a value, Message-ID, Subject or a name).",
+    permanent: true,
+    bulkOnly: false,
+    confidence: 'documented',
+    source: "Google Workspace answer 14016360 'Gmail message header limits'",
+  }),
+  row({
+    condition: 'message-not-rfc5322',
+    code: 550,
+    enhanced: '5.7.1',
+    text: 'This message is not RFC 5322 compliant (From or Message-ID missing, invalid or repeated; duplicate headers).',
+    permanent: true,
+    bulkOnly: false,
+    confidence: 'documented',
+  }),
 ];
 
 /** Gmail replies no condition of ours predicts; `explain` describes them. */

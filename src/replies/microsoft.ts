@@ -64,6 +64,21 @@ export const MICROSOFT_ROWS: readonly ReplyRow[] = [
     source: 'RFC 7505 section 4.2 (null MX), Microsoft does not document this case',
     checked: TABLES_CHECKED,
   },
+  // Exchange Online's default limits are 35 MB sent and 36 MB received per message; the reply
+  // text is Exchange transport's standard MessageTooLarge response, not a documented NDR row.
+  {
+    condition: 'message-too-big-microsoft',
+    provider: 'microsoft',
+    code: 552,
+    enhanced: '5.3.4',
+    text: 'Message size exceeds fixed maximum message size (Exchange Online default: 36 MB received, 35 MB sent).',
+    permanent: true,
+    bulkOnly: false,
+    confidence: 'inferred',
+    source:
+      'Exchange Online message limits (35 MB sent, 36 MB received by default); reply per Exchange SmtpResponse.MessageTooLarge',
+    checked: TABLES_CHECKED,
+  },
 ];
 
 /**

@@ -68,23 +68,27 @@ describe('explainCode', () => {
     expect(e.checks).toEqual(['dmarc']);
   });
 
-  it('explains 550 5.7.1 with the IPv6 PTR row and the general Gmail policy reply', () => {
+  it('explains 550 5.7.1 with the IPv6 PTR row, the RFC 5322 row and the general Gmail policy reply', () => {
     const e = explainCode('550 5.7.1');
     expect(e.permanent).toBe(true);
     expect(e.detailText).toBe('Delivery not authorized, message refused');
     expect(e.rows.length).toBe(1);
-    expect(e.rows[0]?.conditions).toEqual(['ptr-missing-ipv6']);
-    expect(e.causes.length).toBeGreaterThanOrEqual(2);
-    expect(e.rows[0]?.text).toMatch(/IPv6 sending guidelines.* \| Policy rejection/);
+    expect(e.rows[0]?.conditions).toEqual(['ptr-missing-ipv6', 'message-not-rfc5322']);
+    expect(e.checks).toEqual(['ptr', 'message-format']);
+    expect(e.causes.length).toBeGreaterThanOrEqual(3);
+    expect(e.rows[0]?.text).toMatch(
+      /IPv6 sending guidelines.* \| .*not RFC 5322 compliant.* \| Policy rejection/,
+    );
   });
 
-  it('explains explain-only codes such as 552 5.3.4 (size)', () => {
+  it('explains 552 5.3.4 (size) with the message-size and message-headers checks (issue 10)', () => {
     const e = explainCode('552 5.3.4');
     expect(e.detailText).toBe('Message too big for system');
-    expect(e.rows).toHaveLength(1);
-    expect(e.rows[0]?.conditions).toEqual([]);
-    expect(e.checks).toEqual([]);
-    expect(e.causes).toEqual(['The message is too large.']);
+    expect(e.rows.map((r) => r.provider)).toEqual(['gmail', 'microsoft']);
+    expect(e.rows[0]?.conditions).toEqual(['message-too-big-gmail', 'message-headers-over-gmail-limit']);
+    expect(e.rows[1]?.conditions).toEqual(['message-too-big-microsoft']);
+    expect(e.checks).toEqual(['message-size', 'message-headers']);
+    expect(e.causes).toContain('The message is too large.');
   });
 
   it('explains Microsoft 5.7.515 as bulk-only and points at spf, dkim and dmarc', () => {
