@@ -23,7 +23,10 @@ export type Condition =
   | 'domain-dns-failure'
   | 'null-mx'
   | 'tls-missing'
-  | 'auth-incomplete-microsoft';
+  | 'auth-incomplete-microsoft'
+  | 'attachment-blocked'
+  | 'attachment-disguised'
+  | 'attachments-too-many';
 
 export interface FindingSpec {
   severity: Severity;
@@ -33,7 +36,7 @@ export interface FindingSpec {
   message: string;
   /** What to publish or change. May use the same {names}. */
   fix: string;
-  conditions?: Condition[];
+  conditions?: readonly Condition[];
 }
 
 /**
