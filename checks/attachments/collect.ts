@@ -5,7 +5,11 @@
  */
 import type { CollectContext } from '../../src/check.js';
 import { createArchiveBudget } from '../../src/message/archive.js';
-import { type AttachmentFacts, type AttachmentInput, describeAttachment } from '../../src/message/attachments.js';
+import {
+  type AttachmentFacts,
+  type AttachmentInput,
+  describeAttachment,
+} from '../../src/message/attachments.js';
 
 /**
  * Parts read and inspected per message. Exchange Online refuses more than 250 attachments, so

@@ -66,7 +66,8 @@ export const ATTACHMENTS_FINDINGS = {
   'not-inspected': {
     severity: 'unknown',
     title: 'Attachment could not be fully inspected',
-    message: 'Part of {name} ({size}, {type}) could not be inspected: {reasons}. What it holds there is unknown.',
+    message:
+      'Part of {name} ({size}, {type}) could not be inspected: {reasons}. What it holds there is unknown.',
     fix: '{advice}',
   },
   'parts-not-inspected': {

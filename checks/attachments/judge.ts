@@ -108,7 +108,8 @@ function judgeAttachment(a: AttachmentFacts): Result[] {
     const extension = effectiveExtension(a.filename ?? '');
     const verdict = compareExtension(a.kind, extension);
     const data = { ...whole, extension, expected: usualExtensions(a.kind) };
-    if (verdict === 'disguised') out.push({ key: 'disguised-executable', data, evidence: { attachment: evidence } });
+    if (verdict === 'disguised')
+      out.push({ key: 'disguised-executable', data, evidence: { attachment: evidence } });
     if (verdict === 'mismatch') out.push({ key: 'type-mismatch', data, evidence: { attachment: evidence } });
   }
   if (a.archive) out.push(...judgeEntries(name, evidence, a.archive.entries));
@@ -137,13 +138,23 @@ function judgeEntries(
       more: '',
     };
     const found = { attachment: evidence, entry };
-    if (entry.nameProblems) add({ key: 'unsafe-entry-name', data: { ...data, problems: entry.nameProblems.join(', ') }, evidence: found });
+    if (entry.nameProblems)
+      add({
+        key: 'unsafe-entry-name',
+        data: { ...data, problems: entry.nameProblems.join(', ') },
+        evidence: found,
+      });
     if (entry.directory) continue;
-    if (entry.encrypted && ARCHIVE_EXTENSIONS.has(effectiveExtension(entryName))) encryptedArchives.push(entry.path);
+    if (entry.encrypted && ARCHIVE_EXTENSIONS.has(effectiveExtension(entryName)))
+      encryptedArchives.push(entry.path);
     const blocked = blockedExtension(entryName);
     if (blocked) {
       const more = { extension: blocked.extension, trick: trickText(blocked) };
-      add({ key: 'blocked-in-archive', data: { ...data, ...more }, evidence: { ...found, ...blocked, source: GMAIL_BLOCKED_SOURCE } });
+      add({
+        key: 'blocked-in-archive',
+        data: { ...data, ...more },
+        evidence: { ...found, ...blocked, source: GMAIL_BLOCKED_SOURCE },
+      });
     } else if (entry.kind) {
       const extension = effectiveExtension(entryName);
       if (compareExtension(entry.kind, extension) === 'disguised') {
@@ -153,12 +164,19 @@ function judgeEntries(
   }
   const out: Result[] = [];
   if (encryptedArchives.length > 0) {
-    const listed = encryptedArchives.slice(0, ENCRYPTED_LISTED).map((p) => shownPath(p));
+    const listed = encryptedArchives.slice(0, ENCRYPTED_LISTED).map((p) => shownPath([attachment, ...p]));
     const rest = encryptedArchives.length - listed.length;
     out.push({
       key: 'encrypted-archive-with-archive',
-      data: { path: shownPath([attachment]), inner: listed.join(', ') + (rest > 0 ? ` and ${rest} more` : '') },
-      evidence: { attachment: evidence, encryptedArchives: encryptedArchives.slice(0, FINDINGS_LISTED_PER_ATTACHMENT), source: GMAIL_BLOCKED_SOURCE },
+      data: {
+        path: shownPath([attachment]),
+        inner: listed.join(', ') + (rest > 0 ? ` and ${rest} more` : ''),
+      },
+      evidence: {
+        attachment: evidence,
+        encryptedArchives: encryptedArchives.slice(0, FINDINGS_LISTED_PER_ATTACHMENT),
+        source: GMAIL_BLOCKED_SOURCE,
+      },
     });
   }
   for (const results of byKey.values()) out.push(...capped(results, attachment));
@@ -182,7 +200,9 @@ function notInspectedFinding(
   evidence: Record<string, unknown>,
   parts: readonly NotInspected[],
 ): Result {
-  const listed = parts.slice(0, NOT_INSPECTED_LISTED).map((p) => `${shownPath([attachment, ...p.path])}: ${p.detail}`);
+  const listed = parts
+    .slice(0, NOT_INSPECTED_LISTED)
+    .map((p) => `${shownPath([attachment, ...p.path])}: ${p.detail}`);
   const rest = parts.length - listed.length;
   const reasons = [...new Set(parts.map((p) => p.reason))];
   return {

@@ -30,7 +30,12 @@ export const ARCHIVE_EXTENSIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** How a name hides its real extension, for the finding's message. */
-export type NameTrick = 'double-extension' | 'trailing-dots' | 'nul-truncation' | 'encoded-name' | 'bidi-override';
+export type NameTrick =
+  | 'double-extension'
+  | 'trailing-dots'
+  | 'nul-truncation'
+  | 'encoded-name'
+  | 'bidi-override';
 
 export const NAME_TRICK_TEXT: Readonly<Record<NameTrick, string>> = {
   'double-extension': 'a double extension that shows a harmless type first',

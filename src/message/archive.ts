@@ -163,7 +163,11 @@ async function inspectLevel(
     if (format === 'tar') await inspectTar(data, prefix, depth, budget, out);
     else await inspectGzip(data, name, prefix, depth, budget, out);
   } catch (err) {
-    out.notInspected.push({ path: prefix, reason: 'corrupt', detail: `unreadable ${format}: ${errorText(err)}` });
+    out.notInspected.push({
+      path: prefix,
+      reason: 'corrupt',
+      detail: `unreadable ${format}: ${errorText(err)}`,
+    });
   }
   return undefined;
 }
@@ -234,7 +238,11 @@ async function inspectZip(
 ): Promise<FileKind> {
   // decodeStrings: false, because yauzl rejects the whole archive on a "../" name; we decode and
   // judge names ourselves so that such an entry is a finding and the rest is still inspected.
-  const zip = await yauzl.fromBufferPromise(data, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
+  const zip = await yauzl.fromBufferPromise(data, {
+    lazyEntries: true,
+    decodeStrings: false,
+    validateEntrySizes: true,
+  });
   zip.on('error', () => {}); // errors are taken from nextZipEntry's listener; none may go unhandled
   const names: string[] = [];
   try {
@@ -250,12 +258,21 @@ async function inspectZip(
       } catch (err) {
         const text = errorText(err);
         const reason = /encrypt/i.test(text) ? 'encrypted' : 'corrupt';
-        out.notInspected.push({ path: prefix, reason, detail: `zip directory unreadable after ${names.length} entries: ${text}` });
+        out.notInspected.push({
+          path: prefix,
+          reason,
+          detail: `zip directory unreadable after ${names.length} entries: ${text}`,
+        });
         break;
       }
       if (!entry) break;
       budget.entries++;
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+      const name = yauzl.getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        entry.fileNameRaw,
+        entry.extraFields,
+        true,
+      );
       names.push(name);
       await inspectZipEntry(zip, entry, name, prefix, depth, budget, out);
     }
@@ -300,7 +317,11 @@ async function inspectZipEntry(
   budget: ArchiveBudget,
   out: ArchiveInspection,
 ): Promise<void> {
-  const entry: ArchiveEntry = { path: [...prefix, name], size: raw.uncompressedSize, compressedSize: raw.compressedSize };
+  const entry: ArchiveEntry = {
+    path: [...prefix, name],
+    size: raw.uncompressedSize,
+    compressedSize: raw.compressedSize,
+  };
   const problems = entryNameProblems(name);
   if (problems.length > 0) entry.nameProblems = problems;
   out.entries.push(entry);
@@ -310,7 +331,11 @@ async function inspectZipEntry(
   }
   if (raw.isEncrypted()) {
     entry.encrypted = true;
-    out.notInspected.push({ path: entry.path, reason: 'encrypted', detail: 'password-protected: its content cannot be scanned' });
+    out.notInspected.push({
+      path: entry.path,
+      reason: 'encrypted',
+      detail: 'password-protected: its content cannot be scanned',
+    });
     return;
   }
   if (raw.uncompressedSize === 0) return;
@@ -320,7 +345,11 @@ async function inspectZipEntry(
     return;
   }
   if (ratioTooHigh(raw.uncompressedSize, raw.compressedSize)) {
-    out.notInspected.push({ path: entry.path, reason: 'compression-ratio', detail: ratioDetail(raw.uncompressedSize, raw.compressedSize) });
+    out.notInspected.push({
+      path: entry.path,
+      reason: 'compression-ratio',
+      detail: ratioDetail(raw.uncompressedSize, raw.compressedSize),
+    });
     return;
   }
   const read = (limit: number) => readZipEntry(zip, raw, limit);
@@ -330,7 +359,11 @@ async function inspectZipEntry(
     entry.kind = detectKind(head.data);
     await descend(entry, name, read, depth, budget, out);
   } catch (err) {
-    out.notInspected.push({ path: entry.path, reason: 'corrupt', detail: `unreadable entry: ${errorText(err)}` });
+    out.notInspected.push({
+      path: entry.path,
+      reason: 'corrupt',
+      detail: `unreadable entry: ${errorText(err)}`,
+    });
   }
 }
 
@@ -394,7 +427,11 @@ async function inspectTar(
       continue;
     }
     // Keep at most what could be inspected as a nested archive; the rest is drained from memory.
-    const keep = Math.min(entry.size, ARCHIVE_MAX_ENTRY_BYTES, Math.max(0, ARCHIVE_MAX_TOTAL_BYTES - budget.bytes));
+    const keep = Math.min(
+      entry.size,
+      ARCHIVE_MAX_ENTRY_BYTES,
+      Math.max(0, ARCHIVE_MAX_TOTAL_BYTES - budget.bytes),
+    );
     const content = await keepHead(stream, keep);
     entry.kind = detectKind(content.subarray(0, SNIFF_HEAD_BYTES));
     budget.bytes += Math.min(content.length, SNIFF_HEAD_BYTES);
@@ -460,7 +497,11 @@ async function inspectGzip(
       cut =
         limit < ARCHIVE_MAX_ENTRY_BYTES
           ? stopped(entry.path, 'total-bytes')
-          : { path: entry.path, reason: 'entry-bytes', detail: `over the ${ARCHIVE_MAX_ENTRY_BYTES / 1024 / 1024} MB read per nested file` };
+          : {
+              path: entry.path,
+              reason: 'entry-bytes',
+              detail: `over the ${ARCHIVE_MAX_ENTRY_BYTES / 1024 / 1024} MB read per nested file`,
+            };
     }
     if (cut) break;
   }

@@ -7,8 +7,8 @@
 import {
   type ArchiveBudget,
   type ArchiveInspection,
-  inspectableFormat,
   inspectArchive,
+  inspectableFormat,
   type NotInspected,
 } from './archive.js';
 import { detectKind, type FileKind, hasPeHeader, KIND_INFO } from './filetype.js';
@@ -46,7 +46,10 @@ export interface AttachmentFacts {
 }
 
 /** Reads one part and inspects it; archives spend from the message's shared `budget`. Never throws. */
-export async function describeAttachment(input: AttachmentInput, budget: ArchiveBudget): Promise<AttachmentFacts> {
+export async function describeAttachment(
+  input: AttachmentInput,
+  budget: ArchiveBudget,
+): Promise<AttachmentFacts> {
   const facts: AttachmentFacts = { index: input.index, encodedBytes: input.encodedBytes };
   if (input.filename !== undefined) facts.filename = input.filename;
   if (input.contentType !== undefined) facts.contentType = input.contentType;

@@ -61,7 +61,21 @@ export interface KindInfo {
 export const KIND_INFO: Readonly<Record<FileKind, KindInfo>> = {
   zip: {
     label: 'zip archive',
-    extensions: ['zip', 'zipx', 'epub', 'odt', 'ods', 'odp', 'odg', 'xpi', 'kmz', 'nupkg', 'whl', 'vsix', 'cbz'],
+    extensions: [
+      'zip',
+      'zipx',
+      'epub',
+      'odt',
+      'ods',
+      'odp',
+      'odg',
+      'xpi',
+      'kmz',
+      'nupkg',
+      'whl',
+      'vsix',
+      'cbz',
+    ],
     archive: 'zip',
     zipFamily: true,
   },
@@ -90,7 +104,13 @@ export const KIND_INFO: Readonly<Record<FileKind, KindInfo>> = {
     executable: true,
     zipFamily: true,
   },
-  apk: { label: 'Android package (apk)', extensions: ['apk', 'aab'], archive: 'zip', executable: true, zipFamily: true },
+  apk: {
+    label: 'Android package (apk)',
+    extensions: ['apk', 'aab'],
+    archive: 'zip',
+    executable: true,
+    zipFamily: true,
+  },
   appx: {
     label: 'Windows app package (appx/msix)',
     extensions: ['appx', 'msix'],
@@ -117,13 +137,32 @@ export const KIND_INFO: Readonly<Record<FileKind, KindInfo>> = {
     extensions: ['exe', 'dll', 'sys', 'scr', 'com', 'cpl', 'ocx', 'drv', 'efi', 'mui', 'xll', 'ax', 'pif'],
     executable: true,
   },
-  elf: { label: 'Linux/Unix executable (ELF)', extensions: ['so', 'bin', 'elf', 'o', 'ko', 'out'], executable: true },
+  elf: {
+    label: 'Linux/Unix executable (ELF)',
+    extensions: ['so', 'bin', 'elf', 'o', 'ko', 'out'],
+    executable: true,
+  },
   'mach-o': { label: 'macOS executable (Mach-O)', extensions: ['dylib', 'bundle', 'o'], executable: true },
   'java-class': { label: 'Java class file', extensions: ['class'] },
   pdf: { label: 'PDF document', extensions: ['pdf', 'ai'] },
   ole2: {
     label: 'OLE2 compound file (old Office document, msi, msg)',
-    extensions: ['doc', 'dot', 'xls', 'xlt', 'ppt', 'pot', 'pps', 'msg', 'msi', 'msp', 'mst', 'vsd', 'pub', 'mpp'],
+    extensions: [
+      'doc',
+      'dot',
+      'xls',
+      'xlt',
+      'ppt',
+      'pot',
+      'pps',
+      'msg',
+      'msi',
+      'msp',
+      'mst',
+      'vsd',
+      'pub',
+      'mpp',
+    ],
   },
   iso9660: { label: 'ISO 9660 disk image', extensions: ['iso', 'img', 'udf'], executable: true },
   dmg: { label: 'macOS disk image (dmg)', extensions: ['dmg', 'img'], executable: true },
@@ -144,7 +183,19 @@ export const KIND_INFO: Readonly<Record<FileKind, KindInfo>> = {
  * Extensions of content without a signature (plain text and the like): a file named so is
  * claiming to be text, so a binary with a signature under such a name is a mismatch.
  */
-const TEXT_EXTENSIONS: readonly string[] = ['txt', 'csv', 'tsv', 'ics', 'vcf', 'json', 'xml', 'log', 'md', 'rtf', 'eml'];
+const TEXT_EXTENSIONS: readonly string[] = [
+  'txt',
+  'csv',
+  'tsv',
+  'ics',
+  'vcf',
+  'json',
+  'xml',
+  'log',
+  'md',
+  'rtf',
+  'eml',
+];
 
 /** Every extension some kind (or text) claims: only these can disagree with the content. */
 const KNOWN_EXTENSIONS: ReadonlySet<string> = new Set([

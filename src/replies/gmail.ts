@@ -239,7 +239,7 @@ export const GMAIL_ROWS: readonly ReplyRow[] = [
     permanent: true,
     bulkOnly: false,
     confidence: 'inferred',
-    source: "Gmail support answer 6590 (executables are blocked; detection by content is not documented)",
+    source: 'Gmail support answer 6590 (executables are blocked; detection by content is not documented)',
   }),
 ];
 

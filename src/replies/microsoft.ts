@@ -64,20 +64,6 @@ export const MICROSOFT_ROWS: readonly ReplyRow[] = [
     source: 'RFC 7505 section 4.2 (null MX), Microsoft does not document this case',
     checked: TABLES_CHECKED,
   },
-  // The limit of 250 attachments per message is documented; the reply code for it is not
-  // (552 5.3.4 is the usual "message too big" class), so this is inferred.
-  {
-    condition: 'attachments-too-many',
-    provider: 'microsoft',
-    code: 552,
-    enhanced: '5.3.4',
-    text: 'Message exceeds the limit of 250 attachments per message.',
-    permanent: true,
-    bulkOnly: false,
-    confidence: 'inferred',
-    source: 'Exchange Online limits (250 attachments per message); the reply code is not documented',
-    checked: TABLES_CHECKED,
-  },
 ];
 
 /**
