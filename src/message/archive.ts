@@ -90,6 +90,25 @@ export function createArchiveBudget(signal?: AbortSignal, now = Date.now()): Arc
   return budget;
 }
 
+/** Where an archive being read sits: its path from the attachment, its nesting level, and the shared state. */
+interface Level {
+  prefix: string[];
+  /** 1 for the attachment itself. */
+  depth: number;
+  budget: ArchiveBudget;
+  out: ArchiveInspection;
+}
+
+/** Records an entry (counted against the budget) with the tricks its name carries. */
+function addEntry(level: Level, name: string, fields: Omit<ArchiveEntry, 'path'>): ArchiveEntry {
+  const entry: ArchiveEntry = { path: [...level.prefix, name], ...fields };
+  const problems = entryNameProblems(name);
+  if (problems.length > 0) entry.nameProblems = problems;
+  level.out.entries.push(entry);
+  level.budget.entries++;
+  return entry;
+}
+
 /** The archive format archive.ts can read for a kind, or undefined. */
 export function inspectableFormat(kind: FileKind): ArchiveInspection['format'] | undefined {
   const format = KIND_INFO[kind].archive;
@@ -107,7 +126,7 @@ export async function inspectArchive(
   budget: ArchiveBudget,
 ): Promise<ArchiveInspection> {
   const out: ArchiveInspection = { format, kind: format, entries: [], notInspected: [] };
-  const kind = await inspectLevel(data, format, name, [], 1, budget, out);
+  const kind = await inspectLevel(data, format, name, { prefix: [], depth: 1, budget, out });
   if (kind) out.kind = kind;
   return out;
 }
@@ -134,7 +153,7 @@ function budgetStop(budget: ArchiveBudget): BudgetReason | undefined {
 }
 
 const STOP_DETAIL: Record<BudgetReason, string> = {
-  time: `the time budget of ${ARCHIVE_TIME_BUDGET_MS / 1000} s for archives ran out`,
+  time: `the time budget of ${ARCHIVE_TIME_BUDGET_MS / 1000} s for archives ran out, or the run was stopped`,
   entries: `the limit of ${ARCHIVE_MAX_ENTRIES} archive entries per message was reached`,
   'total-bytes': `the limit of ${ARCHIVE_MAX_TOTAL_BYTES / 1024 / 1024} MB decompressed per message was reached`,
 };
@@ -148,20 +167,18 @@ async function inspectLevel(
   data: Buffer,
   format: ArchiveInspection['format'],
   name: string,
-  prefix: string[],
-  depth: number,
-  budget: ArchiveBudget,
-  out: ArchiveInspection,
+  level: Level,
 ): Promise<FileKind | undefined> {
-  const stop = budgetStop(budget);
+  const { prefix, out } = level;
+  const stop = budgetStop(level.budget);
   if (stop) {
     out.notInspected.push(stopped(prefix, stop));
     return undefined;
   }
   try {
-    if (format === 'zip') return await inspectZip(data, prefix, depth, budget, out);
-    if (format === 'tar') await inspectTar(data, prefix, depth, budget, out);
-    else await inspectGzip(data, name, prefix, depth, budget, out);
+    if (format === 'zip') return await inspectZip(data, level);
+    if (format === 'tar') await inspectTar(data, level);
+    else await inspectGzip(data, name, level);
   } catch (err) {
     out.notInspected.push({
       path: prefix,
@@ -180,10 +197,9 @@ async function descend(
   entry: ArchiveEntry,
   name: string,
   readAll: (limit: number) => Promise<{ data: Buffer; complete: boolean }>,
-  depth: number,
-  budget: ArchiveBudget,
-  out: ArchiveInspection,
+  level: Level,
 ): Promise<void> {
+  const { depth, budget, out } = level;
   const kind = entry.kind ?? 'unknown';
   const archive = KIND_INFO[kind].archive;
   if (!archive) return;
@@ -214,7 +230,7 @@ async function descend(
     out.notInspected.push(stopped(entry.path, 'total-bytes'));
     return;
   }
-  const refined = await inspectLevel(data, archive, name, entry.path, depth + 1, budget, out);
+  const refined = await inspectLevel(data, archive, name, { ...level, prefix: entry.path, depth: depth + 1 });
   if (refined) entry.kind = refined;
 }
 
@@ -229,13 +245,8 @@ function ratioDetail(size: number, compressed: number): string {
 
 // ---- zip (yauzl) ----
 
-async function inspectZip(
-  data: Buffer,
-  prefix: string[],
-  depth: number,
-  budget: ArchiveBudget,
-  out: ArchiveInspection,
-): Promise<FileKind> {
+async function inspectZip(data: Buffer, level: Level): Promise<FileKind> {
+  const { prefix, budget, out } = level;
   // decodeStrings: false, because yauzl rejects the whole archive on a "../" name; we decode and
   // judge names ourselves so that such an entry is a finding and the rest is still inspected.
   const zip = await yauzl.fromBufferPromise(data, {
@@ -266,7 +277,6 @@ async function inspectZip(
         break;
       }
       if (!entry) break;
-      budget.entries++;
       const name = yauzl.getFileNameLowLevel(
         entry.generalPurposeBitFlag,
         entry.fileNameRaw,
@@ -274,7 +284,7 @@ async function inspectZip(
         true,
       );
       names.push(name);
-      await inspectZipEntry(zip, entry, name, prefix, depth, budget, out);
+      await inspectZipEntry(zip, entry, name, level);
     }
   } finally {
     zip.close();
@@ -312,19 +322,10 @@ async function inspectZipEntry(
   zip: yauzl.ZipFile,
   raw: yauzl.Entry,
   name: string,
-  prefix: string[],
-  depth: number,
-  budget: ArchiveBudget,
-  out: ArchiveInspection,
+  level: Level,
 ): Promise<void> {
-  const entry: ArchiveEntry = {
-    path: [...prefix, name],
-    size: raw.uncompressedSize,
-    compressedSize: raw.compressedSize,
-  };
-  const problems = entryNameProblems(name);
-  if (problems.length > 0) entry.nameProblems = problems;
-  out.entries.push(entry);
+  const { budget, out } = level;
+  const entry = addEntry(level, name, { size: raw.uncompressedSize, compressedSize: raw.compressedSize });
   if (name.endsWith('/')) {
     entry.directory = true;
     return;
@@ -357,7 +358,7 @@ async function inspectZipEntry(
     const head = await read(SNIFF_HEAD_BYTES);
     budget.bytes += head.data.length;
     entry.kind = detectKind(head.data);
-    await descend(entry, name, read, depth, budget, out);
+    await descend(entry, name, read, level);
   } catch (err) {
     out.notInspected.push({
       path: entry.path,
@@ -397,13 +398,8 @@ async function readCapped(stream: Readable, limit: number): Promise<{ data: Buff
 
 // ---- tar (tar-stream) ----
 
-async function inspectTar(
-  data: Buffer,
-  prefix: string[],
-  depth: number,
-  budget: ArchiveBudget,
-  out: ArchiveInspection,
-): Promise<void> {
+async function inspectTar(data: Buffer, level: Level): Promise<void> {
+  const { prefix, budget, out } = level;
   const extract = tarExtract();
   extract.end(data);
   // tar-stream's iterator: each entry must be read to its end before the next one arrives.
@@ -414,12 +410,8 @@ async function inspectTar(
       stream.resume();
       break;
     }
-    budget.entries++;
     const header = stream.header;
-    const entry: ArchiveEntry = { path: [...prefix, header.name], size: header.size ?? 0 };
-    const problems = entryNameProblems(header.name);
-    if (problems.length > 0) entry.nameProblems = problems;
-    out.entries.push(entry);
+    const entry = addEntry(level, header.name, { size: header.size ?? 0 });
     if (header.type === 'directory') entry.directory = true;
     const isFile = header.type === 'file' || header.type === 'contiguous-file';
     if (!isFile || entry.size === 0) {
@@ -439,7 +431,7 @@ async function inspectTar(
       data: content.subarray(0, limit),
       complete: content.length === entry.size && content.length <= limit,
     });
-    await descend(entry, header.name, readAll, depth, budget, out);
+    await descend(entry, header.name, readAll, level);
   }
 }
 
@@ -468,20 +460,10 @@ const GZIP_HEADER_BYTES = 10;
 /** Longest FNAME read from a gzip header (it is NUL-terminated and unbounded by the format). */
 const GZIP_MAX_NAME_BYTES = 1024;
 
-async function inspectGzip(
-  data: Buffer,
-  name: string,
-  prefix: string[],
-  depth: number,
-  budget: ArchiveBudget,
-  out: ArchiveInspection,
-): Promise<void> {
+async function inspectGzip(data: Buffer, name: string, level: Level): Promise<void> {
+  const { budget, out } = level;
   const inner = gzipMemberName(data) ?? gzipContentName(name);
-  const entry: ArchiveEntry = { path: [...prefix, inner], size: 0, compressedSize: data.length };
-  const problems = entryNameProblems(inner);
-  if (problems.length > 0) entry.nameProblems = problems;
-  out.entries.push(entry);
-  budget.entries++;
+  const entry = addEntry(level, inner, { size: 0, compressedSize: data.length });
   const limit = Math.min(ARCHIVE_MAX_ENTRY_BYTES, Math.max(0, ARCHIVE_MAX_TOTAL_BYTES - budget.bytes));
   const gunzip = createGunzip();
   gunzip.end(data);
@@ -513,7 +495,7 @@ async function inspectGzip(
     out.notInspected.push(cut);
     return;
   }
-  await descend(entry, inner, async () => ({ data: content, complete: true }), depth, budget, out);
+  await descend(entry, inner, async () => ({ data: content, complete: true }), level);
 }
 
 /** The original file name stored in a gzip header (RFC 1952 2.3.1 FNAME), if any. */

@@ -24,6 +24,17 @@ const UTF8_FLAG = 0x0800;
 const ENCRYPTED_FLAG = 0x0001;
 const MAX_16 = 0xffff;
 
+/** A little-endian header: signature, then [offset, width in bytes, value] fields. */
+function header(length: number, signature: number, fields: readonly [number, 2 | 4, number][]): Buffer {
+  const b = Buffer.alloc(length);
+  b.writeUInt32LE(signature, 0);
+  for (const [at, width, value] of fields) {
+    if (width === 2) b.writeUInt16LE(value, at);
+    else b.writeUInt32LE(value, at);
+  }
+  return b;
+}
+
 export function buildZip(entries: readonly ZipEntrySpec[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -37,26 +48,27 @@ export function buildZip(entries: readonly ZipEntrySpec[]): Buffer {
     const crc = e.raw ? e.raw.crc : crc32(data);
     const size = e.declaredSize ?? (e.raw ? e.raw.uncompressedSize : data.length);
     const flags = UTF8_FLAG | (e.encrypted ? ENCRYPTED_FLAG : 0);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
+    // APPNOTE 4.3.7 (local header) and 4.3.12 (central header): the same fields at other offsets.
+    const local = header(30, 0x04034b50, [
+      [4, 2, 20],
+      [6, 2, flags],
+      [8, 2, method],
+      [14, 4, crc],
+      [18, 4, body.length],
+      [22, 4, size],
+      [26, 2, name.length],
+    ]);
+    const central = header(46, 0x02014b50, [
+      [4, 2, 20],
+      [6, 2, 20],
+      [8, 2, flags],
+      [10, 2, method],
+      [16, 4, crc],
+      [20, 4, body.length],
+      [24, 4, size],
+      [28, 2, name.length],
+      [42, 4, offset],
+    ]);
     locals.push(local, name, body);
     centrals.push(central, name);
     offset += local.length + name.length + body.length;
