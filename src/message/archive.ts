@@ -424,7 +424,7 @@ async function inspectTar(data: Buffer, level: Level): Promise<void> {
       ARCHIVE_MAX_ENTRY_BYTES,
       Math.max(0, ARCHIVE_MAX_TOTAL_BYTES - budget.bytes),
     );
-    const content = await keepHead(stream, keep);
+    const content = await keepHead(stream, keep, (head) => inspectableFormat(detectKind(head)) !== undefined);
     entry.kind = detectKind(content.subarray(0, SNIFF_HEAD_BYTES));
     budget.bytes += Math.min(content.length, SNIFF_HEAD_BYTES);
     const readAll = async (limit: number) => ({
@@ -436,15 +436,26 @@ async function inspectTar(data: Buffer, level: Level): Promise<void> {
 }
 
 /** Reads a stream to its end, keeping only its first `keep` bytes. */
-function keepHead(stream: NodeJS.EventEmitter, keep: number): Promise<Buffer> {
+function keepHead(
+  stream: NodeJS.EventEmitter,
+  keep: number,
+  wantAll: (head: Buffer) => boolean,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let kept = 0;
+    let limit = keep;
+    let decided = keep <= SNIFF_HEAD_BYTES;
     stream.on('data', (chunk: Buffer) => {
-      if (kept >= keep) return;
-      const part = chunk.subarray(0, keep - kept);
+      if (kept >= limit) return;
+      const part = chunk.subarray(0, limit - kept);
       chunks.push(part);
       kept += part.length;
+      // Once the head is in, only a nested archive is worth keeping whole.
+      if (!decided && kept >= SNIFF_HEAD_BYTES) {
+        decided = true;
+        if (!wantAll(Buffer.concat(chunks, kept))) limit = kept;
+      }
     });
     stream.on('end', () => resolve(Buffer.concat(chunks, kept)));
     stream.on('error', reject);
@@ -473,7 +484,9 @@ async function inspectGzip(data: Buffer, name: string, level: Level): Promise<vo
   for await (const chunk of gunzip as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     length += chunk.length;
-    if (ratioTooHigh(length, data.length)) {
+    if (budgetStop(budget) === 'time') {
+      cut = stopped(entry.path, 'time');
+    } else if (ratioTooHigh(length, data.length)) {
       cut = { path: entry.path, reason: 'compression-ratio', detail: ratioDetail(length, data.length) };
     } else if (length > limit) {
       cut =

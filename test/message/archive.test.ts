@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   ARCHIVE_MAX_DEPTH,
@@ -185,6 +186,35 @@ describe('tar and gzip', () => {
 });
 
 describe('budget', () => {
+  it('the entry bound is shared: a tar stops where the message budget ends', async () => {
+    const budget = createArchiveBudget();
+    budget.entries = ARCHIVE_MAX_ENTRIES - 2;
+    const tar = await buildTar(Array.from({ length: 5 }, (_, n) => ({ name: `f${n}.txt`, data: 'x' })));
+    const i = await inspectArchive(tar, 'tar', 'x.tar', budget);
+    expect(paths(i)).toEqual(['f0.txt', 'f1.txt']);
+    expect(reasons(i)).toEqual([': entries']);
+  });
+
+  it('a 30 MB file inside a zip or a tar: only its head is read', async () => {
+    const big = randomBytes(30 * 1024 * 1024);
+    const budget = createArchiveBudget();
+    const zip = await inspectArchive(
+      buildZip([{ name: 'video.mp4', data: big, method: 'store' }]),
+      'zip',
+      'v.zip',
+      budget,
+    );
+    expect(zip.entries[0]).toMatchObject({ size: big.length, kind: 'unknown' });
+    const tar = await inspectArchive(
+      await buildTar([{ name: 'video.mp4', data: big }]),
+      'tar',
+      'v.tar',
+      budget,
+    );
+    expect(tar.entries[0]).toMatchObject({ size: big.length, kind: 'unknown' });
+    expect(budget.bytes).toBeLessThan(1024 * 1024);
+  });
+
   it('an expired time budget inspects nothing and says so', async () => {
     const budget = createArchiveBudget(undefined, Date.now() - 60_000);
     const i = await inspectArchive(buildZip([{ name: 'a.txt', data: 'x' }]), 'zip', 'a.zip', budget);
