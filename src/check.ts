@@ -27,7 +27,10 @@ export type Condition =
   | 'message-too-big-gmail'
   | 'message-too-big-microsoft'
   | 'message-headers-over-gmail-limit'
-  | 'message-not-rfc5322';
+  | 'message-not-rfc5322'
+  | 'attachment-blocked'
+  | 'attachment-disguised'
+  | 'attachments-too-many';
 
 export interface FindingSpec {
   severity: Severity;

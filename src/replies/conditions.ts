@@ -124,4 +124,20 @@ export const CONDITION_INFO: Partial<Record<Condition, ConditionInfo>> = {
     checks: ['message-format'],
     fix: 'Emit exactly one valid From, Message-ID and Subject per message.',
   },
+  'attachment-blocked': {
+    cause:
+      'An attachment has a file type Gmail blocks (executables, scripts, disk images, ...), also inside an archive, or is a password-protected archive holding an archive.',
+    checks: ['attachments'],
+    fix: 'Remove the file from the message (and from its archives) or share it via a link.',
+  },
+  'attachment-disguised': {
+    cause: 'An attachment is an executable (or another blocked type) under a harmless-looking extension.',
+    checks: ['attachments'],
+    fix: 'Remove the file or share it via a link; attach documents as documents.',
+  },
+  'attachments-too-many': {
+    cause: 'The message has more attachments than the receiver accepts (Exchange Online: 250).',
+    checks: ['attachments'],
+    fix: 'Combine the files into one archive or share them via a link.',
+  },
 };

@@ -247,6 +247,30 @@ export const GMAIL_ROWS: readonly ReplyRow[] = [
     bulkOnly: false,
     confidence: 'documented',
   }),
+  // Blocked file types (answer 6590): the listed extensions, also inside archives, and
+  // password-protected archives whose content is an archive.
+  row({
+    condition: 'attachment-blocked',
+    code: 552,
+    enhanced: '5.7.0',
+    text: 'This message was blocked because its content presents a potential security issue (blocked file type).',
+    permanent: true,
+    bulkOnly: false,
+    confidence: 'documented',
+    source: "Gmail support answers 6590 'File types blocked in Gmail' and 3726730 'SMTP errors and codes'",
+  }),
+  // Gmail documents blocking executables; that it finds them by content under another
+  // extension is inferred (answer 6590 lists extensions only).
+  row({
+    condition: 'attachment-disguised',
+    code: 552,
+    enhanced: '5.7.0',
+    text: 'This message was blocked because its content presents a potential security issue (executable content).',
+    permanent: true,
+    bulkOnly: false,
+    confidence: 'inferred',
+    source: 'Gmail support answer 6590 (executables are blocked; detection by content is not documented)',
+  }),
 ];
 
 /** Gmail replies no condition of ours predicts; `explain` describes them. */

@@ -27,6 +27,8 @@ export const KNOWN_CODES: readonly KnownCode[] = [
 export const ROWLESS_CONDITIONS: Readonly<Partial<Record<Condition, string>>> = {
   'ptr-dynamic':
     'Microsoft refuses dynamic IP space and Gmail weighs it in reputation, but neither publishes a reply code for it.',
+  'attachments-too-many':
+    'Exchange Online documents its limit of 250 attachments per message but not the reply it gives; Gmail names attachment count under 552 5.3.4 without a number.',
 };
 
 /** Upper bound on conditions accepted per call: findings raise a handful; more is a bug. */

@@ -1,0 +1,50 @@
+/**
+ * Gathers the attachment facts: reads each part's content once and looks inside archives,
+ * within the bounds of src/message/archive.ts. No network; the parts come from the message
+ * given to the command.
+ */
+import type { CollectContext } from '../../src/check.js';
+import { createArchiveBudget } from '../../src/message/archive.js';
+import {
+  type AttachmentFacts,
+  type AttachmentInput,
+  describeAttachment,
+} from '../../src/message/attachments.js';
+
+/**
+ * Parts read and inspected per message. Exchange Online refuses more than 250 attachments, so
+ * beyond this the count alone is the finding; a hostile message may declare 100,000 parts.
+ */
+export const ATTACHMENTS_MAX_DESCRIBED = 1000;
+
+export interface AttachmentsEvidence {
+  /** Attachments and inline parts in the message. */
+  count: number;
+  /** The first ATTACHMENTS_MAX_DESCRIBED parts, in message order. */
+  attachments: AttachmentFacts[];
+  /** Parts beyond ATTACHMENTS_MAX_DESCRIBED: counted, not read. */
+  notDescribed: number;
+}
+
+/**
+ * The message's parts from the collect context. The one place that knows where they live:
+ * the message command puts them there (adapted from the parser's parts when it is wired).
+ */
+export function attachmentInputs(ctx: CollectContext): readonly AttachmentInput[] {
+  return (ctx as { attachments?: AttachmentInput[] }).attachments ?? [];
+}
+
+export async function collectAttachments(ctx: CollectContext): Promise<AttachmentsEvidence> {
+  const inputs = attachmentInputs(ctx);
+  const budget = createArchiveBudget(ctx.signal);
+  const attachments: AttachmentFacts[] = [];
+  // One at a time: only one decoded part is held in memory besides the message.
+  for (const input of inputs.slice(0, ATTACHMENTS_MAX_DESCRIBED)) {
+    attachments.push(await describeAttachment(input, budget));
+  }
+  return {
+    count: inputs.length,
+    attachments,
+    notDescribed: Math.max(0, inputs.length - ATTACHMENTS_MAX_DESCRIBED),
+  };
+}
