@@ -25,7 +25,13 @@ import {
 } from './key.js';
 import { DKIM_DISCOVERY_SELECTORS, delegationProvider, discoveryProvider } from './selectors.js';
 
-export { type DkimKeyRecord, measurePublicKey, parseDkimKeyRecord } from './key.js';
+export {
+  type DkimKeyRecord,
+  decodeBase64,
+  measurePublicKey,
+  parseDkimKeyRecord,
+  parseTagList,
+} from './key.js';
 export { DKIM_DISCOVERY_SELECTORS } from './selectors.js';
 
 /** Not a protocol limit: bound on user-given selectors queried per run (hostile config). */
