@@ -4,6 +4,7 @@
  * are left unsigned and whether a verified d= aligns with From.
  */
 import type { Check, CollectContext } from '../../src/check.js';
+import { sharedWithinAudit } from '../shared/audit-scope.js';
 import { evidenceAccessor } from '../shared/evidence.js';
 import { collectDkimSignatures, type DkimMessageInput, type DkimSignatureEvidence } from './collect.js';
 import { DKIM_SIGNATURE_FINDINGS, type DkimSignatureFindingKey } from './findings.js';
@@ -19,12 +20,20 @@ function messageOf(ctx: CollectContext): DkimMessageInput {
   return m;
 }
 
+/**
+ * The message's signatures, verified once per audit: the unsubscribe check asks whether the
+ * List-Unsubscribe fields are signed by a signature that verifies, and awaits the same work.
+ */
+export function verifiedSignatures(ctx: CollectContext): Promise<DkimSignatureEvidence> {
+  return sharedWithinAudit(ctx, 'dkim-signature:verified', () => collectDkimSignatures(messageOf(ctx), ctx));
+}
+
 export const dkimSignatureCheck: Check<DkimSignatureEvidence, DkimSignatureFindingKey> = {
   id: 'dkim-signature',
   title: 'DKIM signatures of the message',
   appliesTo: ['domain'],
   findings: DKIM_SIGNATURE_FINDINGS,
-  collect: (_target, ctx) => collectDkimSignatures(messageOf(ctx), ctx),
+  collect: (_target, ctx) => verifiedSignatures(ctx),
   judge: judgeDkimSignatures,
 };
 
