@@ -1,7 +1,7 @@
 /**
  * Keeps the layers of docs/ARCHITECTURE.md true: every import in src/, checks/ and reports/ is
  * read and its target's layer must be one the importer's layer may use. An arrow only points
- * down (cli -> renderers -> library -> engine -> checks -> probe -> base); checks reach each
+ * down (cli -> renderers -> library -> engine -> checks -> probe and input -> base); checks reach each
  * other only through checks/shared/ and another check's index.ts (its typed evidence accessor).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,11 +10,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
-type Layer = 'base' | 'probe' | 'check' | 'engine' | 'library' | 'renderer' | 'cli' | 'lab';
+type Layer = 'base' | 'probe' | 'input' | 'check' | 'engine' | 'library' | 'renderer' | 'cli' | 'lab';
 
 /** Which layer a file (path relative to the package root, with /) belongs to. First match wins. */
 const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^src\/probe\//, 'probe'],
+  [/^src\/message\//, 'input'],
   [/^src\/lab\//, 'lab'],
   [/^checks\//, 'check'],
   [/^reports\//, 'renderer'],
@@ -32,12 +33,13 @@ const LAYER_OF: readonly [RegExp, Layer][] = [
 const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   base: [],
   probe: ['base'],
-  check: ['base', 'probe', 'engine'],
-  engine: ['base', 'probe', 'check'],
-  library: ['base', 'probe', 'check', 'engine'],
+  input: ['base'],
+  check: ['base', 'probe', 'input', 'engine'],
+  engine: ['base', 'probe', 'input', 'check'],
+  library: ['base', 'probe', 'input', 'check', 'engine'],
   renderer: ['base', 'engine', 'library', 'check'],
   lab: ['base', 'probe'],
-  cli: ['base', 'probe', 'check', 'engine', 'library', 'renderer', 'lab'],
+  cli: ['base', 'probe', 'input', 'check', 'engine', 'library', 'renderer', 'lab'],
 };
 
 /** Engine files a check may use: the check and report types, not the runner or registry. */

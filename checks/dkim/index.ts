@@ -26,7 +26,13 @@ export {
 } from './collect.js';
 export { DKIM_FINDINGS, type DkimFindingKey } from './findings.js';
 export { type DkimOutcome, dkimOutcome, judgeDkim } from './judge.js';
-export { type DkimKeyRecord, measurePublicKey, parseDkimKeyRecord } from './key.js';
+export {
+  type DkimKeyRecord,
+  decodeBase64,
+  measurePublicKey,
+  parseDkimKeyRecord,
+  parseTagList,
+} from './key.js';
 export { DKIM_DISCOVERY_SELECTORS, isValidSelector } from './selectors.js';
 
 export const dkimCheck: Check<DkimEvidence, DkimFindingKey> = {
