@@ -73,7 +73,8 @@ export type FindingSpecs<K extends string = string> = Readonly<Record<K, Finding
 export interface Check<E = unknown, K extends string = string> {
   id: string;
   title: string;
-  appliesTo: ('domain' | 'ip')[];
+  /** What the check needs: a domain, sending IPs, or a sample message (the message command). */
+  appliesTo: ('domain' | 'ip' | 'message')[];
   findings: FindingSpecs<K>;
   /**
    * Why the check is skipped for this target and probe (e.g. SMTP probing is off), or

@@ -36,6 +36,9 @@ export type {
   FleetTotals,
   InvalidEntry,
 } from './fleet/summary.js';
+export type { MessageSource } from './message/parse.js';
+export type { MessageSummary, ParsedMessage } from './message/types.js';
+export { auditMessage, type MessageAuditOptions } from './message-audit.js';
 export {
   AUDIT_SMTP_TIMEOUTS,
   createProbe,

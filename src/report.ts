@@ -1,9 +1,11 @@
+import type { MessageSummary } from './message/types.js';
+
 /**
  * The report: versioned on its own, independent of the tool version. Renderers read only
  * this. Keys are sorted on output (see stableStringify) so two runs can be diffed.
  */
 
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 export type Severity = 'info' | 'warning' | 'error' | 'unknown';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown' | 'skipped';
@@ -68,6 +70,8 @@ export interface Target {
    */
   dkimDiscovery?: boolean;
   profile: Profile;
+  /** The sample message audited (the message command, schema 1.1). */
+  message?: MessageSummary;
 }
 
 export interface Timing {

@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
  * a check that throws or overruns becomes `unknown` with the error, the others still run.
  */
 import { type Check, type Condition, type DerivedCheck, renderTemplate } from './check.js';
+import type { ParsedMessage } from './message/types.js';
 import type { Probe } from './probe/types.js';
 import { predictReplies, summarizeReplies } from './replies/index.js';
 import {
@@ -34,6 +35,8 @@ export interface RunOptions {
   now?: () => Date;
   /** Work shared by the checks of this audit (CollectContext.shared); runAudit makes a new one. */
   shared?: Map<string, Promise<unknown>>;
+  /** The sample message the message checks judge (CollectContext.message). */
+  message?: ParsedMessage;
 }
 
 /** Listeners one check's abort signal may carry: one per in-flight query, bounded by the checks' own limits. */
@@ -107,8 +110,9 @@ export function runDerived(
   }
 }
 
-function applies(check: Check<unknown>, target: Target): boolean {
+function applies(check: Check<unknown>, target: Target, options: RunOptions): boolean {
   if (check.appliesTo.includes('domain')) return true;
+  if (check.appliesTo.includes('message') && options.message !== undefined) return true;
   return check.appliesTo.includes('ip') && target.ips.length > 0;
 }
 
@@ -118,7 +122,7 @@ export async function runCheck(
   options: RunOptions,
 ): Promise<CheckResult> {
   const base = { id: check.id, title: check.title };
-  if (!applies(check, target)) return { ...base, status: 'skipped', findings: [] };
+  if (!applies(check, target, options)) return { ...base, status: 'skipped', findings: [] };
   const skipped = check.skip?.(target, options.probe);
   if (skipped !== undefined) return { ...base, status: 'skipped', findings: [], evidence: { skipped } };
   const t0 = performance.now();
@@ -151,6 +155,7 @@ export async function runCheck(
         probe: options.probe,
         signal: controller.signal,
         shared: options.shared ?? new Map(),
+        ...(options.message ? { message: options.message } : {}),
       }),
       deadline,
       aborted,

@@ -21,7 +21,7 @@ const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^reports\//, 'renderer'],
   [/^src\/(cli|demo)(\.ts$|\/)/, 'cli'],
   [/^src\/fleet\/cli\.ts$/, 'cli'],
-  [/^src\/(index|config|audit|evaluate-spf)\.ts$/, 'library'],
+  [/^src\/(index|config|audit|message-audit|evaluate-spf)\.ts$/, 'library'],
   [/^src\/options\//, 'library'],
   [/^src\/fleet\//, 'library'],
   [/^src\/(runner|registry|check|report|target)\.ts$/, 'engine'],

@@ -9,6 +9,7 @@ import type { FindingResult } from '../../src/check.js';
 import { isAligned, organisationalDomainPsl } from '../../src/orgdomain.js';
 import type { CheckResult, Target } from '../../src/report.js';
 import { dkimEvidenceOf, dkimOutcome } from '../dkim/index.js';
+import { type DkimSignatureEvidence, dkimSignatureEvidenceOf } from '../dkim-signature/index.js';
 import { dmarcEvidenceOf, effectiveDmarc } from '../dmarc/index.js';
 import { type SpfEvidence, type SpfFindingKey, spfEvidenceOf } from '../spf/index.js';
 import type { AlignmentFindingKey } from './findings.js';
@@ -125,20 +126,27 @@ export function judgeAuthentication(
   const aspf = dmarc?.aspf ?? 'r';
   const adkim = dmarc?.adkim ?? 'r';
   const spf = spfOutcome(target, mailFrom, spfEvidenceOf(reported), results['spf']);
+  const signed = dkimSignatureEvidenceOf(reported);
   const dkimEv = dkimEvidenceOf(reported);
-  const dkim = dkimEv
-    ? dkimOutcome(dkimEv)
-    : { canPass: 'unknown' as const, validSelectors: [], domain: dkimDomain };
-  const dkimReason =
-    dkim.canPass === true
+  // A message audit judges the signatures the message carries; a domain audit, the keys in DNS.
+  const fromSignatures = signed ? signatureOutcome(signed, fromDomain, adkim) : undefined;
+  const dkim = fromSignatures
+    ? fromSignatures
+    : dkimEv
+      ? dkimOutcome(dkimEv)
+      : { canPass: 'unknown' as const, validSelectors: [], domain: dkimDomain };
+  const dkimReason = fromSignatures
+    ? fromSignatures.reason
+    : dkim.canPass === true
       ? `DKIM can pass (valid key at ${dkim.validSelectors.join(', ')})`
       : dkim.canPass === false
         ? 'DKIM cannot pass (no valid key at the selectors given)'
         : dkimEv
           ? 'no valid DKIM key found at the selectors tried (give --dkim-selector)'
           : 'the DKIM check did not run or failed';
+  const signingDomain = fromSignatures?.domain ?? dkimDomain;
   const spfAligned = isAligned(mailFrom, fromDomain, aspf);
-  const dkimAligned = isAligned(dkimDomain, fromDomain, adkim);
+  const dkimAligned = isAligned(signingDomain, fromDomain, adkim);
   const dmarcPass = or3(and3(spf.canPass, spfAligned), and3(dkim.canPass, dkimAligned));
   const reasoning = [
     `From domain ${fromDomain} (organisational domain ${organisationalDomainPsl(fromDomain) ?? fromDomain})`,
@@ -148,7 +156,7 @@ export function judgeAuthentication(
         ? 'DMARC policy could not be read; relaxed alignment assumed'
         : 'no DMARC policy; relaxed alignment assumed',
     `SPF for MAIL FROM ${mailFrom}: ${spf.reason}; ${spfAligned ? 'aligned' : 'not aligned'} with ${fromDomain}`,
-    `DKIM for d=${dkimDomain}: ${dkimReason}; ${dkimAligned ? 'aligned' : 'not aligned'} with ${fromDomain}`,
+    `DKIM for d=${signingDomain}: ${dkimReason}; ${dkimAligned ? 'aligned' : 'not aligned'} with ${fromDomain}`,
     dmarcPass === true
       ? 'DMARC would pass'
       : dmarcPass === false
@@ -158,7 +166,7 @@ export function judgeAuthentication(
   const data = {
     domain: fromDomain,
     mailFrom,
-    dkimDomain,
+    dkimDomain: signingDomain,
     aspf,
     adkim,
     spfAligned: spfAligned ? 'aligned' : 'not aligned',
@@ -169,7 +177,7 @@ export function judgeAuthentication(
   const evidence: AuthenticationEvidence = {
     fromDomain,
     mailFromDomain: mailFrom,
-    dkimDomain,
+    dkimDomain: signingDomain,
     dmarc: {
       found: dmarc ? (dmarc.unknown ? 'unknown' : dmarc.found) : 'unknown',
       policyDomain: dmarc?.policyDomain ?? null,
@@ -206,4 +214,38 @@ export function judgeAuthentication(
   if (dkim.canPass === true && !dkimAligned)
     findings.push({ key: 'dkim-not-aligned', data, evidence: brief });
   return { evidence, findings };
+}
+
+/**
+ * DKIM as the message's own signatures decide it (RFC 6376 verification, dkim-signature check):
+ * passes when one verifies, preferring one whose d= aligns with From under adkim; unknown when
+ * none verifies and a key could not be looked up; else cannot pass.
+ */
+function signatureOutcome(
+  ev: DkimSignatureEvidence,
+  fromDomain: string,
+  adkim: 'r' | 's',
+): { canPass: Tristate; validSelectors: string[]; domain: string; reason: string } {
+  const passing = ev.signatures.filter((s) => s.verdict?.status === 'pass' && s.domain !== undefined);
+  const best = passing.find((s) => isAligned(s.domain as string, fromDomain, adkim)) ?? passing[0];
+  if (best?.domain !== undefined)
+    return {
+      canPass: true,
+      validSelectors: passing.map((s) => s.selector ?? ''),
+      domain: best.domain,
+      reason: `the message's DKIM signature by d=${best.domain} (s=${best.selector ?? '?'}) verifies`,
+    };
+  const unknown = ev.signatures.some((s) => s.problem === undefined && s.verdict === undefined);
+  const first = ev.signatures.find((s) => s.domain !== undefined);
+  return {
+    canPass: unknown ? 'unknown' : false,
+    validSelectors: [],
+    domain: first?.domain ?? fromDomain,
+    reason:
+      ev.signatures.length === 0
+        ? 'the message carries no DKIM signature'
+        : unknown
+          ? "a DKIM key of the message's signatures could not be looked up"
+          : "none of the message's DKIM signatures verifies",
+  };
 }

@@ -10,6 +10,7 @@ import {
   type AttachmentInput,
   describeAttachment,
 } from '../../src/message/attachments.js';
+import { messageOf } from '../shared/message.js';
 
 /**
  * Parts read and inspected per message. Exchange Online refuses more than 250 attachments, so
@@ -26,12 +27,19 @@ export interface AttachmentsEvidence {
   notDescribed: number;
 }
 
-/**
- * The message's parts from the collect context. The one place that knows where they live:
- * the message command puts them there (adapted from the parser's parts when it is wired).
- */
+/** The message's attachment and inline parts (parsed once by src/message), as this check reads them. */
 export function attachmentInputs(ctx: CollectContext): readonly AttachmentInput[] {
-  return (ctx as { attachments?: AttachmentInput[] }).attachments ?? [];
+  return messageOf(ctx).attachments.map((part) => {
+    const input: AttachmentInput = {
+      index: part.index,
+      contentType: part.contentType,
+      encodedBytes: part.encodedBytes,
+      content: async () => part.content(),
+    };
+    if (part.filename !== undefined) input.filename = part.filename;
+    if (part.disposition !== undefined) input.disposition = part.disposition;
+    return input;
+  });
 }
 
 export async function collectAttachments(ctx: CollectContext): Promise<AttachmentsEvidence> {

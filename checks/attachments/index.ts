@@ -20,7 +20,7 @@ export const attachmentsCheck: Check<AttachmentsEvidence, AttachmentsFindingKey>
   id: 'attachments',
   title: 'Attachments and archive contents',
   // A message check: run by the message command only, never by a domain audit's registry.
-  appliesTo: ['domain'],
+  appliesTo: ['message'],
   findings: ATTACHMENTS_FINDINGS,
   collect: (_target, ctx) => collectAttachments(ctx),
   judge: (evidence) => judgeAttachments(evidence),

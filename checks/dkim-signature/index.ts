@@ -6,6 +6,7 @@
 import type { Check, CollectContext } from '../../src/check.js';
 import { sharedWithinAudit } from '../shared/audit-scope.js';
 import { evidenceAccessor } from '../shared/evidence.js';
+import { messageOf as parsedMessageOf } from '../shared/message.js';
 import { collectDkimSignatures, type DkimMessageInput, type DkimSignatureEvidence } from './collect.js';
 import { DKIM_SIGNATURE_FINDINGS, type DkimSignatureFindingKey } from './findings.js';
 import { judgeDkimSignatures } from './judge.js';
@@ -13,11 +14,13 @@ import { judgeDkimSignatures } from './judge.js';
 export type { DkimSignatureEvidence, SignatureEvidence } from './collect.js';
 export { DKIM_SIGNATURE_FINDINGS, type DkimSignatureFindingKey } from './findings.js';
 
-/** The message as the collect context carries it (set by the message audit). */
+/** What verification needs of the parsed message: its bytes as given, and the domain of From. */
 function messageOf(ctx: CollectContext): DkimMessageInput {
-  const m = (ctx as CollectContext & { dkimMessage?: DkimMessageInput }).dkimMessage;
-  if (!m) throw new Error('no message to verify');
-  return m;
+  const message = parsedMessageOf(ctx);
+  const bytes = message.raw();
+  if (!bytes) throw new Error('the message is too large to keep in memory for DKIM verification');
+  const fromDomain = message.fields.from?.mailboxes[0]?.domain;
+  return fromDomain !== undefined ? { bytes, fromDomain: fromDomain.toLowerCase() } : { bytes };
 }
 
 /**
@@ -31,7 +34,7 @@ export function verifiedSignatures(ctx: CollectContext): Promise<DkimSignatureEv
 export const dkimSignatureCheck: Check<DkimSignatureEvidence, DkimSignatureFindingKey> = {
   id: 'dkim-signature',
   title: 'DKIM signatures of the message',
-  appliesTo: ['domain'],
+  appliesTo: ['message'],
   findings: DKIM_SIGNATURE_FINDINGS,
   collect: (_target, ctx) => verifiedSignatures(ctx),
   judge: judgeDkimSignatures,

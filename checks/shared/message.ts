@@ -14,7 +14,7 @@ export function messageOf(ctx: CollectContext): ParsedMessage {
 
 /**
  * A message check: its evidence is read from the parsed message (no I/O) and judged purely. It is
- * run by the message command on a parsed message, not chosen by target kind, hence no appliesTo.
+ * run by the message command on a parsed message: it applies when the audit has one.
  */
 export function messageCheck<E, K extends string>(spec: {
   id: string;
@@ -26,7 +26,7 @@ export function messageCheck<E, K extends string>(spec: {
   return {
     id: spec.id,
     title: spec.title,
-    appliesTo: [],
+    appliesTo: ['message'],
     findings: spec.findings,
     async collect(_target, ctx) {
       return spec.evidence(messageOf(ctx));

@@ -5,6 +5,7 @@
  */
 import type { Check, CollectContext } from '../../src/check.js';
 import { evidenceAccessor } from '../shared/evidence.js';
+import { messageOf } from '../shared/message.js';
 import { collectUnsubscribe, type UnsubscribeEvidence, type UnsubscribeInput } from './collect.js';
 import { UNSUBSCRIBE_FINDINGS, type UnsubscribeFindingKey } from './findings.js';
 import { judgeUnsubscribe } from './judge.js';
@@ -13,16 +14,20 @@ export { listUris, type UnsubscribeEvidence, type UnsubscribeInput, unsubscribeE
 export { UNSUBSCRIBE_FINDINGS, type UnsubscribeFindingKey } from './findings.js';
 export { ONE_CLICK_POST_VALUE } from './judge.js';
 
+/** Every List-Unsubscribe and List-Unsubscribe-Post field of the message, in order. */
 function inputOf(ctx: CollectContext): UnsubscribeInput {
-  const m = (ctx as CollectContext & { unsubscribe?: UnsubscribeInput }).unsubscribe;
-  if (!m) throw new Error('no message headers');
-  return m;
+  const fields = messageOf(ctx).header.fields;
+  const values = (key: string) => fields.filter((f) => f.key === key).map((f) => f.value);
+  return {
+    listUnsubscribe: values('list-unsubscribe'),
+    listUnsubscribePost: values('list-unsubscribe-post'),
+  };
 }
 
 export const unsubscribeCheck: Check<UnsubscribeEvidence, UnsubscribeFindingKey> = {
   id: 'unsubscribe',
   title: 'One-click unsubscribe (RFC 8058)',
-  appliesTo: ['domain'],
+  appliesTo: ['message'],
   findings: UNSUBSCRIBE_FINDINGS,
   collect: (_target, ctx) => collectUnsubscribe(inputOf(ctx), ctx),
   judge: (evidence, target) => judgeUnsubscribe(evidence, target.profile, target.domain),

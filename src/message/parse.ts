@@ -83,6 +83,7 @@ function buildMessage(scan: ScanResult, options: ParseOptions): ParsedMessage {
     attachments,
     urls,
     smtputf8: options.smtputf8 ?? false,
+    raw: () => scan.retained,
   };
 }
 

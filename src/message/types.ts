@@ -302,6 +302,8 @@ export interface ParsedMessage {
   urls: UrlDomains;
   /** The message will be sent with SMTPUTF8 (RFC 6531): raw UTF-8 in headers is then allowed. */
   smtputf8: boolean;
+  /** The bytes as given (DKIM verification needs them whole); undefined past MAX_RETAINED_BYTES. */
+  raw(): Buffer | undefined;
 }
 
 export interface ParseOptions {

@@ -8,6 +8,7 @@ import {
 import { type CollectContext, type FindingSpec, renderTemplate } from '../../../src/check.js';
 import { ARCHIVE_MAX_DEPTH } from '../../../src/message/archive.js';
 import type { AttachmentInput } from '../../../src/message/attachments.js';
+import type { ParsedMessage } from '../../../src/message/types.js';
 import { predictReplies } from '../../../src/replies/index.js';
 import type { Target } from '../../../src/report.js';
 import {
@@ -37,7 +38,7 @@ async function run(attachments: AttachmentInput[]) {
   const ctx = {
     probe: undefined as never,
     signal: new AbortController().signal,
-    attachments,
+    message: { attachments } as unknown as ParsedMessage,
   } as CollectContext;
   const evidence = await attachmentsCheck.collect(target, ctx);
   // Evidence must survive a JSON round trip (record/replay).
