@@ -59,12 +59,13 @@ async function run(attachments: AttachmentInput[]) {
 }
 
 describe('attachments collect + judge', () => {
-  it('no attachment list in the context: nothing to judge', async () => {
-    const evidence = await attachmentsCheck.collect(target, {
-      probe: undefined as never,
-      signal: new AbortController().signal,
-    });
-    expect(evidence).toEqual({ count: 0, attachments: [], notDescribed: 0 });
+  it('a message without attachments: nothing to judge', async () => {
+    expect((await run([])).evidence).toEqual({ count: 0, attachments: [], notDescribed: 0 });
+  });
+
+  it('no message in the context is a wiring error (the check becomes unknown), not "no attachments"', async () => {
+    const ctx = { probe: undefined as never, signal: new AbortController().signal };
+    await expect(attachmentsCheck.collect(target, ctx)).rejects.toThrow(/no message to check/);
   });
 
   it('clean pdf: described, no findings', async () => {
