@@ -16,6 +16,7 @@ type Layer = 'base' | 'probe' | 'input' | 'check' | 'engine' | 'library' | 'rend
 const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^src\/probe\//, 'probe'],
   [/^src\/message\//, 'input'],
+  [/^src\/bounce\//, 'library'],
   [/^src\/lab\//, 'lab'],
   [/^checks\//, 'check'],
   [/^reports\//, 'renderer'],
