@@ -83,6 +83,8 @@ describe('auditMessage', () => {
       message: { fileName: 'winter.eml', bytes: bytes.length, subject: 'Winter sale' },
     });
     expect(report.target.message?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // URL domains of the text parts, for the reputation checks to come.
+    expect(report.target.message?.links).toMatchObject({ domains: ['shop.example'], urlCount: 1 });
     for (const id of [...MESSAGE_CHECK_IDS, 'spf', 'dmarc', 'dkim', 'alignment'])
       expect(report.checks[id], id).toBeDefined();
     expect(report.checks['dkim-signature']?.status).toBe('pass');

@@ -75,6 +75,7 @@ function buildMessage(scan: ScanResult, options: ParseOptions): ParsedMessage {
       ...(messageId ? { messageId: messageId.value } : {}),
       ...(from ? { from: from.decoded } : {}),
       ...(fields.subject !== undefined ? { subject: fields.subject } : {}),
+      links: urls,
     },
     wire: scan.wire,
     header: scan.header,

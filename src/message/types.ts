@@ -284,6 +284,8 @@ export interface UrlDomains {
 /** What the report's `target.message` shows. */
 export interface MessageSummary {
   fileName?: string;
+  /** Registrable domains linked from the HTML and text parts (for reputation checks). */
+  links: UrlDomains;
   bytes: number;
   wireBytes: number;
   sha256: string;
