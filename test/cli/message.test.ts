@@ -3,23 +3,19 @@
  * From domain served by the loopback DNS lab. The file is streamed (a 26 MB message is written to
  * a temp file piece by piece, never held as one string); output and exit codes are audit's.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../../reports/schema.js';
-import { main } from '../../src/cli.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 import { MESSAGE_CHECK_IDS } from '../../src/registry.js';
 import { runCli } from '../helpers/cli.js';
+import { shopKey, shopZone, signedShopMessage } from '../helpers/shop-message.js';
 
-const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const publicKey = key.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-const privateKey = key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const { publicKey, privateKey } = shopKey();
 
 /** Gmail's limit on the wire (25 MB, binary): the oversized message goes past it. */
 const GMAIL_LIMIT_BYTES = 25 * 1024 * 1024;
@@ -33,20 +29,7 @@ let dir: string;
 let resolver: string;
 
 beforeAll(async () => {
-  lab = await startLab(
-    [
-      'shop.example:',
-      '  SOA: "ns.shop.example hostmaster.shop.example 1 7200 3600 1209600 300"',
-      '  MX: "10 mx.shop.example"',
-      '  TXT: "v=spf1 ip4:192.0.2.10 -all"',
-      'mx.shop.example: {A: 192.0.2.25}',
-      'bounce.shop.example: {TXT: "v=spf1 ip4:192.0.2.10 -all", MX: "10 mx.shop.example"}',
-      '_dmarc.shop.example: {TXT: "v=DMARC1; p=reject; rua=mailto:d@shop.example"}',
-      `s1._domainkey.shop.example: {TXT: [["v=DKIM1; k=rsa; p=", "${publicKey}"]]}`,
-      '10.2.0.192.in-addr.arpa: {PTR: out.shop.example}',
-      'out.shop.example: {A: 192.0.2.10}',
-    ].join('\n'),
-  );
+  lab = await startLab(shopZone(publicKey));
   resolver = `${lab.host}:${lab.port}`;
   dir = mkdtempSync(join(tmpdir(), 'mail-preflight-message-'));
 });
@@ -55,27 +38,13 @@ afterAll(async () => {
 });
 
 /** A bulk message as a careful sender emits it: signed (every header), one-click unsubscribe. */
-async function signedMessage(extra: Record<string, unknown> = {}): Promise<Buffer> {
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-    dkim: { domainName: 'shop.example', keySelector: 's1', privateKey },
-  });
-  const info = await transport.sendMail({
-    from: 'Shop <news@shop.example>',
-    to: 'reader@example.net',
-    subject: 'Winter sale',
-    text: 'Everything must go: https://shop.example/sale',
-    envelope: { from: 'bounce@bounce.shop.example', to: 'reader@example.net' },
+function signedMessage(): Promise<Buffer> {
+  return signedShopMessage(privateKey, {
     headers: {
       'Return-Path': '<bounce@bounce.shop.example>',
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
-    list: { unsubscribe: { url: 'https://shop.example/u/1', comment: 'Unsubscribe' } },
-    ...extra,
   });
-  return info.message as Buffer;
 }
 
 /** The Message-ID nodemailer gave the message. */
@@ -142,22 +111,9 @@ async function oversizedMessageFile(): Promise<string> {
   return path;
 }
 
-/** The CLI with `message -` reading the given bytes as its standard input. */
-async function runWithStdin(args: string[], stdin: Buffer) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    isTty: false,
-    env: {},
-    stdin: Readable.from([stdin.subarray(0, 100), stdin.subarray(100)]),
-  });
-  return { code, stdout, stderr };
+/** The CLI with `message -` reading the bytes as its standard input, in two chunks. */
+function runWithStdin(args: string[], stdin: Buffer) {
+  return runCli(args, {}, Readable.from([stdin.subarray(0, 100), stdin.subarray(100)]));
 }
 
 describe('mail-preflight message', () => {
