@@ -5,6 +5,7 @@
  */
 import type { CheckResult, CheckStatus, Finding, PredictedReply, Report, Severity } from '../src/report.js';
 import { severityRank } from '../src/report.js';
+import { MAX_MESSAGE_FIELD_CHARS, type MessageSummary, messageSummaryRows } from './message-summary.js';
 
 export interface TextOptions {
   /** ANSI colour; the CLI sets it for a TTY without NO_COLOR. */
@@ -95,6 +96,7 @@ export function renderText(report: Report, options: TextOptions): string {
       : undefined,
   ].filter((x): x is string => x !== undefined);
   if (extras.length > 0) out.push(`  ${extras.join('   ')}`);
+  if (t.message !== undefined) out.push(...messageBlock(t.message, safe));
 
   const checks = Object.entries(report.checks)
     .map(([key, c]) => ({ key, c }))
@@ -125,6 +127,16 @@ export function renderText(report: Report, options: TextOptions): string {
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The sample message (message command): every value is the message's own text, made safe. */
+function messageBlock(m: MessageSummary, safe: (s: unknown) => string): string[] {
+  return [
+    '  Message:',
+    ...messageSummaryRows(m).map(
+      (r) => `    ${r.label}: ${truncate(safe(r.value), MAX_MESSAGE_FIELD_CHARS)}`,
+    ),
+  ];
 }
 
 function renderCheck(

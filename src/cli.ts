@@ -4,32 +4,35 @@
  * Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the audit was
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
-import { writeFileSync } from 'node:fs';
-import { renderReportHtml } from '../reports/html.js';
-import { renderJson } from '../reports/json.js';
-import { renderJunit } from '../reports/junit.js';
-import { renderText, sanitizeForTerminal } from '../reports/text.js';
-import { sectionHelp } from './cli/help.js';
+import { sanitizeForTerminal } from '../reports/text.js';
+import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
+import { messageCommand, type StdinSource } from './cli/message.js';
 import { parseCommand } from './cli/parse.js';
+import {
+  EXIT_FINDINGS,
+  EXIT_INCOMPLETE,
+  EXIT_OK,
+  EXIT_USAGE,
+  reportOutputOf,
+  writeReport,
+} from './cli/report-output.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, createProbe, evaluateSpf } from './index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
-import type { Report } from './report.js';
 import { normalizeIp } from './target.js';
 import { TOOL_VERSION } from './version.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_INCOMPLETE = 2;
-export const EXIT_USAGE = 64;
-export { EXIT_REGRESSIONS };
+export { exitCodeFor } from './cli/report-output.js';
+export { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_REGRESSIONS, EXIT_USAGE };
 
 export const HELP = `mail-preflight ${TOOL_VERSION}: audit an email sender's setup before it sends
 
 Usage:
   mail-preflight audit DOMAIN [options]       audit a sending domain (and its IPs)
+  mail-preflight message FILE.eml [options]   audit a sample message and its sending domain
+                                              (FILE "-" reads standard input)
   mail-preflight spf --ip IP --sender ADDR [--helo NAME] [options]
                                               evaluate SPF check_host() for one message
   mail-preflight explain CODE                 what an SMTP reply means, e.g. "421 4.7.27"
@@ -39,10 +42,13 @@ Usage:
 
 Audit options:
 ${sectionHelp('audit')}
-SMTP options (audit; the tls and mx-tls checks connect to port 25, never send mail):
+SMTP options (audit, message; the tls and mx-tls checks connect to port 25, never send mail):
 ${sectionHelp('smtp')}
 DNS options (all commands):
 ${sectionHelp('dns')}
+Message options (message):
+${sectionHelp('message')}${sharedWithAuditHelp('message', 'message')}
+
 ${FLEET_HELP}
 Exit codes:
   0   nothing at or above --fail-on
@@ -58,6 +64,8 @@ interface Io {
   stderr: (s: string) => void;
   isTty: boolean;
   env: NodeJS.ProcessEnv;
+  /** What `message -` reads (default: process.stdin). */
+  stdin?: StdinSource;
 }
 
 const defaultIo: Io = {
@@ -93,6 +101,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'audit':
       return auditCommand(rest, io);
+    case 'message':
+      return messageCommand(rest, io, HELP);
     case 'spf':
       return spfCommand(rest, io);
     case 'explain':
@@ -116,8 +126,6 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   const config: AuditConfig = values.config ? readConfigFile(values.config) : {};
   const domain = positionals[0] ?? config.domain;
   if (!domain) throw new UsageError('audit needs a DOMAIN');
-  const format = values.json ? 'json' : (values.format ?? 'text');
-  const failOn = values['fail-on'] ?? 'fail';
   const timeoutMs = values.timeout ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
   const report = await audit(
@@ -140,39 +148,11 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...(values['no-smtp'] ? { noSmtp: true } : {}),
     },
   );
-  const color = !values['no-color'] && !values.output && io.isTty && !io.env.NO_COLOR;
-  const rendered =
-    format === 'json'
-      ? renderJson(report)
-      : format === 'html'
-        ? renderReportHtml(report)
-        : format === 'junit'
-          ? renderJunit([{ key: report.target.domain, report }], { failOn })
-          : renderText(report, { color });
-  if (values.output) {
-    try {
-      writeFileSync(values.output, rendered);
-    } catch (err) {
-      throw new UsageError(`cannot write ${values.output}: ${(err as Error).message}`);
-    }
-    io.stderr(`mail-preflight: ${format} report written to ${values.output}\n`);
-  } else {
-    io.stdout(rendered);
-  }
-  return exitCodeFor(report, failOn);
+  return writeReport(report, reportOutputOf(values, io, report.target.domain), io);
 }
 
 function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
-}
-
-/** 1 when a finding reaches the threshold; else 2 when anything was unknown; else 0. */
-export function exitCodeFor(report: Report, failOn: 'warn' | 'fail'): number {
-  const findings = Object.values(report.checks).flatMap((c) => c.findings);
-  const hit = findings.some((f) => f.severity === 'error' || (failOn === 'warn' && f.severity === 'warning'));
-  if (hit) return EXIT_FINDINGS;
-  const incomplete = Object.values(report.checks).some((c) => c.status === 'unknown');
-  return incomplete ? EXIT_INCOMPLETE : EXIT_OK;
 }
 
 async function spfCommand(args: string[], io: Io): Promise<number> {

@@ -3,58 +3,26 @@
  * lab. The domain audit is fed from the message (Return-Path, DKIM d= and s=), the message
  * checks run beside it, and the report carries target.message and validates against the schema.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../reports/schema.js';
 import { type LabHandle, startLab } from '../src/lab/index.js';
 import { auditMessage } from '../src/message-audit.js';
 import { MESSAGE_CHECK_IDS } from '../src/registry.js';
+import { shopKey, shopZone, signedShopMessage } from './helpers/shop-message.js';
 
-const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const publicKey = key.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-const privateKey = key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const { publicKey, privateKey } = shopKey();
 
 let lab: LabHandle;
 beforeAll(async () => {
-  lab = await startLab(
-    [
-      'shop.example:',
-      '  SOA: "ns.shop.example hostmaster.shop.example 1 7200 3600 1209600 300"',
-      '  MX: "10 mx.shop.example"',
-      '  TXT: "v=spf1 ip4:192.0.2.10 -all"',
-      'mx.shop.example: {A: 192.0.2.25}',
-      'bounce.shop.example: {TXT: "v=spf1 ip4:192.0.2.10 -all", MX: "10 mx.shop.example"}',
-      '_dmarc.shop.example: {TXT: "v=DMARC1; p=reject; rua=mailto:d@shop.example"}',
-      `s1._domainkey.shop.example: {TXT: [["v=DKIM1; k=rsa; p=", "${publicKey}"]]}`,
-      '10.2.0.192.in-addr.arpa: {PTR: out.shop.example}',
-      'out.shop.example: {A: 192.0.2.10}',
-    ].join('\n'),
-  );
+  lab = await startLab(shopZone(publicKey));
 });
 afterAll(async () => {
   await lab.stop();
 });
 
-async function signedMessage(extra: Record<string, unknown> = {}): Promise<Buffer> {
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-    dkim: { domainName: 'shop.example', keySelector: 's1', privateKey },
-  });
-  const info = await transport.sendMail({
-    from: 'Shop <news@shop.example>',
-    to: 'reader@example.net',
-    subject: 'Winter sale',
-    text: 'Everything must go: https://shop.example/sale',
-    envelope: { from: 'bounce@bounce.shop.example', to: 'reader@example.net' },
-    headers: { 'Return-Path': '<bounce@bounce.shop.example>' },
-    list: { unsubscribe: { url: 'https://shop.example/u/1', comment: 'Unsubscribe' } },
-    ...extra,
-  });
-  return info.message as Buffer;
+function signedMessage(): Promise<Buffer> {
+  return signedShopMessage(privateKey);
 }
 
 function options() {

@@ -12,6 +12,7 @@ import type {
 } from '../../src/fleet/summary.js';
 import type { CheckStatus, Report } from '../../src/report.js';
 import { escapeHtml, htmlText, truncateText, visible } from '../escape.js';
+import { MAX_MESSAGE_FIELD_CHARS, type MessageSummary, messageSummaryRows } from '../message-summary.js';
 import {
   HTML_GRID_PAGE_ROWS,
   HTML_MAX_ADDED_GONE,
@@ -285,13 +286,25 @@ export function fleetHeader(summary: FleetSummary, title: string, regressed: num
   );
 }
 
-/** The single report's header: its domain, status, tool and timing. */
+/** The single report's header: its domain, status, tool and timing, and the message audited. */
 export function reportHeader(report: Report): string {
+  const message = report.target.message;
   return (
     '<header>\n' +
     `<h1>${htmlText(report.target.domain)} ${badge(report.status)}</h1>\n` +
     `<p class="meta">${htmlText(report.tool.name)} ${htmlText(report.tool.version)} · ${htmlText(report.timing.startedAt)} · ` +
     `${htmlText(fmtMs(report.timing.durationMs))} · DNS: ${num(report.timing.dns.queriesSent)} queries, ` +
-    `${num(report.timing.dns.timeouts)} timeouts</p>\n</header>\n`
+    `${num(report.timing.dns.timeouts)} timeouts</p>\n` +
+    (message !== undefined ? messageMeta(message) : '') +
+    '</header>\n'
   );
+}
+
+/** The sample message of a message report, one row per line; its own text as code. */
+function messageMeta(m: MessageSummary): string {
+  const rows = messageSummaryRows(m).map((r) => {
+    const value = htmlText(truncateText(String(r.value), MAX_MESSAGE_FIELD_CHARS));
+    return `${htmlText(r.label)}: ${r.fromMessage ? `<code>${value}</code>` : value}`;
+  });
+  return `<p class="meta message">${rows.join('<br>')}</p>\n`;
 }

@@ -7,16 +7,16 @@
  * (`--format` of audit and of fleet, the single `--ip` of spf) is a second entry.
  */
 import { DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
-import { CHECK_IDS } from '../registry.js';
+import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 
-export type Command = 'audit' | 'spf' | 'explain' | 'fleet' | 'diff';
-export const COMMANDS: readonly Command[] = ['audit', 'spf', 'explain', 'fleet', 'diff'];
+export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff';
+export const COMMANDS: readonly Command[] = ['audit', 'message', 'spf', 'explain', 'fleet', 'diff'];
 
 /** `list` is a repeatable string flag; `number` a string flag read as an integer in `range`. */
 export type OptionType = 'string' | 'boolean' | 'number' | 'list';
 
 /** The --help block an option is listed in; an option without one is shown in the usage lines. */
-export type HelpSection = 'audit' | 'smtp' | 'dns' | 'fleet';
+export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet';
 
 /**
  * Where a config key is read: `identity` in an audit --config file and in a fleet config's
@@ -70,14 +70,16 @@ const TIMEOUT_RANGE = { min: 1, max: 120_000, unit: 'ms' } as const;
 export const MAX_FLEET_CONCURRENCY = 1024;
 /** Width of the check id list in --help before it wraps. */
 const CHECK_IDS_LINE_CHARS = 40;
+/** Width of the message check ids, listed on lines of their own under the description column. */
+const MESSAGE_CHECK_IDS_LINE_CHARS = 70;
 
 /** The check ids for the help text, wrapped under the option's description column. */
-function wrapIds(ids: readonly string[]): string {
+function wrapIds(ids: readonly string[], width = CHECK_IDS_LINE_CHARS): string {
   const lines: string[] = [];
   let line = '';
   for (const id of ids) {
     const next = line === '' ? id : `${line}, ${id}`;
-    if (next.length > CHECK_IDS_LINE_CHARS && line !== '') {
+    if (next.length > width && line !== '') {
       lines.push(`${line},`);
       line = id;
     } else line = next;
@@ -104,7 +106,7 @@ export const CLI_OPTIONS = [
     arg: 'IP',
     help: 'a sending IP address (repeatable; IPv4 or IPv6)',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message'],
     config: { key: 'ips', synonyms: ['ip'], scope: 'identity' },
   },
   {
@@ -113,7 +115,7 @@ export const CLI_OPTIONS = [
     arg: 'NAME',
     help: 'the name the sending host gives in HELO/EHLO',
     section: 'audit',
-    commands: ['audit', 'spf'],
+    commands: ['audit', 'message', 'spf'],
     config: { key: 'helo', scope: 'identity' },
   },
   {
@@ -122,7 +124,7 @@ export const CLI_OPTIONS = [
     arg: 'DOMAIN',
     help: 'envelope (Return-Path) domain or address (default: DOMAIN)',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message'],
     config: { key: 'mailFrom', synonyms: ['mail-from'], scope: 'identity' },
   },
   {
@@ -164,7 +166,7 @@ export const CLI_OPTIONS = [
     arg: 'P',
     help: 'bulk (default) or transactional: transactional drops bulk-only replies',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message'],
     config: { key: 'profile', scope: 'identity' },
   },
   {
@@ -190,7 +192,7 @@ export const CLI_OPTIONS = [
     arg: 'F',
     help: 'text (default), json, html (one self-contained page) or junit (XML)',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message'],
     choices: ['text', 'json', 'html', 'junit'],
   },
   {
@@ -198,7 +200,7 @@ export const CLI_OPTIONS = [
     type: 'boolean',
     help: 'same as --format json',
     section: 'audit',
-    commands: ['audit', 'spf', 'explain', 'diff'],
+    commands: ['audit', 'message', 'spf', 'explain', 'diff'],
   },
   {
     name: 'output',
@@ -206,7 +208,7 @@ export const CLI_OPTIONS = [
     arg: 'FILE',
     help: 'write the report to FILE instead of standard output',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message'],
   },
   {
     name: 'fail-on',
@@ -214,7 +216,7 @@ export const CLI_OPTIONS = [
     arg: 'LEVEL',
     help: 'fail (default): exit 1 on errors; warn: exit 1 on warnings too',
     section: 'audit',
-    commands: ['audit', 'fleet'],
+    commands: ['audit', 'message', 'fleet'],
     choices: ['warn', 'fail'],
   },
   {
@@ -222,7 +224,7 @@ export const CLI_OPTIONS = [
     type: 'boolean',
     help: 'no colour (also when NO_COLOR is set or output is not a TTY)',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message'],
   },
   {
     name: 'resolver',
@@ -230,7 +232,7 @@ export const CLI_OPTIONS = [
     arg: 'HOST[:PORT]',
     help: 'DNS server to ask (repeatable; IPv6 as [::1]:5353);\ndefault: the nameservers of /etc/resolv.conf',
     section: 'dns',
-    commands: ['audit', 'spf', 'fleet'],
+    commands: ['audit', 'message', 'spf', 'fleet'],
     config: { key: 'resolvers', synonyms: ['resolver'], scope: 'run' },
   },
   {
@@ -239,7 +241,7 @@ export const CLI_OPTIONS = [
     arg: 'MS',
     help: 'per-query timeout in milliseconds (default 2000; 2 tries)',
     section: 'dns',
-    commands: ['audit', 'spf', 'fleet'],
+    commands: ['audit', 'message', 'spf', 'fleet'],
     range: TIMEOUT_RANGE,
     config: { key: 'timeout', field: 'timeoutMs', synonyms: ['timeoutMs'], scope: 'run' },
   },
@@ -249,7 +251,7 @@ export const CLI_OPTIONS = [
     arg: 'N',
     help: 'port to probe instead of 25 (labs, submission ports)',
     section: 'smtp',
-    commands: ['audit', 'fleet'],
+    commands: ['audit', 'message', 'fleet'],
     range: PORT_RANGE,
   },
   {
@@ -258,14 +260,44 @@ export const CLI_OPTIONS = [
     arg: 'FILE',
     help: "trust the PEM CA certificates in FILE instead of the system's",
     section: 'smtp',
-    commands: ['audit', 'fleet'],
+    commands: ['audit', 'message', 'fleet'],
   },
   {
     name: 'no-smtp',
     type: 'boolean',
     help: 'do not connect over SMTP (tls and mx-tls are skipped); useful\nwhere outbound port 25 is blocked',
     section: 'smtp',
-    commands: ['audit', 'fleet'],
+    commands: ['audit', 'message', 'fleet'],
+  },
+  {
+    name: 'no-dns',
+    type: 'boolean',
+    help: 'no DNS, no SMTP: lint the message alone (DKIM keys are then unknown)',
+    section: 'message',
+    commands: ['message'],
+  },
+  {
+    name: 'domain',
+    type: 'string',
+    arg: 'DOMAIN',
+    help: 'audit this domain instead of the From domain',
+    section: 'message',
+    commands: ['message'],
+  },
+  {
+    name: 'smtputf8',
+    type: 'boolean',
+    help: 'the sending MTA uses SMTPUTF8 (raw UTF-8 in headers is allowed)',
+    section: 'message',
+    commands: ['message'],
+  },
+  {
+    name: 'check',
+    type: 'list',
+    arg: 'ID',
+    help: `run only this check (repeatable): a check of audit or\n${wrapIds(MESSAGE_CHECK_IDS, MESSAGE_CHECK_IDS_LINE_CHARS)}`,
+    section: 'message',
+    commands: ['message'],
   },
   {
     name: 'config',

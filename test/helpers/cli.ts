@@ -1,7 +1,8 @@
 /** Runs the CLI in-process with captured output, as a test sees it: no TTY, an empty environment. */
 import { main } from '../../src/cli.js';
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+/** `stdin` is what `message -` reads (absent: process.stdin). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: AsyncIterable<Buffer>) {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -13,6 +14,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
     },
     isTty: false,
     env,
+    ...(stdin ? { stdin } : {}),
   });
   return { code, stdout, stderr };
 }

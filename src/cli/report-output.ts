@@ -1,0 +1,91 @@
+/**
+ * One Report out of the CLI (audit and message): rendered in the chosen format, written to
+ * standard output or --output, and turned into the exit code.
+ */
+import { writeFileSync } from 'node:fs';
+import { renderReportHtml } from '../../reports/html.js';
+import { renderJson } from '../../reports/json.js';
+import { renderJunit } from '../../reports/junit.js';
+import { renderText } from '../../reports/text.js';
+import { UsageError } from '../errors.js';
+import type { Report } from '../report.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_INCOMPLETE = 2;
+export const EXIT_USAGE = 64;
+
+export type ReportFormat = 'text' | 'json' | 'html' | 'junit';
+export type FailOn = 'warn' | 'fail';
+
+export interface ReportOutput {
+  format: ReportFormat;
+  failOn: FailOn;
+  /** --output FILE; standard output when absent. */
+  output?: string;
+  /** ANSI colour in the text report (a TTY without --no-color, NO_COLOR or --output). */
+  color: boolean;
+  /** The JUnit testsuite name. */
+  junitName: string;
+}
+
+export interface ReportIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** The common flags of a report command, as parseCommand gives them. */
+export interface ReportFlags {
+  json?: boolean;
+  format?: ReportFormat;
+  'fail-on'?: FailOn;
+  output?: string;
+  'no-color'?: boolean;
+}
+
+/** The output settings the flags ask for (colour only on a TTY without NO_COLOR). */
+export function reportOutputOf(
+  values: ReportFlags,
+  io: { isTty: boolean; env: NodeJS.ProcessEnv },
+  junitName: string,
+): ReportOutput {
+  return {
+    format: values.json ? 'json' : (values.format ?? 'text'),
+    failOn: values['fail-on'] ?? 'fail',
+    ...(values.output !== undefined ? { output: values.output } : {}),
+    color: !values['no-color'] && !values.output && io.isTty && !io.env.NO_COLOR,
+    junitName,
+  };
+}
+
+/** Renders and writes the report; returns the exit code. */
+export function writeReport(report: Report, out: ReportOutput, io: ReportIo): number {
+  const rendered =
+    out.format === 'json'
+      ? renderJson(report)
+      : out.format === 'html'
+        ? renderReportHtml(report)
+        : out.format === 'junit'
+          ? renderJunit([{ key: out.junitName, report }], { failOn: out.failOn })
+          : renderText(report, { color: out.color });
+  if (out.output) {
+    try {
+      writeFileSync(out.output, rendered);
+    } catch (err) {
+      throw new UsageError(`cannot write ${out.output}: ${(err as Error).message}`);
+    }
+    io.stderr(`mail-preflight: ${out.format} report written to ${out.output}\n`);
+  } else {
+    io.stdout(rendered);
+  }
+  return exitCodeFor(report, out.failOn);
+}
+
+/** 1 when a finding reaches the threshold; else 2 when anything was unknown; else 0. */
+export function exitCodeFor(report: Report, failOn: FailOn): number {
+  const findings = Object.values(report.checks).flatMap((c) => c.findings);
+  const hit = findings.some((f) => f.severity === 'error' || (failOn === 'warn' && f.severity === 'warning'));
+  if (hit) return EXIT_FINDINGS;
+  const incomplete = Object.values(report.checks).some((c) => c.status === 'unknown');
+  return incomplete ? EXIT_INCOMPLETE : EXIT_OK;
+}
