@@ -13,6 +13,7 @@ import { failingReport, XSS_IMG, XSS_SCRIPT } from './html-fixture.js';
 import { HOSTILE_TXT, sampleReport } from './sample-report.js';
 
 const SHA256 = 'ab'.repeat(32);
+const NO_LINKS = { domains: [], ipHosts: [], urlCount: 0, omitted: 0 };
 const HOSTILE_SUBJECT = `Sale ${HOSTILE_TXT} ${XSS_SCRIPT} ${XSS_IMG}`;
 
 function withMessage(report: Report, message: NonNullable<Report['target']['message']>): Report {
@@ -32,6 +33,7 @@ describe('messageSummaryRows', () => {
       bytes: 1_234_567,
       wireBytes: 1_240_000,
       sha256: SHA256,
+      links: NO_LINKS,
     });
     expect(rows.map((r) => [r.label, r.value])).toEqual([
       ['File', 'a.eml'],
@@ -55,6 +57,7 @@ describe('the message block of the text report', () => {
       bytes: 900,
       wireBytes: 900,
       sha256: SHA256,
+      links: NO_LINKS,
       messageId: '<1@example.com>',
       from: 'Evil\r\nFAKE LINE <a@example.com>',
       subject: HOSTILE_SUBJECT,
@@ -84,6 +87,7 @@ describe('the message block of the text report', () => {
       bytes: 1,
       wireBytes: 1,
       sha256: SHA256,
+      links: NO_LINKS,
       subject: 's'.repeat(5000),
     });
     const subject = renderText(report, { color: false })
@@ -100,6 +104,7 @@ describe('the message in the HTML header', () => {
       bytes: 900,
       wireBytes: 912,
       sha256: SHA256,
+      links: NO_LINKS,
       messageId: '<1@example.com>',
       from: `${XSS_IMG} <a@example.com>`,
       subject: HOSTILE_SUBJECT,
