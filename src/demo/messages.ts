@@ -9,7 +9,7 @@
  * so the domain identities' reports stay as they are. Composing and signing is injected
  * (`ComposeMail`): this module never loads a mail library.
  */
-import { crc32 } from 'node:zlib';
+import { storedZip } from './zip.js';
 
 /** The sending identity of every sample: good.example's sending host in world.yaml. */
 export const DEMO_MESSAGE_DOMAIN = 'good.example';
@@ -154,51 +154,3 @@ export const DEMO_MESSAGES: readonly DemoMessage[] = [
       ),
   },
 ];
-
-/** APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16: local header, central header and end record sizes. */
-const ZIP_LOCAL_HEADER_BYTES = 30;
-const ZIP_CENTRAL_HEADER_BYTES = 46;
-const ZIP_END_RECORD_BYTES = 22;
-/** APPNOTE.TXT 4.4.3: version 2.0 needed to extract; 4.4.4 bit 11: names are UTF-8. */
-const ZIP_VERSION = 20;
-const ZIP_UTF8_NAMES = 0x0800;
-
-/** A zip archive of stored (uncompressed) entries, enough for a demo attachment (APPNOTE.TXT 4.3). */
-export function storedZip(entries: readonly { name: string; data: Buffer }[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const crc = crc32(entry.data);
-    const local = Buffer.alloc(ZIP_LOCAL_HEADER_BYTES);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(ZIP_VERSION, 4);
-    local.writeUInt16LE(ZIP_UTF8_NAMES, 6);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const head = Buffer.alloc(ZIP_CENTRAL_HEADER_BYTES);
-    head.writeUInt32LE(0x02014b50, 0);
-    head.writeUInt16LE(ZIP_VERSION, 4);
-    head.writeUInt16LE(ZIP_VERSION, 6);
-    head.writeUInt16LE(ZIP_UTF8_NAMES, 8);
-    head.writeUInt32LE(crc, 16);
-    head.writeUInt32LE(entry.data.length, 20);
-    head.writeUInt32LE(entry.data.length, 24);
-    head.writeUInt16LE(name.length, 28);
-    head.writeUInt32LE(offset, 42);
-    parts.push(local, name, entry.data);
-    central.push(head, name);
-    offset += local.length + name.length + entry.data.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(ZIP_END_RECORD_BYTES);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, directory, end]);
-}
