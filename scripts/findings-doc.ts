@@ -5,23 +5,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
-import { EVERY_CHECK } from '../src/registry.js';
+import { EVERY_CHECK, MESSAGE_CHECKS } from '../src/registry.js';
 import { predictReplies, REPLY_TABLE } from '../src/replies/index.js';
 
-/** Table cell text: template names shown as <name>, pipes escaped. */
+/**
+ * Table cell text: template names shown as <name>, pipes escaped, HTML escaped outside code
+ * spans (inside one, CommonMark shows the text as written: `&lt;` would show literally).
+ */
 function cell(s: string): string {
   return s
     .replace(/\{([a-zA-Z0-9_]+)\}/g, '<$1>')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+    .split(/(`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+    )
+    .join('')
     .replace(/\|/g, '\\|')
     .replace(/\n/g, ' ');
 }
 
+/** Said once, before the first message check: what those checks judge and how they are run. */
+const MESSAGE_CHECKS_INTRO =
+  'The checks below judge a sample message (`mail-preflight message FILE.eml`, `auditMessage()`), ' +
+  'beside the checks above run on its From domain.';
+
 export function findingsMarkdown(): string {
   const out: string[] = [];
   for (const check of EVERY_CHECK) {
+    if (check === MESSAGE_CHECKS[0]) out.push(MESSAGE_CHECKS_INTRO, '');
     out.push(`### \`${check.id}\`: ${check.title}`, '');
     out.push('| id | severity | title | fix | predicted replies (bulk) |', '|---|---|---|---|---|');
     for (const [key, spec] of Object.entries(check.findings)) {

@@ -91,6 +91,23 @@ describe('explainCode', () => {
     expect(e.causes).toContain('The message is too large.');
   });
 
+  it('explains 552 5.7.0 (blocked attachment) with the attachments check (issue 10)', () => {
+    const e = explainCode('552 5.7.0');
+    expect(e).toMatchObject({ code: 552, enhanced: '5.7.0', known: true, permanent: true });
+    expect(e.rows.map((r) => `${r.provider} ${r.code} ${r.enhanced}`)).toEqual(['gmail 552 5.7.0']);
+    expect(e.rows[0]?.conditions).toEqual(['attachment-blocked', 'attachment-disguised']);
+    expect(e.rows[0]?.text).toMatch(/blocked file type/);
+    expect(e.checks).toEqual(['attachments']);
+    expect(e.fix.join(' ')).toMatch(/link/);
+  });
+
+  it('renders the message checks for the 552 replies', () => {
+    expect(renderExplanation(explainCode('552 5.3.4'))).toContain(
+      'Checks that look for this: message-size, message-headers',
+    );
+    expect(renderExplanation(explainCode('552 5.7.0'))).toContain('Checks that look for this: attachments');
+  });
+
   it('explains Microsoft 5.7.515 as bulk-only and points at spf, dkim and dmarc', () => {
     const e = explainCode('550 5.7.515');
     expect(e.detailText).toBeUndefined();
