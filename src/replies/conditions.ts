@@ -31,8 +31,8 @@ export const CONDITION_INFO: Partial<Record<Condition, ConditionInfo>> = {
   },
   'dkim-cannot-pass': {
     cause:
-      'DKIM cannot pass: no usable public key for the signing selector (missing, revoked, malformed or too short).',
-    checks: ['dkim'],
+      'DKIM cannot pass: no usable public key for the signing selector (missing, revoked, malformed or too short), or no signature of the message verifies.',
+    checks: ['dkim', 'dkim-signature'],
     fix: 'Sign with a selector whose public key (2048-bit RSA recommended) is published at <selector>._domainkey.<domain>.',
   },
   unauthenticated: {
