@@ -65,7 +65,7 @@ export function rssBound(messageBytes: number): number {
   return RSS_BOUND_FACTOR * messageBytes + RSS_BOUND_BASE_BYTES;
 }
 
-interface RunRow {
+export interface RunRow {
   case: string;
   via: 'library' | 'cli';
   mode: MessageRunMode;
