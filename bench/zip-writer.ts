@@ -57,30 +57,26 @@ export class ZipWriter {
     const stored = entry.deflate ? deflateRawSync(entry.data) : entry.data;
     const method = entry.deflate ? METHOD_DEFLATED : METHOD_STORED;
     const crc = crc32(entry.data);
+    // APPNOTE 4.3.7 and 4.3.12: both records carry the same run of fields, from "version
+    // needed to extract" to the name's length; the central one has "version made by" before it.
+    const fields = (record: Buffer, at: number) => {
+      record.writeUInt16LE(VERSION_NEEDED, at);
+      record.writeUInt16LE(FLAG_UTF8_NAME, at + 2);
+      record.writeUInt16LE(method, at + 4);
+      record.writeUInt16LE(DOS_TIME, at + 6);
+      record.writeUInt16LE(DOS_DATE, at + 8);
+      record.writeUInt32LE(crc, at + 10);
+      record.writeUInt32LE(stored.length, at + 14);
+      record.writeUInt32LE(entry.data.length, at + 18);
+      record.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER_SIGNATURE, 0);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(FLAG_UTF8_NAME, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(stored.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    fields(local, 4);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL_HEADER_SIGNATURE, 0);
-    central.writeUInt16LE(VERSION_NEEDED, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(FLAG_UTF8_NAME, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(stored.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(VERSION_NEEDED, 4); // version made by
+    fields(central, 6);
     central.writeUInt32LE(this.offset, 42);
     this.central.push(central, name);
     this.count++;
