@@ -21,12 +21,13 @@
  * - peak RSS = VmHWM of the worker process (the lab's memory is not counted).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLEET_HEAP_GROWING_PERCENT } from '../src/fleet/cli.js';
 import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
+import { childRuntime } from './runtime.js';
 import { DNS_CHECKS, type PhaseResult, type WorkerOptions } from './worker.js';
 import { planWorld, worldStats } from './world.js';
 
@@ -43,56 +44,6 @@ interface LabStats {
 }
 
 const here = new URL('.', import.meta.url).pathname;
-
-/** How the children run: compiled JavaScript (what users run) or TypeScript through tsx. */
-export interface ChildRuntime {
-  kind: 'compiled' | 'tsx';
-  dir: string;
-  ext: '.js' | '.ts';
-  /** Node flags of the children besides --node-flags (tsx's loader, or none). */
-  execArgv: string[];
-  /** Why tsx runs when it does (no dist/, or dist/ older than the sources). */
-  note?: string;
-}
-
-/** Newest modification time (ms) of the .ts files under `dirs` (bounded walk). */
-function newestSourceMtime(dirs: readonly string[]): number {
-  let newest = 0;
-  let budget = 20_000;
-  const walk = (dir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (--budget < 0) return;
-      const path = join(dir, name);
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) newest = Math.max(newest, st.mtimeMs);
-    }
-  };
-  for (const d of dirs) walk(d);
-  return newest;
-}
-
-/**
- * Compiled JavaScript when this file runs compiled, or when dist/bench (built by
- * `npm run build`) exists and is not older than the sources; else tsx, as this process runs.
- */
-export function childRuntime(): ChildRuntime {
-  if (import.meta.url.endsWith('.js')) return { kind: 'compiled', dir: here, ext: '.js', execArgv: [] };
-  const root = join(here, '..');
-  const dist = join(root, 'dist', 'bench');
-  const tsx: ChildRuntime = { kind: 'tsx', dir: here, ext: '.ts', execArgv: [...process.execArgv] };
-  if (!existsSync(join(dist, 'worker.js'))) return { ...tsx, note: 'no dist/bench: run npm run build' };
-  const built = statSync(join(dist, 'worker.js')).mtimeMs;
-  const sources = newestSourceMtime(['src', 'checks', 'reports', 'bench'].map((d) => join(root, d)));
-  if (sources > built) return { ...tsx, note: 'dist/ is older than the sources: run npm run build' };
-  return { kind: 'compiled', dir: dist, ext: '.js', execArgv: [] };
-}
 
 const runtime = childRuntime();
 

@@ -19,7 +19,10 @@ import { FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
 import { audit, createDnsProbe, type OverallStatus } from '../src/index.js';
 import type { DnsCounters, Probe, RRType } from '../src/probe/types.js';
 import { normalizeTarget } from '../src/target.js';
+import { vmHwm } from './runtime.js';
 import { planWorld } from './world.js';
+
+export { vmHwm };
 
 export const DNS_CHECKS = ['spf', 'dmarc', 'dkim', 'ptr', 'mx'] as const;
 /** RSS sampling period, for the timeline; the peak itself comes from VmHWM. */
@@ -75,16 +78,6 @@ export interface PhaseResult {
   unknownChecks?: Record<string, number>;
   /** Replay: answers that were errors. */
   errors?: number;
-}
-
-/** Peak RSS in bytes from /proc/self/status (VmHWM), or undefined off Linux. */
-export function vmHwm(): number | undefined {
-  try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function sampler(): { stop(): number } {

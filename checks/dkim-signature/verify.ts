@@ -133,23 +133,22 @@ function isCanon(s: string | undefined): s is Canonicalization {
 
 /**
  * The header fields and body of a message on the wire. Bare LF line ends count as CRLF; the
- * header ends at the first empty line (none: the whole message is header, the body empty).
+ * header ends at the first empty line (none: the whole message is header, the body empty). Only
+ * the header is copied into CRLF form; the body stays the bytes as given (a view, never a copy of
+ * a 40 MB message) and hashCanonicalBody reads its line ends the same way.
  */
 export function splitWireMessage(bytes: Buffer): WireMessage {
-  const crlf = toCrlf(bytes);
-  let end = crlf.indexOf('\r\n\r\n');
-  let bodyStart: number;
-  if (crlf.subarray(0, 2).toString('latin1') === '\r\n') {
-    end = 0;
-    bodyStart = 2;
-  } else if (end < 0) {
-    end = crlf.length;
-    bodyStart = crlf.length;
-  } else {
-    end += 2;
-    bodyStart = end + 2;
+  const lines = new WireLines(bytes);
+  let headEnd = bytes.length;
+  let bodyStart = bytes.length;
+  for (let line = lines.next(); line !== undefined; line = lines.next()) {
+    if (line.end === line.start && line.terminated) {
+      headEnd = line.start;
+      bodyStart = lines.position;
+      break;
+    }
   }
-  const head = crlf.subarray(0, end).toString('latin1');
+  const head = toCrlf(bytes.subarray(0, headEnd)).toString('latin1');
   const fields: RawHeaderField[] = [];
   for (const line of head.split(/(?<=\r\n)/)) {
     if (line === '') continue;
@@ -160,7 +159,46 @@ export function splitWireMessage(bytes: Buffer): WireMessage {
       fields.push({ name: (colon < 0 ? line : line.slice(0, colon)).trim().toLowerCase(), raw: line });
     }
   }
-  return { fields, body: crlf.subarray(bodyStart) };
+  return { fields, body: bytes.subarray(bodyStart) };
+}
+
+/**
+ * The lines of a message as SMTP carries them: a line ends at CRLF, or at a bare LF or a lone CR,
+ * each read as CRLF (what toCrlf would make of it), without copying the bytes.
+ */
+export class WireLines {
+  private pos = 0;
+  /** Next CR and LF at or after `pos` (bytes.length: none), cached so each is searched once. */
+  private cr = -1;
+  private lf = -1;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  /** Where the next line starts. */
+  get position(): number {
+    return this.pos;
+  }
+
+  /** The next line's content [start, end), and whether a line end follows it. */
+  next(): { start: number; end: number; terminated: boolean } | undefined {
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (start >= bytes.length) return undefined;
+    if (this.cr < start) this.cr = indexOrEnd(bytes, 0x0d, start);
+    if (this.lf < start) this.lf = indexOrEnd(bytes, 0x0a, start);
+    if (this.lf <= this.cr) {
+      // LF first: a CR right before it would have come first, so this is a bare LF (or the end).
+      this.pos = Math.min(this.lf + 1, bytes.length);
+      return { start, end: this.lf, terminated: this.lf < bytes.length };
+    }
+    this.pos = this.cr + 1 === this.lf ? this.lf + 1 : this.cr + 1; // CRLF, or a lone CR
+    return { start, end: this.cr, terminated: true };
+  }
+}
+
+function indexOrEnd(bytes: Buffer, byte: number, from: number): number {
+  const i = bytes.indexOf(byte, from);
+  return i < 0 ? bytes.length : i;
 }
 
 /** Bare LF (and a lone CR) become CRLF; a buffer that is all CRLF already is returned as is. */
@@ -202,7 +240,8 @@ export function canonicalHeader(field: RawHeaderField, c: Canonicalization): str
 
 /**
  * RFC 6376 3.4.3 / 3.4.4: the canonical body, hashed as it is produced (a 40 MB body is not
- * copied). Returns the hash of the first `limit` octets and the canonical length.
+ * copied). Line ends are read as on the wire (WireLines: a bare LF or lone CR is a CRLF).
+ * Returns the hash of the first `limit` octets and the canonical length.
  */
 export function hashCanonicalBody(
   body: Buffer,
@@ -221,14 +260,10 @@ export function hashCanonicalBody(
     } else hash.update(buf);
     length += buf.length;
   };
-  let start = 0;
   let sawAny = false;
-  while (start < body.length) {
-    let nl = body.indexOf('\r\n', start, 'latin1');
-    const hasEnd = nl >= 0;
-    if (!hasEnd) nl = body.length;
-    let line = body.subarray(start, nl);
-    start = hasEnd ? nl + 2 : body.length;
+  const lines = new WireLines(body);
+  for (let at = lines.next(); at !== undefined; at = lines.next()) {
+    let line = body.subarray(at.start, at.end);
     if (c === 'relaxed') line = relaxLine(line);
     if (line.length === 0) {
       pendingEmpty++;

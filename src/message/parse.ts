@@ -2,6 +2,7 @@
  * parseMessage(): the one place a message's bytes are read (streamed, bounded), giving the
  * ParsedMessage every message check judges. See types.ts for what it holds.
  */
+import { fstatSync, ReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseAddressField } from './address.js';
 import { parseDateTime } from './date-time.js';
@@ -39,12 +40,27 @@ export async function parseMessage(
     }
     return buildMessage(scanner.finish(), options);
   }
-  const scanner = new MessageScanner();
+  const scanner = new MessageScanner(undefined, fileSizeOf(source));
   for await (const chunk of source as AsyncIterable<Buffer | Uint8Array | string>) {
     signal?.throwIfAborted();
     scanner.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : asBuffer(chunk));
   }
   return buildMessage(scanner.finish(), options);
+}
+
+/**
+ * The size of a file being streamed (createReadStream), so the scanner keeps it in one buffer
+ * allocated once; undefined for other streams, or when the file cannot be stat'ed (the read reports it).
+ */
+function fileSizeOf(source: MessageSource): number | undefined {
+  if (!(source instanceof ReadStream)) return undefined;
+  try {
+    if (typeof source.path === 'string') return statSync(source.path).size;
+    const fd = (source as ReadStream & { fd?: unknown }).fd;
+    return typeof fd === 'number' ? fstatSync(fd).size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A view, not a copy: a 40 MB message must not be held twice. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { IDENTITY_ENCODINGS, KNOWN_TRANSFER_ENCODINGS } from './decode.js';
 import { parseHeaderBlock } from './header-block.js';
 import { parseMimeValue } from './mime-params.js';
+import { RetainedInput } from './retain.js';
 import {
   type HeaderBlock,
   type LineRef,
@@ -74,9 +75,7 @@ export interface ScanResult {
 
 export class MessageScanner {
   private readonly hash = createHash('sha256');
-  private readonly chunks: Buffer[] = [];
-  private retainedBytes = 0;
-  private retaining = true;
+  private readonly retained: RetainedInput | undefined;
   private total = 0;
   // Current line.
   private lineStart = 0;
@@ -116,22 +115,21 @@ export class MessageScanner {
   private readonly problems: MimeProblem[] = [];
   private readonly problemKinds = new Set<string>();
 
-  /** `whole`: the complete input when the caller already holds it (retained without a copy). */
-  constructor(private readonly whole?: Buffer) {
+  /**
+   * `whole`: the complete input when the caller already holds it (retained without a copy).
+   * `expectedBytes`: the size of a streamed input when known (a file), so it is kept in one buffer.
+   */
+  constructor(
+    private readonly whole?: Buffer,
+    expectedBytes?: number,
+  ) {
+    if (!whole) this.retained = new RetainedInput(MAX_RETAINED_BYTES, expectedBytes);
     this.chain.push(this.openPart('', 0, 0, undefined));
   }
 
   push(chunk: Buffer): void {
     this.hash.update(chunk);
-    if (this.retaining && !this.whole) {
-      if (this.retainedBytes + chunk.length <= MAX_RETAINED_BYTES) {
-        this.chunks.push(chunk);
-        this.retainedBytes += chunk.length;
-      } else {
-        this.retaining = false;
-        this.chunks.length = 0;
-      }
-    }
+    this.retained?.add(chunk);
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(LF, pos);
@@ -161,14 +159,7 @@ export class MessageScanner {
       this.headerWireBytes = root.wireBytes;
     }
     const retained =
-      this.whole && this.whole.length <= MAX_RETAINED_BYTES
-        ? this.whole
-        : this.retaining && !this.whole
-          ? this.chunks.length === 1
-            ? this.chunks[0]!
-            : Buffer.concat(this.chunks, this.retainedBytes)
-          : undefined;
-    this.chunks.length = 0;
+      this.whole && this.whole.length <= MAX_RETAINED_BYTES ? this.whole : this.retained?.result();
     const wire: WireMeasure = {
       bytes: this.total,
       wireBytes: this.total + this.lfLines,
