@@ -90,7 +90,7 @@ const CONDITION_TEXT: Readonly<Partial<Record<Condition, RegExp>>> = {
   'dmarc-missing': /\bDMARC\b/i,
   'dmarc-temperror': /\bDMARC\b/i,
   'from-not-aligned': /align/i,
-  unauthenticated: /authenticat/i,
+  unauthenticated: /unauthenticated|not authenticated/i,
   'tls-missing': /\bTLS\b/i,
   'attachment-blocked': /security issue|file type|attachment/i,
   'attachment-disguised': /security issue|executable/i,
