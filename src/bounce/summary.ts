@@ -78,6 +78,9 @@ export interface BounceSummary {
   overflow: { codes: number; domains: number };
 }
 
+/** Sort key of a bucket without a name (unknown provider or sender): after every named one. */
+const UNNAMED_LAST = '\uffff';
+
 function emptyActions(): ActionCounts {
   return { suppress: 0, retry: 0, keep: 0 };
 }
@@ -221,7 +224,7 @@ export class BounceSummarizer {
           worstFirst(
             (p) => p.permanent,
             (p) => p.count,
-            (p) => p.provider ?? '',
+            (p) => p.provider ?? UNNAMED_LAST,
           ),
         ),
       byCode: [...this.codes.values()]
@@ -248,7 +251,7 @@ export class BounceSummarizer {
           worstFirst(
             (d) => d.permanent,
             (d) => d.count,
-            (d) => d.domain ?? '',
+            (d) => d.domain ?? UNNAMED_LAST,
           ),
         ),
       overflow: { ...this.overflow },

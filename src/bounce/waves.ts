@@ -1,13 +1,14 @@
 /**
  * Waves: a burst of one provider's reply that stands out from that reply's own baseline, such as
- * 40 `421 4.7.28` from Gmail within an hour over a quiet day. The rule (WAVE_RULE_TEXT):
+ * 40 `421 4.7.28` from Gmail within an hour over a quiet day. The rule (waveRuleText()):
  * bounces are grouped by provider x basic code x enhanced code x category and counted per clock
  * window of WAVE_WINDOW_MS. The baseline of a group is the median of its counts over every
  * window of the run, from the first to the last timed bounce of the whole input, empty windows
- * included (a code that shows up only in a burst has baseline 0). A window is part of a wave
- * when it holds at least WAVE_MIN_BOUNCES of the group and at least WAVE_BASELINE_FACTOR times
- * the baseline; consecutive such windows merge into one wave. Bounces without a time cannot be
- * placed and are never in a wave (counted in `untimed`).
+ * included (a code that shows up only in a burst has baseline 0). A window starts a wave when it
+ * holds at least WAVE_MIN_BOUNCES of the group and at least WAVE_BASELINE_FACTOR times the
+ * baseline; the wave spans the consecutive windows around it that stay above that factor times
+ * the baseline (a burst straddling a clock hour stays one wave), and hot windows next to each
+ * other are one wave. Bounces without a time cannot be placed and are never in a wave (`untimed`).
  */
 import type { BounceCategory, ClassifiedBounce } from './types.js';
 
@@ -40,7 +41,8 @@ export function waveRuleText(rule: WaveRule = DEFAULT_WAVE_RULE): string {
   return (
     `A wave is a run of consecutive ${minutes}-minute windows in which one provider's reply ` +
     `(basic code, enhanced code, category) bounced at least ${rule.minBounces} times and at least ` +
-    `${rule.baselineFactor} times its baseline, the median count per window of that reply over the run.`
+    `${rule.baselineFactor} times its baseline (the median count per window of that reply over the run), ` +
+    `together with the adjacent windows still above ${rule.baselineFactor} times the baseline.`
   );
 }
 
@@ -154,20 +156,28 @@ export class WaveDetector {
     };
   }
 
+  /**
+   * Hot windows (at least max(min, factor x baseline)) seed a wave; the wave spans the run of
+   * consecutive windows above factor x baseline around them, so a burst that straddles a clock
+   * hour is one wave with its whole size, not a hot hour and a lost tail.
+   */
   private wavesOf(group: Group, span: number): Wave[] {
     const baseline = medianWithZeros(
       [...group.cells.values()].map((c) => c.count),
       span,
     );
-    const threshold = Math.max(this.rule.minBounces, this.rule.baselineFactor * baseline);
-    const hot = [...group.cells.entries()].filter(([, c]) => c.count >= threshold).sort(([a], [b]) => a - b);
+    const elevated = this.rule.baselineFactor * baseline;
+    const threshold = Math.max(this.rule.minBounces, elevated);
+    const above = [...group.cells.entries()]
+      .filter(([, c]) => c.count > elevated || c.count >= threshold)
+      .sort(([a], [b]) => a - b);
     const waves: Wave[] = [];
     let run: [number, Cell][] = [];
     const flush = () => {
-      if (run.length > 0) waves.push(toWave(group, run, baseline));
+      if (run.some(([, c]) => c.count >= threshold)) waves.push(toWave(group, run, baseline));
       run = [];
     };
-    for (const entry of hot) {
+    for (const entry of above) {
       const previous = run[run.length - 1];
       if (previous && entry[0] !== previous[0] + 1) flush();
       run.push(entry);
