@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { EVERY_CHECK } from '../src/registry.js';
 import { predictReplies, REPLY_TABLE } from '../src/replies/index.js';
+import { bounceCategoriesMarkdown } from './bounce-doc.js';
 
 /** Table cell text: template names shown as <name>, pipes escaped. */
 function cell(s: string): string {
@@ -82,6 +83,7 @@ export async function generatedReadme(readme: string): Promise<string> {
   doc = replaceBlock(doc, 'zone', zoneFormatMarkdown());
   doc = replaceBlock(doc, 'help', helpMarkdown(HELP));
   doc = replaceBlock(doc, 'replies', repliesMarkdown());
+  doc = replaceBlock(doc, 'bounce-categories', bounceCategoriesMarkdown());
   return doc;
 }
 
