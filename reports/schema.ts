@@ -95,16 +95,18 @@ let compiledSummary: ValidateFunction | undefined;
 
 /** The fleet summary JSON Schema as an object. */
 export function loadSummarySchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), SUMMARY_SCHEMA_RELATIVE_PATH), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  return loadSchemaFile(SUMMARY_SCHEMA_RELATIVE_PATH);
 }
 
 /** Validate a fleet summary (src/fleet/summary.ts) against reports/schema/summary-v1.json. */
 export function validateSummary(summary: unknown): { valid: boolean; errors: string[] } {
   compiledSummary ??= new Ajv({ allErrors: true }).compile(loadSummarySchema());
   return schemaResult(compiledSummary, summary);
+}
+
+/** A schema of the package, by its path relative to the package root. */
+function loadSchemaFile(relativePath: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(packageRoot(), relativePath), 'utf8')) as Record<string, unknown>;
 }
 
 /** Validates `value` and lists at most MAX_REPORTED_ERRORS errors. */
@@ -127,10 +129,7 @@ let compiledBounces: ValidateFunction | undefined;
 
 /** The bounce triage JSON Schema as an object. */
 export function loadBouncesSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), BOUNCES_SCHEMA_RELATIVE_PATH), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  return loadSchemaFile(BOUNCES_SCHEMA_RELATIVE_PATH);
 }
 
 /** Validate a bounce triage (src/bounce/triage.ts) against reports/schema/bounces-v1.json. */
