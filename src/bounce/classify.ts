@@ -19,7 +19,7 @@
 import type { Condition } from '../check.js';
 import { EVERY_CHECK } from '../registry.js';
 import { CONDITION_INFO } from '../replies/conditions.js';
-import { KNOWN_CODES, REPLY_TABLE, type ReplyRow } from '../replies/index.js';
+import { KNOWN_CODES, type KnownCode, REPLY_TABLE, type ReplyRow } from '../replies/index.js';
 import { CATEGORY_SPECS } from './categories.js';
 import { PROVIDER_RULES, providerOf } from './providers.js';
 import {
@@ -234,12 +234,39 @@ export function domainOf(address: string | null): string | null {
   return at >= 0 && domain ? domain : null;
 }
 
+/** What follows from a decision's conditions (and the provider's known code): the same for every bounce. */
+interface Consequence {
+  checks: string[];
+  findings: string[];
+  fix: string | undefined;
+}
+
+/**
+ * Consequences by conditions and known code. Both come from the code's own tables, so the map
+ * stays small; the arrays are shared between bounces and frozen so that no consumer edits them.
+ */
+const CONSEQUENCES = new Map<string, Consequence>();
+
+function consequence(conditions: readonly Condition[], known: KnownCode | undefined): Consequence {
+  const key = `${conditions.join(',')}|${known ? `${known.provider} ${known.code} ${known.enhanced}` : ''}`;
+  let c = CONSEQUENCES.get(key);
+  if (!c) {
+    const first = conditions[0];
+    c = {
+      checks: Object.freeze(unique([...checksFor(conditions), ...(known?.checks ?? [])])) as string[],
+      findings: Object.freeze(findingsFor(conditions)) as string[],
+      fix: (first ? CONDITION_INFO[first]?.fix : undefined) ?? known?.fix,
+    };
+    CONSEQUENCES.set(key, c);
+  }
+  return c;
+}
+
 export function classify(record: BounceRecord): ClassifiedBounce {
   const status = statusOf(record);
   const code = replyCodeOf(record);
   const provider = providerOf(record.remoteMta, record.diagnostic, record.recipient);
-  const input: RuleInput = { provider, status, code, text: record.diagnostic ?? '' };
-  const decision = decide(input);
+  const decision = decide({ provider, status, code, text: record.diagnostic ?? '' });
   const permanent = isPermanent(status, code, record.action);
   const spec = CATEGORY_SPECS[decision.category];
   const known =
@@ -248,20 +275,21 @@ export function classify(record: BounceRecord): ClassifiedBounce {
           (k) => k.provider === provider && k.enhanced === status && (code === null || k.code === code),
         )
       : undefined;
-  const conditionFix = decision.conditions[0] ? CONDITION_INFO[decision.conditions[0]]?.fix : undefined;
-  const findings = findingsFor(decision.conditions);
-  return {
-    ...record,
+  const follows = consequence(decision.conditions, known);
+  // Object.assign, not an object spread with conditional parts: V8 builds the latter several
+  // times slower, and this runs once per log line.
+  const bounce: ClassifiedBounce = Object.assign({}, record, {
     provider,
     category: decision.category,
-    ...(decision.authentication ? { authentication: decision.authentication } : {}),
     permanent,
     addressAction: decision.action ?? (permanent ? spec.action.permanent : spec.action.transient),
-    fix: decision.fix ?? conditionFix ?? known?.fix ?? spec.fix,
-    checks: unique([...checksFor(decision.conditions), ...(known?.checks ?? [])]),
-    ...(findings.length > 0 ? { findings } : {}),
+    fix: decision.fix ?? follows.fix ?? spec.fix,
+    checks: follows.checks,
     sendingDomain: domainOf(record.sender),
-  };
+  });
+  if (decision.authentication) bounce.authentication = decision.authentication;
+  if (follows.findings.length > 0) bounce.findings = follows.findings;
+  return bounce;
 }
 
 function unique<T>(items: readonly T[]): T[] {

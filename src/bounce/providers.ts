@@ -66,8 +66,20 @@ export function remoteHost(remoteMta: string): string {
     .toLowerCase();
 }
 
-function hostMatches(host: string, suffix: string): boolean {
-  return host === suffix || host.endsWith(`.${suffix}`);
+/** Distinct remote hosts whose provider is remembered; a log names few, junk could name many. */
+const MAX_CACHED_HOSTS = 10_000;
+const providerByHost = new Map<string, string | null>();
+
+/** The provider whose MX host suffix the remote MTA ends with (label boundary), or null. */
+function providerOfHost(remoteMta: string): string | null {
+  let id = providerByHost.get(remoteMta);
+  if (id === undefined) {
+    const host = remoteHost(remoteMta);
+    id = PROVIDERS.find((p) => p.hosts.some((s) => host === s || host.endsWith(`.${s}`)))?.id ?? null;
+    if (providerByHost.size >= MAX_CACHED_HOSTS) providerByHost.clear();
+    providerByHost.set(remoteMta, id);
+  }
+  return id;
 }
 
 /** The provider by remote MTA host, then by the diagnostic text, then by the recipient domain. */
@@ -76,11 +88,8 @@ export function providerOf(
   diagnostic: string | null,
   recipient: string | null,
 ): string | null {
-  if (remoteMta) {
-    const host = remoteHost(remoteMta);
-    const byHost = PROVIDERS.find((p) => p.hosts.some((s) => hostMatches(host, s)));
-    if (byHost) return byHost.id;
-  }
+  const byHost = remoteMta ? providerOfHost(remoteMta) : null;
+  if (byHost) return byHost;
   if (diagnostic) {
     const byText = PROVIDERS.find((p) => p.text?.test(diagnostic));
     if (byText) return byText.id;

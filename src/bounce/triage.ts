@@ -100,19 +100,31 @@ export async function triageBounces(
   const bounces: ClassifiedBounce[] = [];
   let omitted = 0;
   let skipped = 0;
-  for await (const record of records) {
+  /** One record; returns the callback's promise, if it gave one. */
+  const step = (record: BounceRecord): void | Promise<void> => {
     if (outsideWindow(record, options)) {
       skipped++;
-      continue;
+      return;
     }
     const bounce = fullMailboxes.apply(classify(record));
     summary.add(bounce);
     waves.add(bounce);
     if (bounces.length < maxBounces) bounces.push(bounce);
     else omitted++;
-    // Await only a callback that returned a promise: a microtask per record costs a log's throughput.
-    const pending = options.onBounce?.(bounce);
-    if (pending) await pending;
+    return options.onBounce?.(bounce);
+  };
+  // A sync source is walked synchronously and only a callback's promise is awaited: a microtask
+  // per record (for await) costs a large log much of its throughput.
+  if (Symbol.iterator in records) {
+    for (const record of records) {
+      const pending = step(record);
+      if (pending) await pending;
+    }
+  } else {
+    for await (const record of records) {
+      const pending = step(record);
+      if (pending) await pending;
+    }
   }
   return {
     schemaVersion: BOUNCES_SCHEMA_VERSION,
