@@ -96,6 +96,13 @@ const CONDITION_TEXT: Readonly<Partial<Record<Condition, RegExp>>> = {
   'attachment-disguised': /security issue|executable/i,
 };
 
+/**
+ * Characters of a diagnostic the text rules read. Replies are a few lines (RFC 5321 4.5.3.1.5
+ * allows 512 octets a line); a longer text is a reader's mistake or hostile, and the cause is
+ * stated at its start.
+ */
+export const MAX_MATCHED_TEXT_CHARS = 4_096;
+
 const ENHANCED_IN_TEXT = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
 const REPLY_CODE_IN_TEXT = /(?:^|[\s(:])([245]\d\d)(?=[\s-])/;
 
@@ -266,7 +273,8 @@ export function classify(record: BounceRecord): ClassifiedBounce {
   const status = statusOf(record);
   const code = replyCodeOf(record);
   const provider = providerOf(record.remoteMta, record.diagnostic, record.recipient);
-  const decision = decide({ provider, status, code, text: record.diagnostic ?? '' });
+  const text = (record.diagnostic ?? '').slice(0, MAX_MATCHED_TEXT_CHARS);
+  const decision = decide({ provider, status, code, text });
   const permanent = isPermanent(status, code, record.action);
   const spec = CATEGORY_SPECS[decision.category];
   const known =

@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BOUNCE_CATEGORIES } from '../../src/bounce/categories.js';
-import { CONDITION_CATEGORY, classify, isPermanent, statusOf } from '../../src/bounce/classify.js';
+import {
+  CONDITION_CATEGORY,
+  classify,
+  isPermanent,
+  MAX_MATCHED_TEXT_CHARS,
+  statusOf,
+} from '../../src/bounce/classify.js';
 import { providerOf, remoteHost } from '../../src/bounce/providers.js';
 import type { AddressAction, BounceCategory, BounceRecord } from '../../src/bounce/types.js';
 import { REPLY_TABLE } from '../../src/replies/index.js';
@@ -572,5 +578,18 @@ describe('permanent, status and provider', () => {
 describe('the reply tables are reused, not copied', () => {
   it('every condition of a reply-table row has a category', () => {
     for (const row of REPLY_TABLE) expect(CONDITION_CATEGORY[row.condition], row.condition).toBeDefined();
+  });
+});
+
+describe('hostile input', () => {
+  it('a huge or binary diagnostic classifies quickly and reads only its start', () => {
+    const junk = `550 5.1.1 no such user ${'\u0000\u00ff<script>'.repeat(200_000)} blocked using spamhaus`;
+    const started = performance.now();
+    const b = classify(record(OTHER, junk));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(b.category).toBe('recipient-unknown');
+    const late = `550 ${'x'.repeat(MAX_MATCHED_TEXT_CHARS)} blocked using spamhaus`;
+    expect(classify(record(OTHER, late)).category).toBe('unknown');
+    expect(classify(record(null, '\u0000\u0001\u0002 garbage \ufffd')).category).toBe('unknown');
   });
 });
