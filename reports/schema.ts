@@ -95,22 +95,45 @@ let compiledSummary: ValidateFunction | undefined;
 
 /** The fleet summary JSON Schema as an object. */
 export function loadSummarySchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), SUMMARY_SCHEMA_RELATIVE_PATH), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  return loadSchemaFile(SUMMARY_SCHEMA_RELATIVE_PATH);
 }
 
 /** Validate a fleet summary (src/fleet/summary.ts) against reports/schema/summary-v1.json. */
 export function validateSummary(summary: unknown): { valid: boolean; errors: string[] } {
   compiledSummary ??= new Ajv({ allErrors: true }).compile(loadSummarySchema());
+  return schemaResult(compiledSummary, summary);
+}
+
+/** A schema of the package, by its path relative to the package root. */
+function loadSchemaFile(relativePath: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(packageRoot(), relativePath), 'utf8')) as Record<string, unknown>;
+}
+
+/** Validates `value` and lists at most MAX_REPORTED_ERRORS errors. */
+function schemaResult(validate: ValidateFunction, value: unknown): { valid: boolean; errors: string[] } {
   const errors: string[] = [];
-  if (!compiledSummary(summary)) {
-    const all = compiledSummary.errors ?? [];
+  if (!validate(value)) {
+    const all = validate.errors ?? [];
     for (const e of all.slice(0, MAX_REPORTED_ERRORS)) {
       errors.push(`${e.instancePath || '/'} ${e.message ?? 'is invalid'}${paramsNote(e.params)}`);
     }
     if (all.length > MAX_REPORTED_ERRORS) errors.push(`... and ${all.length - MAX_REPORTED_ERRORS} more`);
   }
   return { valid: errors.length === 0, errors };
+}
+
+/** Path of the bounce triage schema inside the package (JSON of `mail-preflight bounces`). */
+export const BOUNCES_SCHEMA_RELATIVE_PATH = join('reports', 'schema', 'bounces-v1.json');
+
+let compiledBounces: ValidateFunction | undefined;
+
+/** The bounce triage JSON Schema as an object. */
+export function loadBouncesSchema(): Record<string, unknown> {
+  return loadSchemaFile(BOUNCES_SCHEMA_RELATIVE_PATH);
+}
+
+/** Validate a bounce triage (src/bounce/triage.ts) against reports/schema/bounces-v1.json. */
+export function validateBounces(triage: unknown): { valid: boolean; errors: string[] } {
+  compiledBounces ??= new Ajv({ allErrors: true }).compile(loadBouncesSchema());
+  return schemaResult(compiledBounces, triage);
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { EVERY_CHECK, MESSAGE_CHECKS } from '../src/registry.js';
 import { predictReplies, REPLY_TABLE } from '../src/replies/index.js';
+import { bounceCategoriesMarkdown } from './bounce-doc.js';
 
 /**
  * Table cell text: template names shown as <name>, pipes escaped, HTML escaped outside code
@@ -93,6 +94,7 @@ export async function generatedReadme(readme: string): Promise<string> {
   doc = replaceBlock(doc, 'zone', zoneFormatMarkdown());
   doc = replaceBlock(doc, 'help', helpMarkdown(HELP));
   doc = replaceBlock(doc, 'replies', repliesMarkdown());
+  doc = replaceBlock(doc, 'bounce-categories', bounceCategoriesMarkdown());
   return doc;
 }
 

@@ -88,6 +88,8 @@ export interface ClassifiedBounce extends BounceRecord {
   fix: string;
   /** Preflight checks (and finding ids) that see this cause, e.g. ['spf'] for 4.7.27. */
   checks: string[];
+  /** Finding ids (check/key) whose specs raise the cause, e.g. 'spf/no-record' for 4.7.27; absent when none. */
+  findings?: string[];
   /** The domain of `sender`, lower-case: the sending domain the summary groups by. */
   sendingDomain: string | null;
 }
