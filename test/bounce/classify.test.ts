@@ -185,7 +185,7 @@ const ROWS: Row[] = [
     '421-4.7.30 This mail has been rate limited because DKIM did not pass. gsmtp',
     'authentication',
     'keep',
-    { authentication: 'dkim', checks: ['dkim'] },
+    { authentication: 'dkim', checks: ['dkim', 'dkim-signature'] },
   ],
   [
     GMAIL,
@@ -267,7 +267,7 @@ const ROWS: Row[] = [
     '550 5.7.515 Access denied, sending domain example.com does not meet the required authentication level.',
     'authentication',
     'keep',
-    { provider: 'microsoft', checks: ['spf', 'dkim', 'dmarc'] },
+    { provider: 'microsoft', checks: ['spf', 'dkim', 'dkim-signature', 'dmarc'] },
   ],
   [HOTMAIL, '550 5.7.606 Access denied, banned sending IP [192.0.2.1].', 'blocklisted', 'keep'],
   [
