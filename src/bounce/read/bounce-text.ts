@@ -56,10 +56,16 @@ function reportLines(text: string): string[] {
   return end >= 0 ? lines.slice(0, end) : lines;
 }
 
+/** Lines that close a block without saying anything about the recipient (qmail). */
+const BLOCK_TRAILER =
+  /^(?:Giving up on \S+|I'm not going to try again; this message has been in the queue too long)\.?$/;
+
 function block(recipient: string | null, lines: string[]): TextBlock {
   const text = lines
     .map((l) => l.trim())
-    .filter((l) => l !== '')
+    .filter((l) => l !== '' && !BLOCK_TRAILER.test(l))
+    // Sendmail: "(reason: 550 5.1.1 <x>... User unknown)"
+    .map((l) => /^\(reason: (.*)\)$/.exec(l)?.[1] ?? l)
     .join(' ');
   const host = REMOTE_HOST.exec(lines.join('\n'));
   return { recipient, text, remoteMta: host ? (host.slice(1).find((h) => h !== undefined) ?? null) : null };

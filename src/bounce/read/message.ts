@@ -17,7 +17,7 @@ import { dsnRecords, parseDeliveryStatus } from './dsn.js';
 import { MAX_BOUNCE_TEXT_CHARS } from './limits.js';
 import type { ReadContext } from './problems.js';
 import { bounceRecord } from './record.js';
-import { replyTextIn } from './text.js';
+import { normalizeAddress, replyTextIn } from './text.js';
 
 const STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
 const ORIGINAL_TYPES = new Set([
@@ -64,7 +64,7 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
       ctx.tally.problem('limit-reached', ctx.path, `${status.omitted} recipient blocks over the bound`);
     if (status.recipients.length > 0) {
       return dsnRecords(status, source, { sender: originalSender, time: messageTime }, dateIso).map((r) =>
-        r.sender === null && bounceTo ? { ...r, sender: bounceTo.toLowerCase() } : r,
+        r.sender === null && bounceTo ? { ...r, sender: normalizeAddress(bounceTo) } : r,
       );
     }
     ctx.tally.problem(

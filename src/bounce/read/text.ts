@@ -30,10 +30,10 @@ const ENHANCED_STATUS = /(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)/;
 const STATUS_FIELD = /^\s*([245]\.\d{1,3}\.\d{1,3})(?:\s|\(|$)/;
 /**
  * RFC 5321 4.2: a reply code is three digits, the first 2-5, the second 0-5, followed by a space,
- * a hyphen (multi-line) or the end. Not inside a number, an address or after a colon (a port).
+ * a hyphen (multi-line) or the end (Yahoo writes "554: delivery error"). Not inside a number, an address or after a colon (a port).
  */
 const REPLY_CODE =
-  /(?<![\w.\-:[#/=])([245][0-5]\d)(?=[ -]|$)(?:[ -]+([245]\.\d{1,3}\.\d{1,3})(?![\w]|\.\d))?/;
+  /(?<![\w.\-:[#/=])([245][0-5]\d)(?=[ -]|: |$)(?:[ -]+([245]\.\d{1,3}\.\d{1,3})(?![\w]|\.\d))?/;
 
 /** The enhanced status a text literally contains (" 5.1.1 "), or null: never made up from a reply code. */
 export function statusIn(text: string | null | undefined): string | null {
