@@ -250,6 +250,13 @@ function deliveryConfig(etc: string, delivery: PostfixDelivery): string[] {
     'smtp_connect_timeout = 5s',
     'smtp_rcpt_timeout = 5s',
     'smtp_data_done_timeout = 5s',
+    // a server that goes silent after a reply (421 then nothing) holds the client only this long:
+    // with PIPELINING the client still waits for the replies to its pipelined commands
+    'smtp_quit_timeout = 3s',
+    'smtp_rset_timeout = 3s',
+    'smtp_data_init_timeout = 3s',
+    'smtp_mail_timeout = 5s',
+    'smtp_helo_timeout = 5s',
     ...(delivery.delayWarningTime ? [`delay_warning_time = ${delivery.delayWarningTime}`] : []),
   ];
 }
