@@ -155,7 +155,7 @@ describe.skipIf(unavailable !== undefined)('Postfix bounces end to end: its log 
       await new Promise((r) => setTimeout(r, 200));
     }
     dir = mkdtempSync(join(tmpdir(), 'mp-bounces-'));
-    dsns.forEach((m, i) => writeFileSync(join(dir, `dsn-${i}.eml`), m));
+    for (const [i, m] of dsns.entries()) writeFileSync(join(dir, `dsn-${i}.eml`), m);
   }, 60_000);
 
   afterAll(async () => {

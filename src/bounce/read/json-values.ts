@@ -30,6 +30,12 @@ export async function* jsonObjects(
   let tooBig = false;
   /** Garbage at the top level: skip to the end of the line (one problem per line). */
   let skippingLine = false;
+  /**
+   * NDJSON: the first object began and ended on one line at the top level. From then on a line
+   * end closes whatever is open (JSON strings hold no raw line ends), so one broken line costs
+   * one line, not the rest of the file.
+   */
+  let ndjson: boolean | undefined;
 
   for await (const chunk of chunks) {
     const out: JsonValue[] = [];
@@ -39,6 +45,16 @@ export async function* jsonObjects(
       if (c === 0x0a) {
         line++;
         skippingLine = false;
+        if (ndjson && (depth > 0 || inString)) {
+          problem('the line ends inside a JSON object', line - 1);
+          depth = 0;
+          base = 0;
+          inString = false;
+          escaped = false;
+          pieces = null;
+          from = -1;
+          continue;
+        }
       }
       if (skippingLine) continue;
       if (inString) {
@@ -72,6 +88,7 @@ export async function* jsonObjects(
         if (depth === 0) base = 0;
         if (pieces && depth === base && c === 0x7d) {
           const text = pieces.join('') + chunk.slice(Math.max(from, 0), i + 1);
+          ndjson ??= base === 0 && startLine === line;
           if (tooBig || size + (i + 1 - Math.max(from, 0)) > MAX_JSON_VALUE_CHARS) {
             problem(`an object over ${MAX_JSON_VALUE_CHARS} characters`, startLine);
           } else {
