@@ -48,7 +48,7 @@ export function parseLogLine(line: string, year: number): LogEntry {
       if (month) {
         const day = m[2]!.padStart(2, '0');
         // No year and no zone in RFC 3164: the caller's year, read as UTC.
-        return { time: isoFromText(`${year}-${month}-${day}T${m[3]}Z`), program: m[4]!, message: m[5]! };
+        return { time: isoCached(`${year}-${month}-${day}T${m[3]}Z`), program: m[4]!, message: m[5]! };
       }
     }
   } else if (c === 0x3c) {
@@ -65,7 +65,7 @@ export function parseLogLine(line: string, year: number): LogEntry {
   }
   if (c >= 0x30 && c <= 0x39 && line.charCodeAt(10) === 0x54) {
     const m = ISO_SYSLOG.exec(line);
-    if (m) return { time: isoFromText(m[1]), program: m[2]!, message: m[3]! };
+    if (m) return { time: isoCached(m[1]!), program: m[2]!, message: m[3]! };
   }
   return { time: null, program: null, message: line };
 }
@@ -73,4 +73,18 @@ export function parseLogLine(line: string, year: number): LogEntry {
 /** RFC 5424 6.4: a UTF-8 MSG starts with a BOM. */
 function stripBom(s: string): string {
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/**
+ * Consecutive log lines mostly share their second: the last conversion is kept (Date parsing
+ * is otherwise the most expensive step of reading a log line).
+ */
+let lastStamp = '';
+let lastIso: string | null = null;
+function isoCached(stamp: string): string | null {
+  if (stamp !== lastStamp) {
+    lastStamp = stamp;
+    lastIso = isoFromText(stamp);
+  }
+  return lastIso;
 }

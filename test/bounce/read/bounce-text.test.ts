@@ -61,7 +61,9 @@ describe('non-standard bounce messages', () => {
     ],
   ])('%s', async (file, recipient, status, replyCode, remoteMta, sender, diagnostic) => {
     const { records, summary } = await read([fixture('text', file)]);
-    expect(records.map(core)).toEqual([{ recipient, action: 'failed', status, replyCode, remoteMta, sender }]);
+    expect(records.map(core)).toEqual([
+      { recipient, action: 'failed', status, replyCode, remoteMta, sender },
+    ]);
     expect(records[0]?.diagnostic).toBe(diagnostic);
     expect(records[0]?.kind).toBe('bounce-text');
     expect(summary.problems).toBe(0);
@@ -85,7 +87,14 @@ describe('non-standard bounce messages', () => {
   it('a bounce with no status and no recipient anywhere: one record of nulls, and a problem', async () => {
     const { records, summary } = await read([fixture('text/no-status.eml')]);
     expect(records.map(core)).toEqual([
-      { recipient: null, action: 'failed', status: null, replyCode: null, remoteMta: null, sender: 'x@sender.example' },
+      {
+        recipient: null,
+        action: 'failed',
+        status: null,
+        replyCode: null,
+        remoteMta: null,
+        sender: 'x@sender.example',
+      },
     ]);
     expect(summary.problemsByKind).toEqual({ 'no-status': 1 });
   });
@@ -106,9 +115,12 @@ describe('non-standard bounce messages', () => {
       'Something went wrong: 550 5.7.1 rejected by policy',
       '',
     ].join('\r\n');
-    const { records } = await read(['-'], (async function* () {
-      yield Buffer.from(eml);
-    })());
+    const { records } = await read(
+      ['-'],
+      (async function* () {
+        yield Buffer.from(eml);
+      })(),
+    );
     expect(records.map((r) => [r.recipient, r.status, r.replyCode])).toEqual([
       ['One@example.net', '5.7.1', 550],
       ['two@example.net', '5.7.1', 550],

@@ -16,7 +16,11 @@ export interface ReadResult {
 export async function read(paths: string[], stdin?: AsyncIterable<Buffer | string>): Promise<ReadResult> {
   const records: BounceRecord[] = [];
   let summary: ReadSummary | undefined;
-  for await (const r of readBounces(paths, { year: 2024, ...(stdin ? { stdin } : {}), onSummary: (s) => (summary = s) })) {
+  for await (const r of readBounces(paths, {
+    year: 2024,
+    ...(stdin ? { stdin } : {}),
+    onSummary: (s) => (summary = s),
+  })) {
     records.push(r);
   }
   return { records, summary: summary! };
@@ -24,9 +28,12 @@ export async function read(paths: string[], stdin?: AsyncIterable<Buffer | strin
 
 /** Text (or bytes) as standard input. */
 export async function readText(text: string | Buffer): Promise<ReadResult> {
-  return read(['-'], (async function* () {
-    yield typeof text === 'string' ? Buffer.from(text) : text;
-  })());
+  return read(
+    ['-'],
+    (async function* () {
+      yield typeof text === 'string' ? Buffer.from(text) : text;
+    })(),
+  );
 }
 
 /** The fields a test usually compares. */

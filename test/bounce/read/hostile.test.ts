@@ -11,12 +11,18 @@ const MB = 1024 * 1024;
 const HUGE_BYTES = process.env.MP_BOUNCE_HUGE === '1' ? 2048 * MB : 256 * MB;
 
 /** A Postfix log of `bytes`, one bounce in every five lines, generated as it is read. */
-function postfixLog(bytes: number): { chunks: AsyncIterable<Buffer>; bouncesPerBlock: number; blocks: number } {
+function postfixLog(bytes: number): {
+  chunks: AsyncIterable<Buffer>;
+  bouncesPerBlock: number;
+  blocks: number;
+} {
   const lines: string[] = [];
   let bounces = 0;
   for (let i = 0; lines.join('\n').length < MB - 400; i++) {
     const id = `A${i.toString(16).padStart(9, '0').toUpperCase()}`;
-    lines.push(`Mar  1 10:00:00 mx postfix/qmgr[1]: ${id}: from=<s@sender.example>, size=1, nrcpt=1 (queue active)`);
+    lines.push(
+      `Mar  1 10:00:00 mx postfix/qmgr[1]: ${id}: from=<s@sender.example>, size=1, nrcpt=1 (queue active)`,
+    );
     lines.push(`Mar  1 10:00:01 mx postfix/smtpd[2]: connect from client[192.0.2.1]`);
     lines.push(
       `Mar  1 10:00:02 mx postfix/smtp[3]: ${id}: to=<u${i}@gmail.com>, relay=gmail-smtp-in.l.google.com[192.0.2.26]:25, delay=1, delays=0/0/0/1, dsn=4.7.28, status=deferred (host gmail-smtp-in.l.google.com[192.0.2.26] said: 421-4.7.28 unusual rate (in reply to end of DATA command))`,
@@ -59,9 +65,12 @@ describe('hostile inputs', () => {
 
   it('a line without an end is cut at the bound and counted; the next line is read', async () => {
     const long = `Mar  1 10:00:00 mx postfix/smtp[1]: ${'x'.repeat(10 * MB)}`;
-    const good = 'Mar  1 10:00:01 mx postfix/smtp[3]: 1A2B3C4D5E: to=<a@example.com>, relay=none, delay=1, dsn=5.1.2, status=bounced (Host or domain name not found)';
+    const good =
+      'Mar  1 10:00:01 mx postfix/smtp[3]: 1A2B3C4D5E: to=<a@example.com>, relay=none, delay=1, dsn=5.1.2, status=bounced (Host or domain name not found)';
     const { records, summary } = await readText(`${long}\n${good}\n`);
-    expect(records.map((r) => [r.source.line, r.recipient, r.status])).toEqual([[2, 'a@example.com', '5.1.2']]);
+    expect(records.map((r) => [r.source.line, r.recipient, r.status])).toEqual([
+      [2, 'a@example.com', '5.1.2'],
+    ]);
     expect(summary.problemsByKind).toEqual({ 'line-too-long': 1 });
     expect(MAX_LINE_CHARS).toBeLessThan(10 * MB);
   });
@@ -163,7 +172,6 @@ describe('hostile inputs', () => {
     });
     const { records } = await readText(event);
     expect(records[0]?.diagnostic).toBe('550 5.1.1 no Bcc: everyone@example.com <script> [2J evil');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(records[0]?.diagnostic).not.toMatch(/[\u0000-\u001f\u007f\u202e]/);
   });
 
@@ -177,11 +185,19 @@ describe('hostile inputs', () => {
   });
 
   it('an mbox of 2,000 bounces reads each one once', async () => {
-    const one = 'From MAILER-DAEMON Fri Mar  1 10:00:02 2024\nFrom: MAILER-DAEMON@x\nSubject: failure notice\n\n<a@example.com>:\nRemote host said: 550 5.1.1 unknown\n\n';
-    const { records } = await read(['-'], (async function* () {
-      yield Buffer.from(one.repeat(2_000));
-    })());
+    const one =
+      'From MAILER-DAEMON Fri Mar  1 10:00:02 2024\nFrom: MAILER-DAEMON@x\nSubject: failure notice\n\n<a@example.com>:\nRemote host said: 550 5.1.1 unknown\n\n';
+    const { records } = await read(
+      ['-'],
+      (async function* () {
+        yield Buffer.from(one.repeat(2_000));
+      })(),
+    );
     expect(records.length).toBe(2_000);
-    expect(records[1_999]).toMatchObject({ recipient: 'a@example.com', status: '5.1.1', source: { line: 1_999 * 7 + 1 } });
+    expect(records[1_999]).toMatchObject({
+      recipient: 'a@example.com',
+      status: '5.1.1',
+      source: { line: 1_999 * 7 + 1 },
+    });
   });
 });

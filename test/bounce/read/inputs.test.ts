@@ -1,12 +1,11 @@
 /** What readBounces reads: directories (maildir), mbox, standard input, gzip; all by content. */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../../src/bounce/read/detect.js';
 import { fixture, read, readText } from './helpers.js';
-import { readFileSync } from 'node:fs';
 
 let dirs: string[] = [];
 const tempDir = (): string => {
@@ -65,11 +64,15 @@ describe('inputs', () => {
 
   it('mbox unquoting (RFC 4155 mboxrd): ">From " inside a message is "From " again', async () => {
     const { mboxMessages } = await import('../../../src/bounce/read/mbox.js');
-    const text = 'From a@b Mon Jan 1 00:00:00 2024\nSubject: x\n\n>From here\n>>From there\n\nFrom c@d Mon Jan 1 00:00:00 2024\nSubject: y\n';
+    const text =
+      'From a@b Mon Jan 1 00:00:00 2024\nSubject: x\n\n>From here\n>>From there\n\nFrom c@d Mon Jan 1 00:00:00 2024\nSubject: y\n';
     const out: string[] = [];
-    for await (const m of mboxMessages((async function* () {
-      yield Buffer.from(text);
-    })())) out.push(m.bytes.toString());
+    for await (const m of mboxMessages(
+      (async function* () {
+        yield Buffer.from(text);
+      })(),
+    ))
+      out.push(m.bytes.toString());
     expect(out).toEqual(['Subject: x\n\nFrom here\n>From there\n\n', 'Subject: y\n']);
   });
 

@@ -21,7 +21,10 @@ describe('syslog prefixes', () => {
       '2024-03-01T10:00:00+0000 mx sendmail[5]: Q: from=<a>',
       { time: '2024-03-01T10:00:00.000Z', program: 'sendmail', message: 'Q: from=<a>' },
     ],
-    ['2024-03-01 10:00:00 1rfXYZ-000ABC-12 <= a@b', { time: null, program: null, message: '2024-03-01 10:00:00 1rfXYZ-000ABC-12 <= a@b' }],
+    [
+      '2024-03-01 10:00:00 1rfXYZ-000ABC-12 <= a@b',
+      { time: null, program: null, message: '2024-03-01 10:00:00 1rfXYZ-000ABC-12 <= a@b' },
+    ],
   ])('%s', (line, entry) => {
     expect(parseLogLine(line, 2024)).toEqual(entry);
   });
@@ -93,7 +96,14 @@ describe('Postfix log', () => {
       'Mar  1 10:00:00 mx postfix/qmgr[1]: 1A2B3C4D5E: from=<s@sender.example>, status=expired, returned to sender\n',
     );
     expect(records.map(core)).toEqual([
-      { recipient: null, action: 'failed', status: null, replyCode: null, remoteMta: null, sender: 's@sender.example' },
+      {
+        recipient: null,
+        action: 'failed',
+        status: null,
+        replyCode: null,
+        remoteMta: null,
+        sender: 's@sender.example',
+      },
     ]);
     expect(records[0]?.diagnostic).toBe('expired, returned to sender');
   });
@@ -102,7 +112,17 @@ describe('Postfix log', () => {
 describe('Exim main log', () => {
   it('** failed and == deferred lines, the sender from <=, no record for a retry-time wait', async () => {
     const { records } = await read([fixture('logs/exim-mainlog')]);
-    expect(records.map((r) => [r.source.line, r.action, r.recipient, r.status, r.replyCode, r.remoteMta, r.sender])).toEqual([
+    expect(
+      records.map((r) => [
+        r.source.line,
+        r.action,
+        r.recipient,
+        r.status,
+        r.replyCode,
+        r.remoteMta,
+        r.sender,
+      ]),
+    ).toEqual([
       [2, 'failed', 'nobody@example.net', '5.1.1', 550, 'mx.example.net', 'news@sender.example'],
       [4, 'delayed', 'slow@gmail.com', '4.7.28', 421, 'gmail-smtp-in.l.google.com', 'news@sender.example'],
       [7, 'failed', 'nowhere@invalid.example', null, null, null, null],
@@ -116,9 +136,30 @@ describe('Sendmail log', () => {
   it('one record per address of to=, dsn= as given, stat=Deferred is a delay, Sent is no bounce', async () => {
     const { records } = await read([fixture('logs/sendmail.log')]);
     expect(records.map(core)).toEqual([
-      { recipient: 'lost@example.com', action: 'failed', status: '5.1.1', replyCode: null, remoteMta: 'mx.example.com', sender: 'ops@sender.example' },
-      { recipient: 'gone@example.com', action: 'failed', status: '5.1.1', replyCode: null, remoteMta: 'mx.example.com', sender: 'ops@sender.example' },
-      { recipient: 'later@example.com', action: 'delayed', status: '4.7.1', replyCode: 451, remoteMta: 'mx.example.com', sender: 'ops@sender.example' },
+      {
+        recipient: 'lost@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: null,
+        remoteMta: 'mx.example.com',
+        sender: 'ops@sender.example',
+      },
+      {
+        recipient: 'gone@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: null,
+        remoteMta: 'mx.example.com',
+        sender: 'ops@sender.example',
+      },
+      {
+        recipient: 'later@example.com',
+        action: 'delayed',
+        status: '4.7.1',
+        replyCode: 451,
+        remoteMta: 'mx.example.com',
+        sender: 'ops@sender.example',
+      },
     ]);
     expect(records[0]?.diagnostic).toBe('User unknown');
   });

@@ -61,7 +61,9 @@ describe('statusField (RFC 3464 2.3.4)', () => {
 describe('cleanText: one line, no control characters, bounded', () => {
   it('unwraps folds and removes CR, LF, NUL, escape sequences and bidi overrides', () => {
     expect(cleanText('550 5.1.1 user\r\n    unknown')).toBe('550 5.1.1 user unknown');
-    expect(cleanText('550 ok\r\nBcc: victim@example.com\u0000\u001b[31m')).toBe('550 ok Bcc: victim@example.com [31m');
+    expect(cleanText('550 ok\r\nBcc: victim@example.com\u0000\u001b[31m')).toBe(
+      '550 ok Bcc: victim@example.com [31m',
+    );
     expect(cleanText('abc\u202edef')).toBe('abc def');
     expect(cleanText(' \t\r\n ')).toBeNull();
   });
