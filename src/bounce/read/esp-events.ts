@@ -65,43 +65,30 @@ export function espRecords(value: unknown, source: BounceSource): BounceRecord[]
   return OTHER_EVENTS.has(event) ? [] : null;
 }
 
+/**
+ * SES: a Bounce lists bouncedRecipients (a bounce notification is SES giving up on them, whatever
+ * the bounceType), a DeliveryDelay lists delayedRecipients; each has status and diagnosticCode.
+ */
 function sesRecords(type: string, n: Obj, source: BounceSource): BounceRecord[] {
   const mail = n.mail as Obj;
-  const sender = str(mail.source);
-  if (type === 'Bounce' && isObj(n.bounce)) {
-    const b = n.bounce;
-    const time = isoFromText(b.timestamp) ?? isoFromText(mail.timestamp);
-    const recipients = Array.isArray(b.bouncedRecipients) ? b.bouncedRecipients.filter(isObj) : [];
-    return recipients.map((r, i) =>
-      bounceRecord({ ...source, part: i }, 'ses', {
-        recipient: str(r.emailAddress),
-        // A bounce notification is SES giving up on the recipient, whatever the bounceType.
-        action: r.action === undefined ? 'failed' : dsnAction(str(r.action)),
-        status: str(r.status),
-        diagnostic: untyped(str(r.diagnosticCode)),
-        remoteMta: str(b.remoteMtaIp),
-        time,
-        sender,
-      }),
-    );
-  }
-  if (type === 'DeliveryDelay' && isObj(n.deliveryDelay)) {
-    const d = n.deliveryDelay;
-    const time = isoFromText(d.timestamp) ?? isoFromText(mail.timestamp);
-    const recipients = Array.isArray(d.delayedRecipients) ? d.delayedRecipients.filter(isObj) : [];
-    return recipients.map((r, i) =>
-      bounceRecord({ ...source, part: i }, 'ses', {
-        recipient: str(r.emailAddress),
-        action: 'delayed',
-        status: str(r.status),
-        diagnostic: untyped(str(r.diagnosticCode)),
-        // reportingMTA is SES itself; the remote host is not named in a delay
-        time,
-        sender,
-      }),
-    );
-  }
-  return [];
+  const detail = type === 'Bounce' ? n.bounce : type === 'DeliveryDelay' ? n.deliveryDelay : undefined;
+  if (!isObj(detail)) return [];
+  const list = type === 'Bounce' ? detail.bouncedRecipients : detail.delayedRecipients;
+  const time = isoFromText(detail.timestamp) ?? isoFromText(mail.timestamp);
+  const recipients = Array.isArray(list) ? list.filter(isObj) : [];
+  return recipients.map((r, i) =>
+    bounceRecord({ ...source, part: i }, 'ses', {
+      recipient: str(r.emailAddress),
+      action:
+        type === 'DeliveryDelay' ? 'delayed' : r.action === undefined ? 'failed' : dsnAction(str(r.action)),
+      status: str(r.status),
+      diagnostic: untyped(str(r.diagnosticCode)),
+      // remoteMtaIp is the receiver's address; reportingMTA is SES itself
+      remoteMta: str(detail.remoteMtaIp),
+      time,
+      sender: str(mail.source),
+    }),
+  );
 }
 
 function sendgridRecord(event: string, e: Obj, source: BounceSource): BounceRecord {

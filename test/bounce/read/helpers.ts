@@ -45,3 +45,13 @@ export const core = (r: BounceRecord) => ({
   remoteMta: r.remoteMta,
   sender: r.sender,
 });
+
+/** The core of a record that names nothing but its action and sender. */
+export const bareRecord = (sender: string | null, action = 'failed') => ({
+  recipient: null,
+  action,
+  status: null,
+  replyCode: null,
+  remoteMta: null,
+  sender,
+});

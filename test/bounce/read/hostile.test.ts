@@ -42,6 +42,25 @@ function postfixLog(bytes: number): {
   };
 }
 
+/** A multipart/report whose delivery-status part holds `blocks` after its per-message fields. */
+function dsnMessage(blocks: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.example',
+    'To: s@sender.example',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example',
+    '',
+    blocks,
+    '--b--',
+    '',
+  ].join('\r\n');
+}
+
 describe('hostile inputs', () => {
   it(`a ${HUGE_BYTES / MB} MB log is streamed: every bounce read, memory flat`, async () => {
     const log = postfixLog(HUGE_BYTES);
@@ -82,22 +101,7 @@ describe('hostile inputs', () => {
         `Final-Recipient: rfc822; user${i}@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user${i} unknown\r\n`,
       );
     }
-    const eml = [
-      'From: MAILER-DAEMON@mx.example',
-      'To: s@sender.example',
-      'Subject: Undelivered Mail',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example',
-      '',
-      blocks.join('\r\n'),
-      '--b--',
-      '',
-    ].join('\r\n');
+    const eml = dsnMessage(blocks.join('\r\n'));
     const t0 = performance.now();
     const { records, summary } = await readText(eml);
     expect(performance.now() - t0).toBeLessThan(5_000);
@@ -143,25 +147,16 @@ describe('hostile inputs', () => {
   });
 
   it('header injection in diagnostics: one line, no control characters; a repeated DSN field keeps the first', async () => {
-    const eml = [
-      'From: MAILER-DAEMON@mx.example',
-      'To: s@sender.example',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example',
-      '',
-      'Final-Recipient: rfc822; victim@example.com',
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 unknown',
-      'Final-Recipient: rfc822; attacker@evil.example',
-      'Status: 2.0.0',
-      '--b--',
-      '',
-    ].join('\r\n');
+    const eml = dsnMessage(
+      [
+        'Final-Recipient: rfc822; victim@example.com',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 unknown',
+        'Final-Recipient: rfc822; attacker@evil.example',
+        'Status: 2.0.0',
+      ].join('\r\n'),
+    );
     const dsn = await readText(eml);
     expect(dsn.records.map((r) => [r.recipient, r.status])).toEqual([['victim@example.com', '5.1.1']]);
 
