@@ -37,6 +37,24 @@ export interface PostfixOptions {
   hostname?: string;
   /** Offer STARTTLS (smtpd_tls_security_level = may) or not (none). Default true. */
   starttls?: boolean;
+  /**
+   * Make the instance a relay for loopback clients that delivers onwards (bounce tests): without
+   * it the instance only answers SMTP (smtpd), as the TLS tests need.
+   */
+  delivery?: PostfixDelivery;
+}
+
+/** Outbound delivery of a private Postfix: every domain routed to a loopback SMTP server. */
+export interface PostfixDelivery {
+  /** Recipient domain -> loopback 'address:port' the smtp client delivers to (a transport map). */
+  routes: Record<string, string>;
+  /**
+   * maximal_queue_lifetime and bounce_queue_lifetime (Postfix time units). '0' tries a deferred
+   * message once and then returns it as expired; default '0'.
+   */
+  queueLifetime?: string;
+  /** delay_warning_time: send a "delayed" DSN after this long (default off). */
+  delayWarningTime?: string;
 }
 
 export interface PostfixInstance {
@@ -47,6 +65,8 @@ export interface PostfixInstance {
   ca: TestCa;
   /** PEM file of the test CA, for --ca-file. */
   caFile: string;
+  /** The instance's maillog_file (syslog-style lines). */
+  logFile: string;
   /** What the instance logged so far (its maillog_file and output). */
   logs(): string;
   stop(): Promise<void>;
@@ -118,6 +138,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       // Not /dev/stdout: node's stdio pipes are sockets, which open(2) on /dev/stdout refuses.
       `maillog_file = ${maillog}`,
       `maillog_file_prefixes = ${dir}`,
+      ...(options.delivery ? deliveryConfig(etc, options.delivery) : []),
       '',
     ].join('\n'),
   );
@@ -130,6 +151,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       // smtpd looks up local recipients through proxymap at startup
       'proxymap unix - - n - - proxymap',
       'tlsmgr unix - - n 1000? 1 tlsmgr',
+      ...(options.delivery ? DELIVERY_SERVICES : []),
       '',
     ].join('\n'),
   );
@@ -183,7 +205,60 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { address, port, hostname, dir, ca, caFile, logs, stop };
+  return { address, port, hostname, dir, ca, caFile, logFile: maillog, logs, stop };
+}
+
+/** The services a queue needs: cleanup, the queue manager, the smtp client and the bounce daemon. */
+const DELIVERY_SERVICES = [
+  'pickup unix n - n 60 1 pickup',
+  'cleanup unix n - n - 0 cleanup',
+  'qmgr unix n - n 300 1 qmgr',
+  'rewrite unix - - n - - trivial-rewrite',
+  'bounce unix - - n - 0 bounce',
+  'defer unix - - n - 0 bounce',
+  'trace unix - - n - 0 bounce',
+  'verify unix - - n - 1 verify',
+  'flush unix n - n 1000? 0 flush',
+  'proxywrite unix - - n - 1 proxymap',
+  'smtp unix - - n - - smtp',
+  'relay unix - - n - - smtp',
+  'showq unix n - n - - showq',
+  'error unix - - n - - error',
+  'retry unix - - n - - error',
+  'discard unix - - n - - discard',
+  'scache unix - - n - 1 scache',
+];
+
+/** main.cf lines for a relay that sends every routed domain to its loopback server, no DNS. */
+function deliveryConfig(etc: string, delivery: PostfixDelivery): string[] {
+  const map = Object.entries(delivery.routes).map(
+    ([domain, to]) => `${domain} smtp:[${to.replace(/:(\d+)$/, ']:$1')}`,
+  );
+  writeFileSync(join(etc, 'transport'), `${map.join('\n')}\n`);
+  const lifetime = delivery.queueLifetime ?? '0';
+  return [
+    'mynetworks = 127.0.0.0/8',
+    'smtpd_relay_restrictions = permit_mynetworks, reject',
+    `transport_maps = texthash:${etc}/transport`,
+    'smtp_dns_support_level = disabled',
+    'smtp_tls_security_level = none',
+    `maximal_queue_lifetime = ${lifetime}`,
+    `bounce_queue_lifetime = ${lifetime}`,
+    'queue_run_delay = 1s',
+    'minimal_backoff_time = 1s',
+    'maximal_backoff_time = 2s',
+    'smtp_connect_timeout = 5s',
+    'smtp_rcpt_timeout = 5s',
+    'smtp_data_done_timeout = 5s',
+    // a server that goes silent after a reply (421 then nothing) holds the client only this long:
+    // with PIPELINING the client still waits for the replies to its pipelined commands
+    'smtp_quit_timeout = 3s',
+    'smtp_rset_timeout = 3s',
+    'smtp_data_init_timeout = 3s',
+    'smtp_mail_timeout = 5s',
+    'smtp_helo_timeout = 5s',
+    ...(delivery.delayWarningTime ? [`delay_warning_time = ${delivery.delayWarningTime}`] : []),
+  ];
 }
 
 function listening(host: string, port: number): Promise<boolean> {

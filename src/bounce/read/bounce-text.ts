@@ -1,0 +1,166 @@
+/**
+ * The human-readable text of a bounce that has no (readable) delivery-status part: the
+ * recipient blocks MTAs write, each with the remote server's reply when there is one.
+ *
+ * - Postfix, qmail, Yahoo, Sendmail: a line "<x@y>:" (or "<x@y>... reason") opens a block that runs
+ *   to the next empty line ("host mx said: 550 ...", "Remote host said: 550 ...", "(reason: 550 ...)");
+ * - Exim: after "following address(es) failed:", an indented address and its more indented lines;
+ * - Exchange / Office 365: an address line, then "Remote Server returned '550 5.1.10 ...'";
+ * - Gmail: "wasn't delivered to x@y" / "failed permanently: x@y", then "The response (from the
+ *   remote server) was:" and the reply;
+ * - anything else: the addresses listed after "following recipient(s)" / "following address(es)".
+ */
+
+export interface TextBlock {
+  recipient: string | null;
+  /** The block's text (lines joined by spaces). */
+  text: string;
+  remoteMta: string | null;
+}
+
+/** Lines after which the text is the returned message, not the report. */
+const ORIGINAL_MARKERS =
+  /^(?:-+ ?(?:Below this line is a copy of the message|This is a copy of the message|Original message|Original Message|Returned message|Unsent Message below|Message headers follow)|Original message headers:|-+ ?Transcript of session follows)/i;
+const ADDRESS = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/;
+const ANGLE_BLOCK = /^<([^<>\s]+@[^<>\s]+)>(?::|\.\.\.)?\s*(.*)$/;
+const EXIM_INTRO =
+  /following address(?:\(es\)|es)? (?:failed|have yet to be delivered|could not be delivered|has not yet been delivered)|address\(es\) deferred/i;
+const LIST_INTRO =
+  /(?:following recipients?|following address(?:\(es\)|es)?|delivery has failed to these recipients or groups|failed permanently|delivery to the following recipients?)[^:]*:?\s*$/i;
+const EXCHANGE_REPLY = /Remote Server returned '([^']*)'?|#(\d\.\d{1,3}\.\d{1,3}[^#]*)##?/;
+const GMAIL_TO = /(?:wasn't|was not|couldn't be|could not be) delivered to (\S+@\S+?)(?: because|[.,]?\s|$)/i;
+const GMAIL_RESPONSE =
+  /^The (?:response(?: from the remote server)?|error that the other server returned) was:?\s*$/i;
+const REMOTE_HOST =
+  /host (\S+?)(?:\[[^\]]*\]| \[[^\]]*\])? said:|^(\S+) does not like recipient|while talking to (\S+?)\.?:|^\s*host (\S+) \[[^\]]*\]|Generating server: (\S+)/im;
+
+export function textBlocks(text: string): TextBlock[] {
+  const lines = reportLines(text);
+  return (
+    nonEmpty(angleBlocks(lines)) ??
+    nonEmpty(eximBlocks(lines)) ??
+    nonEmpty(exchangeBlocks(lines)) ??
+    nonEmpty(gmailBlocks(lines)) ??
+    listedRecipients(lines)
+  );
+}
+
+function nonEmpty(blocks: TextBlock[]): TextBlock[] | undefined {
+  return blocks.length > 0 ? blocks : undefined;
+}
+
+/** The report's lines: up to the returned message. */
+function reportLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const end = lines.findIndex((l) => ORIGINAL_MARKERS.test(l.trim()));
+  return end >= 0 ? lines.slice(0, end) : lines;
+}
+
+/** Lines that close a block without saying anything about the recipient (qmail). */
+const BLOCK_TRAILER =
+  /^(?:Giving up on \S+|I'm not going to try again; this message has been in the queue too long)\.?$/;
+
+function block(recipient: string | null, lines: string[]): TextBlock {
+  const text = lines
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !BLOCK_TRAILER.test(l))
+    // Sendmail: "(reason: 550 5.1.1 <x>... User unknown)"
+    .map((l) => /^\(reason: (.*)\)$/.exec(l)?.[1] ?? l)
+    .join(' ');
+  const host = REMOTE_HOST.exec(lines.join('\n'));
+  return { recipient, text, remoteMta: host ? (host.slice(1).find((h) => h !== undefined) ?? null) : null };
+}
+
+/** Lines from `start` to the next empty line (or a line `stop` accepts). */
+function until(lines: string[], start: number, stop: (l: string) => boolean): number {
+  let i = start;
+  while (i < lines.length && lines[i]!.trim() !== '' && !stop(lines[i]!)) i++;
+  return i;
+}
+
+function angleBlocks(lines: string[]): TextBlock[] {
+  const out: TextBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = ANGLE_BLOCK.exec(lines[i]!.trim());
+    if (!m) continue;
+    const end = until(lines, i + 1, (l) => ANGLE_BLOCK.test(l.trim()));
+    out.push(block(m[1]!, [m[2]!, ...lines.slice(i + 1, end)]));
+    i = end - 1;
+  }
+  return out;
+}
+
+function indent(l: string): number {
+  return l.length - l.trimStart().length;
+}
+
+function eximBlocks(lines: string[]): TextBlock[] {
+  const intro = lines.findIndex((l) => EXIM_INTRO.test(l));
+  if (intro < 0) return [];
+  const out: TextBlock[] = [];
+  for (let i = intro + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const m = /^\s+(\S+@\S+?)(?: <\S+>)?:?\s*$/.exec(l);
+    if (!m) continue;
+    let end = i + 1;
+    while (end < lines.length && (lines[end]!.trim() === '' ? false : indent(lines[end]!) > indent(l))) end++;
+    out.push(block(m[1]!, lines.slice(i + 1, end)));
+    i = end - 1;
+  }
+  return out;
+}
+
+function exchangeBlocks(lines: string[]): TextBlock[] {
+  const out: TextBlock[] = [];
+  const generating = lines.find((l) => /Generating server:/i.test(l)) ?? '';
+  for (let i = 0; i < lines.length; i++) {
+    const m = EXCHANGE_REPLY.exec(lines[i]!);
+    if (!m) continue;
+    let recipient: string | null = null;
+    for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
+      const a = ADDRESS.exec(lines[j]!);
+      if (a) {
+        recipient = a[0];
+        break;
+      }
+    }
+    const reply = m[1] ?? m[2]!;
+    out.push({ ...block(recipient, [reply]), remoteMta: block(null, [generating]).remoteMta });
+  }
+  return out;
+}
+
+function gmailBlocks(lines: string[]): TextBlock[] {
+  let recipient: string | null = null;
+  for (const l of lines) {
+    const m = GMAIL_TO.exec(l);
+    if (m) {
+      recipient = m[1]!;
+      break;
+    }
+  }
+  const at = lines.findIndex((l) => GMAIL_RESPONSE.test(l.trim()));
+  if (at < 0) return [];
+  let start = at + 1;
+  while (start < lines.length && lines[start]!.trim() === '') start++;
+  const end = until(lines, start, () => false);
+  if (recipient === null) {
+    const listed = listedRecipients(lines.slice(0, at));
+    recipient = listed[0]?.recipient ?? null;
+  }
+  return [block(recipient, lines.slice(start, end))];
+}
+
+/** Addresses listed after an introduction line, without a reason (SES, terse MTAs). */
+function listedRecipients(lines: string[]): TextBlock[] {
+  const intro = lines.findIndex((l) => LIST_INTRO.test(l));
+  if (intro < 0) return [];
+  const out: TextBlock[] = [];
+  let i = intro + 1;
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  for (; i < lines.length && lines[i]!.trim() !== ''; i++) {
+    const a = ADDRESS.exec(lines[i]!);
+    if (a) out.push({ recipient: a[0], text: '', remoteMta: null });
+  }
+  return out;
+}

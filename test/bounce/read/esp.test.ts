@@ -1,0 +1,183 @@
+/** ESP event exports, written from the formats' documentation. */
+import { describe, expect, it } from 'vitest';
+import { core, fixture, read, readText } from './helpers.js';
+
+describe('Amazon SES', () => {
+  it('bounce notifications (notificationType and eventType), a delivery notification ignored', async () => {
+    const { records, summary } = await read([fixture('esp/ses.json')]);
+    expect(records.map(core)).toEqual([
+      {
+        recipient: 'jane@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: 550,
+        remoteMta: '192.0.2.50',
+        sender: 'john@sender.example',
+      },
+      {
+        recipient: 'richard@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: 550,
+        remoteMta: '192.0.2.50',
+        sender: 'john@sender.example',
+      },
+      {
+        recipient: 'full@example.com',
+        action: 'failed',
+        status: '4.2.2',
+        replyCode: 452,
+        remoteMta: null,
+        sender: 'john@sender.example',
+      },
+    ]);
+    expect(records[0]?.diagnostic).toBe('550 5.1.1 user unknown');
+    expect(records[0]?.time).toBe('2024-03-01T10:00:00.000Z');
+    expect(records.map((r) => r.kind)).toEqual(['ses', 'ses', 'ses']);
+    expect(summary.problems).toBe(0);
+  });
+
+  it('inside an SNS envelope (Message is a JSON string)', async () => {
+    const { records } = await read([fixture('esp/ses-sns.json')]);
+    expect(records.map((r) => [r.recipient, r.status])).toEqual([
+      ['jane@example.com', '5.1.1'],
+      ['richard@example.com', '5.1.1'],
+    ]);
+  });
+
+  it('a delivery delay event', async () => {
+    const { records } = await readText(
+      JSON.stringify({
+        eventType: 'DeliveryDelay',
+        mail: { source: 's@sender.example', timestamp: '2024-03-01T10:00:00Z' },
+        deliveryDelay: {
+          timestamp: '2024-03-01T10:30:00Z',
+          delayType: 'TransientCommunicationFailure',
+          delayedRecipients: [
+            { emailAddress: 'r@example.com', status: '4.4.7', diagnosticCode: 'smtp; 421 4.4.7 timeout' },
+          ],
+        },
+      }),
+    );
+    expect(records.map(core)).toEqual([
+      {
+        recipient: 'r@example.com',
+        action: 'delayed',
+        status: '4.4.7',
+        replyCode: 421,
+        remoteMta: null,
+        sender: 's@sender.example',
+      },
+    ]);
+  });
+});
+
+describe('SendGrid event webhook', () => {
+  it('bounce, deferred (response), blocked and dropped; delivered ignored; unix timestamps', async () => {
+    const { records, summary } = await read([fixture('esp/sendgrid.json')]);
+    expect(records.map((r) => [r.recipient, r.action, r.status, r.replyCode, r.diagnostic, r.time])).toEqual([
+      [
+        'unknown@example.com',
+        'failed',
+        '5.1.1',
+        550,
+        '550 5.1.1 The email account that you tried to reach does not exist.',
+        '2024-03-01T10:00:00.000Z',
+      ],
+      [
+        'later@example.com',
+        'delayed',
+        '4.7.28',
+        421,
+        '421 4.7.28 Try again later',
+        '2024-03-01T10:01:00.000Z',
+      ],
+      [
+        'spammy@example.com',
+        'failed',
+        '5.7.1',
+        550,
+        '550 5.7.1 Message rejected due to content',
+        '2024-03-01T10:02:00.000Z',
+      ],
+      ['suppressed@example.com', 'failed', '5.0.0', null, 'Bounced Address', '2024-03-01T10:03:00.000Z'],
+    ]);
+    expect(summary.problems).toBe(0);
+  });
+});
+
+describe('Mailgun events', () => {
+  it('failed (permanent, temporary), a webhook envelope, the legacy temporary-fail', async () => {
+    const { records } = await read([fixture('esp/mailgun.ndjson')]);
+    expect(records.map(core)).toEqual([
+      {
+        recipient: 'alice@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: 550,
+        remoteMta: 'gmail-smtp-in.l.google.com',
+        sender: 'bob@mg.sender.example',
+      },
+      {
+        recipient: 'busy@example.com',
+        action: 'delayed',
+        status: '4.7.0',
+        replyCode: 421,
+        remoteMta: 'mx.example.com',
+        sender: 'bob@mg.sender.example',
+      },
+      {
+        recipient: 'old@example.com',
+        action: 'delayed',
+        status: null,
+        replyCode: 452,
+        remoteMta: null,
+        sender: 'bob@mg.sender.example',
+      },
+    ]);
+    expect(records.map((r) => r.source.line)).toEqual([1, 2, 3]);
+    expect(records[0]?.diagnostic).toBe(
+      '550 5.1.1 The email account that you tried to reach does not exist.',
+    );
+    expect(records[0]?.time).toBe('2024-03-01T10:00:00.123Z');
+  });
+
+  it('an events API page: its items', async () => {
+    const { records } = await readText(
+      JSON.stringify({
+        items: [
+          {
+            event: 'failed',
+            severity: 'permanent',
+            recipient: 'a@example.com',
+            'delivery-status': { code: 550, message: 'no such user' },
+          },
+        ],
+        paging: {},
+      }),
+    );
+    expect(records.map((r) => [r.recipient, r.replyCode, r.status, r.diagnostic])).toEqual([
+      ['a@example.com', 550, null, '550 no such user'],
+    ]);
+  });
+});
+
+describe('unknown and broken JSON', () => {
+  it('an unknown object and an unparsable line are counted, the good events still read', async () => {
+    const ndjson = [
+      '{"hello":"world"}',
+      '{"event":"bounce","email":"x@example.com","reason":"550 5.1.1 no",',
+      'not json at all',
+      '{"event":"bounce","email":"y@example.com","status":"5.1.1","timestamp":1709287200}',
+    ].join('\n');
+    const { records, summary } = await readText(ndjson);
+    // NDJSON: a line end closes the broken object, so the next line is read whole
+    expect(records.map((r) => r.recipient)).toEqual(['y@example.com']);
+    expect(summary.problemsByKind).toEqual({ 'json-unknown-event': 1, 'json-invalid': 2 });
+    expect(summary.examples.map((e) => [e.kind, e.line]).sort()).toEqual([
+      ['json-invalid', 2],
+      ['json-invalid', 3],
+      ['json-unknown-event', 1],
+    ]);
+  });
+});
