@@ -3,19 +3,13 @@
  * question is answered "refused" with the reason, so whatever rests on DNS is `unknown`, never
  * missing; there is no SMTP and no HTTPS.
  */
-import type { ClosableProbe, DnsCounters, DnsResult, RRType } from './types.js';
+import { newCounters } from './dns.js';
+import type { ClosableProbe, DnsResult, RRType } from './types.js';
 
 export const OFFLINE_DETAIL = 'DNS lookups are off (--no-dns)';
 
 export function createOfflineProbe(): ClosableProbe {
-  const counters: DnsCounters = {
-    queriesSent: 0,
-    cacheHits: 0,
-    cacheMisses: 0,
-    timeouts: 0,
-    tcpRetries: 0,
-    errors: 0,
-  };
+  const counters = newCounters();
   return {
     dns: {
       query: async (name: string, type: RRType): Promise<DnsResult> => {
