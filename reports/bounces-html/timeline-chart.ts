@@ -23,6 +23,8 @@ const MIN_GAPPED_SLOT = 4;
 const AXIS_COLOUR = '#57606a';
 const GRID_COLOUR = '#d0d7de';
 const WAVE_COLOUR = '#cf222e';
+/** Narrowest wave band: a one-hour wave on a year of daily bars must still read as a band. */
+const MIN_BAND_WIDTH = 12;
 
 /** The wave's label on the chart and in the waves list: W1, W2, ... */
 export function waveLabel(index: number): string {
@@ -91,12 +93,14 @@ export function timelineChart(timeline: BounceTimeline, waves: readonly Wave[]):
     if (Number.isNaN(Date.parse(w.start)) || Number.isNaN(Date.parse(w.end))) return;
     const from = slotOf(w.start);
     const to = Math.max(from, slotOf(w.end));
+    const centre = x(from) + ((to - from + 1) * slotW) / 2;
+    const width = Math.max(MIN_BAND_WIDTH, (to - from + 1) * slotW);
     const labelY = MARGIN.top - 6 - (i % 2) * 12;
     parts.push(
       `<g class="wave"><title>${text(waveTitle(w, i))}</title>` +
-        `<rect x="${u(x(from))}" y="${MARGIN.top - 2}" width="${u((to - from + 1) * slotW)}" height="${plotH + 2}" ` +
+        `<rect x="${u(centre - width / 2)}" y="${MARGIN.top - 2}" width="${u(width)}" height="${plotH + 2}" ` +
         `fill="${WAVE_COLOUR}" fill-opacity="0.1" stroke="${WAVE_COLOUR}" stroke-opacity="0.6" stroke-dasharray="4 3"/>` +
-        `<text x="${u(x(from) + ((to - from + 1) * slotW) / 2)}" y="${labelY}" text-anchor="middle" ` +
+        `<text x="${u(centre)}" y="${labelY}" text-anchor="middle" ` +
         `fill="${WAVE_COLOUR}" font-weight="600">${waveLabel(i)}</text></g>`,
     );
   });
@@ -118,7 +122,7 @@ export function timelineChart(timeline: BounceTimeline, waves: readonly Wave[]):
       below += n;
     }
     parts.push(
-      `<g class="bar" data-start="${text(b.start)}"><title>${text(label)}: ${count(b.count)} bounces</title>` +
+      `<g class="bar" data-start="${text(b.start)}" shape-rendering="crispEdges"><title>${text(label)}: ${count(b.count)} bounces</title>` +
         `${segments.join('')}</g>`,
     );
   }
