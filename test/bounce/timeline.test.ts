@@ -12,23 +12,13 @@ import {
 } from '../../src/bounce/timeline.js';
 import { triageBounces } from '../../src/bounce/triage.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
+import { bounceRecord } from '../helpers/bounce-record.js';
 
 const UNKNOWN = '550 5.1.1 The email account that you tried to reach does not exist. gsmtp';
 const RATE = '421 4.7.28 Unusual rate of unsolicited mail. gsmtp';
 
 function record(diagnostic: string, time: string | null): BounceRecord {
-  return {
-    source: { path: 'mail.log', line: 1 },
-    kind: 'postfix-log',
-    recipient: 'a@example.org',
-    action: 'failed',
-    status: diagnostic.match(/\b[245]\.\d+\.\d+\b/)?.[0] ?? null,
-    replyCode: Number(diagnostic.match(/^[245]\d\d/)?.[0]) || null,
-    diagnostic,
-    remoteMta: 'gmail-smtp-in.l.google.com',
-    time,
-    sender: 'news@shop.example',
-  };
+  return bounceRecord(diagnostic, { time });
 }
 
 const T0 = Date.parse('2026-11-02T00:00:00Z');

@@ -8,15 +8,20 @@
  * Without chromium the test is skipped locally and fails in CI (CI=true), where .ci/run
  * installs it.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { renderBouncesHtml } from '../../reports/bounces-html.js';
 import { triageBounces } from '../../src/bounce/triage.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
+import {
+  browserSession,
+  expectQuiet,
+  HAVE_CHROMIUM,
+  requireChromiumInCi,
+  SCREENSHOTS,
+} from '../helpers/chromium.js';
 import {
   bounce,
   fixtureTriage,
@@ -30,80 +35,11 @@ import {
   XSS_SCRIPT,
 } from '../reports/bounces-html-fixture.js';
 
-const CHROMIUM = process.env.MAIL_PREFLIGHT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
-const BROWSER_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium)`);
-}
-
-describe.runIf(!HAVE_CHROMIUM && IN_CI)('browser test prerequisites', () => {
-  it('chromium is installed', () => {
-    throw new Error(
-      `chromium not found at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install chromium); ` +
-        'set MAIL_PREFLIGHT_CHROMIUM to use another binary',
-    );
-  });
-});
-
-interface Watch {
-  consoleErrors: string[];
-  pageErrors: string[];
-  dialogs: string[];
-  requests: string[];
-}
+requireChromiumInCi();
 
 describe.runIf(HAVE_CHROMIUM)('bounce page in headless chromium', () => {
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
-    dir = mkdtempSync(join(tmpdir(), 'mail-preflight-bounces-html-'));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(name: string, html: string): Promise<{ page: Page; watch: Watch; url: string }> {
-    const file = join(dir, name);
-    writeFileSync(file, html);
-    const url = pathToFileURL(file).href;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    const watch: Watch = { consoleErrors: [], pageErrors: [], dialogs: [], requests: [] };
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') watch.consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => watch.pageErrors.push(e.message));
-    page.on('dialog', (d) => {
-      watch.dialogs.push(d.message());
-      void d.dismiss();
-    });
-    context.on('request', (r) => watch.requests.push(r.url()));
-    await page.goto(url, { waitUntil: 'load' });
-    return { page, watch, url };
-  }
-
-  function expectQuiet(watch: Watch, url: string): void {
-    expect(watch.pageErrors).toEqual([]);
-    expect(watch.consoleErrors).toEqual([]);
-    expect(watch.dialogs).toEqual([]);
-    expect(watch.requests).toEqual([url]);
-  }
+  const session = browserSession('mail-preflight-bounces-html-');
+  const open = session.open;
 
   async function screenshot(page: Page, name: string): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });

@@ -6,6 +6,7 @@
  */
 import { type BounceTriage, triageBounces } from '../../src/bounce/triage.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
+import { bounceRecord } from '../helpers/bounce-record.js';
 import { XSS_CLOSE, XSS_IMG, XSS_SCRIPT } from './html-fixture.js';
 
 export { XSS_CLOSE, XSS_IMG, XSS_SCRIPT };
@@ -40,19 +41,14 @@ export function bounce(
   extra: Partial<BounceRecord> = {},
 ): BounceRecord {
   line++;
-  return {
+  return bounceRecord(diagnostic, {
     source: { path: 'mail.log', line },
-    kind: 'postfix-log',
     recipient: `user${line}@example.org`,
-    action: 'failed',
-    status: diagnostic.match(/\b[245]\.\d+\.\d+\b/)?.[0] ?? null,
-    replyCode: Number(diagnostic.match(/^[245]\d\d/)?.[0]) || null,
-    diagnostic,
     remoteMta,
     time: ms === null ? null : new Date(ms).toISOString(),
     sender: line % 5 === 0 ? 'billing@pay.example' : 'news@shop.example',
     ...extra,
-  };
+  });
 }
 
 /** The records of the run, oldest first except the few without a time at the end. */

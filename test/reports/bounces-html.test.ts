@@ -3,7 +3,6 @@
  * SVG on the server (one bar per timeline bucket, a band per wave), hostile bounce strings as
  * text, and a bounded size whatever the number of bounces.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   BOUNCES_HTML_MAX_BOUNCE_ROWS,
@@ -15,6 +14,7 @@ import { BOUNCE_CATEGORIES } from '../../src/bounce/categories.js';
 import { MAX_TIMELINE_BUCKETS } from '../../src/bounce/timeline.js';
 import { triageBounces } from '../../src/bounce/triage.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
+import { expectCspMatchesInline } from '../helpers/page-csp.js';
 import {
   bounce,
   fixtureTriage,
@@ -57,19 +57,9 @@ describe('renderBouncesHtml', () => {
   });
 
   it('carries the strict CSP whose hashes match its only inline style and script', () => {
-    const csp = html
-      .match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)?.[1]
-      ?.replace(/&#39;/g, "'");
-    expect(csp).toMatch(/^default-src 'none'; /);
-    expect(csp).not.toContain('unsafe-inline');
+    expectCspMatchesInline(html);
     expect(html.match(/<style\b/g)).toHaveLength(1);
     expect(html.match(/<script\b/g)).toHaveLength(1);
-    const style = html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? '';
-    const script = html.match(/<script>([\s\S]*?)<\/script>/)?.[1] ?? '';
-    const hash = (s: string) => createHash('sha256').update(s).digest('base64');
-    expect(csp).toContain(`style-src 'sha256-${hash(style)}'`);
-    expect(csp).toContain(`script-src 'sha256-${hash(script)}'`);
-    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
   });
 
   it('has the header totals and every section', () => {
