@@ -20,6 +20,8 @@ const X_LABELS = 8;
 const Y_TICKS = 4;
 /** Bars narrower than this (in user units) touch; wider ones keep a gap. */
 const MIN_GAPPED_SLOT = 4;
+/** Widest bar: a run of a few buckets keeps bars, not slabs. */
+const MAX_BAR_WIDTH = 48;
 const AXIS_COLOUR = '#57606a';
 const GRID_COLOUR = '#d0d7de';
 const WAVE_COLOUR = '#cf222e';
@@ -62,7 +64,7 @@ export function timelineChart(timeline: BounceTimeline, waves: readonly Wave[]):
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const slotW = plotW / slots;
-  const barW = slotW >= MIN_GAPPED_SLOT ? slotW * 0.8 : slotW;
+  const barW = slotW >= MIN_GAPPED_SLOT ? Math.min(MAX_BAR_WIDTH, slotW * 0.8) : slotW;
   const step = niceStep(Math.max(...buckets.map((b) => b.count)) / Y_TICKS);
   const yMax = step * Math.ceil(Math.max(...buckets.map((b) => b.count)) / step);
   const x = (slot: number) => MARGIN.left + slot * slotW;
