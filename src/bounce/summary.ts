@@ -5,6 +5,7 @@
  * is counted in `overflow`), so a 2 GB log summarizes in constant space.
  */
 import { CATEGORY_SPECS } from './categories.js';
+import { type BounceTimeline, TimelineCounter } from './timeline.js';
 import type { AddressAction, BounceCategory, BounceSource, ClassifiedBounce } from './types.js';
 
 /** Examples kept per bucket: enough to read the text, not a copy of the input. */
@@ -76,6 +77,8 @@ export interface BounceSummary {
   bySendingDomain: DomainBucket[];
   /** Bounces counted in totals but not in a code or domain bucket because the caps were reached. */
   overflow: { codes: number; domains: number };
+  /** Counts per time bucket per category (src/bounce/timeline.ts), for the chart over time. */
+  timeline: BounceTimeline;
 }
 
 /** Sort key of a bucket without a name (unknown provider or sender): after every named one. */
@@ -119,20 +122,22 @@ export class BounceSummarizer {
   private readonly categories = new Map<BounceCategory, CategoryBucket>();
   private readonly domains = new Map<string, DomainBucket>();
   private readonly overflow = { codes: 0, domains: 0 };
+  private readonly timeline = new TimelineCounter();
 
   add(b: ClassifiedBounce): void {
     this.total++;
     if (b.permanent) this.permanent++;
     this.actions[b.addressAction]++;
-    this.addTime(b.time);
+    const ms = b.time ? Date.parse(b.time) : Number.NaN;
+    this.addTime(ms, b.time);
+    this.timeline.add(ms, b.category);
     this.addProvider(b);
     this.addCode(b);
     this.addCategory(b);
     this.addDomain(b);
   }
 
-  private addTime(time: string | null): void {
-    const ms = time ? Date.parse(time) : Number.NaN;
+  private addTime(ms: number, time: string | null): void {
     if (Number.isNaN(ms)) return;
     if (ms < this.firstMs) [this.firstMs, this.firstTime] = [ms, time];
     if (ms > this.lastMs) [this.lastMs, this.lastTime] = [ms, time];
@@ -255,6 +260,7 @@ export class BounceSummarizer {
           ),
         ),
       overflow: { ...this.overflow },
+      timeline: this.timeline.result(),
     };
   }
 }

@@ -7,17 +7,22 @@
  * Without chromium the test is skipped locally and fails in CI (CI=true), where .ci/run
  * installs it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { HTML_GRID_PAGE_ROWS, renderFleetHtml, renderReportHtml } from '../../reports/html.js';
 import { main } from '../../src/cli.js';
 import { rowFromReport } from '../../src/fleet/row.js';
 import { startLab } from '../../src/lab/index.js';
+import {
+  browserSession,
+  expectQuiet,
+  HAVE_CHROMIUM,
+  requireChromiumInCi,
+  SCREENSHOTS,
+} from '../helpers/chromium.js';
 import {
   failingReport,
   fleetFixture,
@@ -28,80 +33,11 @@ import {
   XSS_SCRIPT,
 } from '../reports/html-fixture.js';
 
-const CHROMIUM = process.env.MAIL_PREFLIGHT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
-const BROWSER_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium)`);
-}
-
-describe.runIf(!HAVE_CHROMIUM && IN_CI)('browser test prerequisites', () => {
-  it('chromium is installed', () => {
-    throw new Error(
-      `chromium not found at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install chromium); ` +
-        'set MAIL_PREFLIGHT_CHROMIUM to use another binary',
-    );
-  });
-});
-
-interface Watch {
-  consoleErrors: string[];
-  pageErrors: string[];
-  dialogs: string[];
-  requests: string[];
-}
+requireChromiumInCi();
 
 describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
-    dir = mkdtempSync(join(tmpdir(), 'mail-preflight-html-'));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(name: string, html?: string): Promise<{ page: Page; watch: Watch; url: string }> {
-    const file = join(dir, name);
-    if (html !== undefined) writeFileSync(file, html);
-    const url = pathToFileURL(file).href;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    const watch: Watch = { consoleErrors: [], pageErrors: [], dialogs: [], requests: [] };
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') watch.consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => watch.pageErrors.push(e.message));
-    page.on('dialog', (d) => {
-      watch.dialogs.push(d.message());
-      void d.dismiss();
-    });
-    context.on('request', (r) => watch.requests.push(r.url()));
-    await page.goto(url, { waitUntil: 'load' });
-    return { page, watch, url };
-  }
-
-  function expectQuiet(watch: Watch, url: string): void {
-    expect(watch.pageErrors).toEqual([]);
-    expect(watch.consoleErrors).toEqual([]);
-    expect(watch.dialogs).toEqual([]);
-    expect(watch.requests).toEqual([url]);
-  }
+  const session = browserSession('mail-preflight-html-');
+  const open = session.open;
 
   const visibleDomains = (page: Page) =>
     page.$$eval('#grid tbody tr.row:not([hidden]) .id-btn', (bs) => bs.map((b) => b.textContent));
@@ -240,7 +176,7 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
   it('a real fleet run against the lab: index.html loads clean, the hostile TXT record is text', async () => {
     const demo = readFileSync(new URL('../../src/demo/world.yaml', import.meta.url), 'utf8');
     const lab = await startLab(`${demo}\nevil.example:\n  TXT: ${JSON.stringify(HOSTILE)}\n`);
-    const domains = join(dir, 'domains.txt');
+    const domains = join(session.dir(), 'domains.txt');
     writeFileSync(domains, 'good.example\nbroken.example\nplusall.example\nevil.example\n');
     let out = '';
     const collect = (s: string) => {
@@ -253,7 +189,7 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
           '--domains-file',
           domains,
           '--out-dir',
-          join(dir, 'run'),
+          join(session.dir(), 'run'),
           '--resolver',
           `${lab.host}:${lab.port}`,
           '--no-smtp',
@@ -268,7 +204,7 @@ describe.runIf(HAVE_CHROMIUM)('HTML report in headless chromium', () => {
     } finally {
       await lab.stop();
     }
-    expect(XMLValidator.validate(readFileSync(join(dir, 'run', 'junit.xml'), 'utf8'))).toBe(true);
+    expect(XMLValidator.validate(readFileSync(join(session.dir(), 'run', 'junit.xml'), 'utf8'))).toBe(true);
     const { page, watch, url } = await open(join('run', 'index.html'));
     await expect.poll(() => page.textContent('#f-shown')).toBe('4 of 4 match');
     await page.selectOption('#f-status', 'pass');

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, htmlText, jsonForScript } from '../../reports/escape.js';
 import {
@@ -8,6 +7,7 @@ import {
   renderFleetHtml,
   renderReportHtml,
 } from '../../reports/html.js';
+import { expectCspMatchesInline } from '../helpers/page-csp.js';
 import { failingReport, fleetFixture, HOSTILE, XSS_CLOSE, XSS_IMG, XSS_SCRIPT } from './html-fixture.js';
 
 /** Every `<script ...>` opening tag in the page. */
@@ -58,19 +58,7 @@ describe('renderFleetHtml', () => {
   });
 
   it('carries a strict CSP whose hashes match the inline style and script exactly', () => {
-    const csp = html
-      .match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)?.[1]
-      ?.replace(/&#39;/g, "'");
-    expect(csp).toBeDefined();
-    expect(csp).toMatch(/^default-src 'none'; /);
-    expect(csp).not.toContain('unsafe-inline');
-    const style = html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? '';
-    const script = html.match(/<script>([\s\S]*?)<\/script>/)?.[1] ?? '';
-    const hash = (s: string) => createHash('sha256').update(s).digest('base64');
-    expect(csp).toContain(`style-src 'sha256-${hash(style)}'`);
-    expect(csp).toContain(`script-src 'sha256-${hash(script)}'`);
-    // the CSP meta comes before any style or script
-    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
+    expectCspMatchesInline(html);
   });
 
   it('hostile strings never reach markup: only the page script and the JSON blocks are scripts', () => {
