@@ -145,11 +145,7 @@ function domainRows(d: DomainBucket): string[] {
 
 function waves(t: BouncesTextInput): string[] {
   const w = t.waves;
-  const out = [
-    '',
-    'Waves:',
-    ...wrapWords(`Rule: ${w.rule.text}`, MAX_LINE_CHARS - INDENT.length).map((l) => INDENT + l),
-  ];
+  const out = ['', 'Waves:', ...wrapWords(`Rule: ${w.rule.text}`, PROSE_LINE_CHARS).map((l) => INDENT + l)];
   if (w.waves.length === 0) out.push(`${INDENT}No wave: no reply stands out from its baseline.`);
   out.push(...w.waves.slice(0, MAX_ROWS).flatMap(waveRows));
   if (w.waves.length > MAX_ROWS)

@@ -14,8 +14,8 @@ import {
   linkedChecks,
   MAX_AUDITED_DOMAINS,
 } from '../../src/bounce/audit.js';
-import { triageBounceFiles } from '../../src/bounce/triage-files.js';
 import { triageBounces } from '../../src/bounce/triage.js';
+import { triageBounceFiles } from '../../src/bounce/triage-files.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
 
@@ -80,7 +80,11 @@ describe('bounce audit against the lab', () => {
     expect(t.waves.waves[0]).toMatchObject({ provider: 'gmail', status: '4.7.27', size: 30 });
     const audit = t.audit!;
     expect(audit.domains).toHaveLength(1);
-    expect(audit.domains[0]).toMatchObject({ domain: 'broken.example', bounces: 30, checks: { spf: 'fail' } });
+    expect(audit.domains[0]).toMatchObject({
+      domain: 'broken.example',
+      bounces: 30,
+      checks: { spf: 'fail' },
+    });
     expect(audit.domains[0]!.findings.map((f) => f.id)).toContain('spf/multiple-records');
     const wave = audit.causes.find((c) => c.kind === 'wave');
     expect(wave).toMatchObject({
@@ -152,7 +156,8 @@ describe('what the audit chooses to run', () => {
   it('audits at most MAX_AUDITED_DOMAINS sending domains, most linked bounces first', async () => {
     const records: BounceRecord[] = [];
     for (let d = 0; d < MAX_AUDITED_DOMAINS + 3; d++)
-      for (let i = 0; i <= d; i++) records.push(record(`d${String(d).padStart(2, '0')}.example`, '4.7.27', 421));
+      for (let i = 0; i <= d; i++)
+        records.push(record(`d${String(d).padStart(2, '0')}.example`, '4.7.27', 421));
     const tracker = new CauseDomainTracker();
     const triage = await triageBounces(records, { onBounce: (b) => tracker.add(b) });
     const audit = await auditBounces(triage, { ...resolverOptions(), causeDomains: tracker });
@@ -160,11 +165,17 @@ describe('what the audit chooses to run', () => {
     expect(audit.domains[0]?.domain).toBe(`d${MAX_AUDITED_DOMAINS + 2}.example`);
     expect(audit.omittedDomains).toBe(3);
     // No SPF record at all in the lab for these: spf/missing explains the category.
-    expect(audit.causes.every((c) => c.verdict === 'explained' && c.findings.includes('spf/missing'))).toBe(true);
+    expect(audit.causes.every((c) => c.verdict === 'explained' && c.findings.includes('spf/missing'))).toBe(
+      true,
+    );
   });
 
   it('names message checks for a sample and counts linked bounces without a sending domain', async () => {
-    const big = { ...record('x.example', '5.3.4', 552), diagnostic: '552 5.3.4 message too big', sender: null };
+    const big = {
+      ...record('x.example', '5.3.4', 552),
+      diagnostic: '552 5.3.4 message too big',
+      sender: null,
+    };
     const spf = { ...record('x.example', '4.7.27', 421), sender: null };
     const triage = await triageBounces([big, spf]);
     const audit = await auditBounces(triage, resolverOptions());
