@@ -11,6 +11,7 @@ import { type ProbeOptions, withProbe } from '../probe/create.js';
 import type { Probe } from '../probe/types.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 import type { CheckResult, CheckStatus, Finding, Report, Severity } from '../report.js';
+import { normalizeTarget } from '../target.js';
 import type { BounceTriage } from './triage.js';
 import type { BounceCategory, ClassifiedBounce } from './types.js';
 import { MAX_WAVE_GROUPS, type Wave } from './waves.js';
@@ -199,31 +200,29 @@ interface Cause {
 }
 
 function causesOf(triage: BounceTriage, tracker: CauseDomainTracker): Cause[] {
-  const causes: Cause[] = [];
-  for (const wave of triage.waves.waves.slice(0, MAX_AUDITED_WAVES)) {
-    const checks = linkedChecks(wave.checks, wave.findings).domain;
-    if (checks.length > 0)
-      causes.push({
-        kind: 'wave',
-        category: wave.category,
-        wave,
-        checks,
-        findings: wave.findings,
-        domains: tracker.domainsOfWave(wave),
-      });
-  }
-  for (const c of triage.summary.byCategory) {
-    const checks = linkedChecks(c.checks, c.findings).domain;
-    if (checks.length > 0)
-      causes.push({
-        kind: 'category',
-        category: c.category,
-        checks,
-        findings: c.findings,
-        domains: tracker.domainsOfCategory(c.category),
-      });
-  }
-  return causes;
+  const waves = triage.waves.waves.slice(0, MAX_AUDITED_WAVES).map(
+    (wave): Cause => ({
+      kind: 'wave',
+      category: wave.category,
+      wave,
+      ...linkOf(wave),
+      domains: tracker.domainsOfWave(wave),
+    }),
+  );
+  const categories = triage.summary.byCategory.map(
+    (c): Cause => ({
+      kind: 'category',
+      category: c.category,
+      ...linkOf(c),
+      domains: tracker.domainsOfCategory(c.category),
+    }),
+  );
+  return [...waves, ...categories].filter((c) => c.checks.length > 0);
+}
+
+/** The domain checks a wave or category names, and the finding ids that explain it. */
+function linkOf(c: { checks: string[]; findings: string[] }): { checks: string[]; findings: string[] } {
+  return { checks: linkedChecks(c.checks, c.findings).domain, findings: c.findings };
 }
 
 function messageChecksOf(triage: BounceTriage): BounceAudit['messageChecks'] {
@@ -237,6 +236,7 @@ export async function auditBounces(
   triage: BounceTriage,
   options: BounceAuditOptions = {},
 ): Promise<BounceAudit> {
+  checkAuditIdentity(options);
   const tracker = options.causeDomains ?? trackerOf(triage.bounces);
   const maxDomains = options.maxDomains ?? MAX_AUDITED_DOMAINS;
   const causes = causesOf(triage, tracker);
@@ -265,6 +265,22 @@ export async function auditBounces(
     bouncesWithoutDomain: tracker.withoutDomain,
     messageChecks: messageChecksOf(triage),
   };
+}
+
+/** RFC 2606 reserved name, standing in for the sending domains while the shared options are checked. */
+const PLACEHOLDER_DOMAIN = 'example.com';
+
+/**
+ * A bad --ip, --helo or --profile is the caller's error (UsageError), found before any audit; a
+ * bad sending domain is the input's, reported on that domain (auditDomain).
+ */
+export function checkAuditIdentity(options: BounceAuditOptions): void {
+  normalizeTarget({
+    domain: PLACEHOLDER_DOMAIN,
+    ...(options.ips ? { ips: options.ips } : {}),
+    ...(options.helo !== undefined ? { helo: options.helo } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  });
 }
 
 function trackerOf(bounces: Iterable<ClassifiedBounce>): CauseDomainTracker {

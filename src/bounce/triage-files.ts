@@ -4,7 +4,13 @@
  * asked, the audit of the sending domains behind the causes a check can see. The result is the
  * JSON `mail-preflight bounces` writes (reports/schema/bounces-v1.json).
  */
-import { auditBounces, type BounceAudit, type BounceAuditOptions, CauseDomainTracker } from './audit.js';
+import {
+  auditBounces,
+  type BounceAudit,
+  type BounceAuditOptions,
+  CauseDomainTracker,
+  checkAuditIdentity,
+} from './audit.js';
 import { type ReadBouncesOptions, type ReadSummary, readBounces } from './read/index.js';
 import { type BounceTriage, type TriageOptions, triageBounces } from './triage.js';
 
@@ -33,6 +39,8 @@ export async function triageBounceFiles(
   options: TriageFilesOptions = {},
 ): Promise<BounceFilesTriage> {
   const { audit, year, stdin, signal, ...triageOptions } = options;
+  // A bad --ip or --profile is told before a large input is read, not after.
+  if (audit && audit !== true) checkAuditIdentity(audit);
   let read = EMPTY_READ;
   const tracker = audit ? new CauseDomainTracker() : undefined;
   const onBounce = options.onBounce;
