@@ -11,6 +11,20 @@ import { runCli } from '../helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/bounces');
 const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
+/**
+ * Every kind of input the fixtures hold, named one by one so that the counts below do not move
+ * when another fixture joins the folder.
+ */
+const INPUTS = [
+  'postfix',
+  'esp',
+  'text',
+  'rfc3464',
+  'maildir',
+  'bounces.mbox',
+  'logs/exim-mainlog',
+  'logs/journal.json',
+].map((p) => fixture(p));
 
 /** Text as standard input. */
 async function* stdinOf(text: string): AsyncGenerator<Buffer> {
@@ -27,7 +41,7 @@ afterAll(() => {
 
 describe('mail-preflight bounces: text', () => {
   it('prints totals, actions, the worst buckets, waves and the readers problems last', async () => {
-    const { code, stdout, stderr } = await runCli(['bounces', FIXTURES]);
+    const { code, stdout, stderr } = await runCli(['bounces', ...INPUTS]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.split('\n');
@@ -94,7 +108,7 @@ describe('mail-preflight bounces: text', () => {
 
 describe('mail-preflight bounces: json, html, output', () => {
   it('prints the triage as JSON that validates against bounces-v1.json, with what was read', async () => {
-    const { code, stdout } = await runCli(['bounces', FIXTURES, '--format', 'json']);
+    const { code, stdout } = await runCli(['bounces', ...INPUTS, '--format', 'json']);
     expect(code).toBe(0);
     const t = JSON.parse(stdout);
     expect(validateBounces(t).errors).toEqual([]);
@@ -103,7 +117,7 @@ describe('mail-preflight bounces: json, html, output', () => {
     expect(t.read).toMatchObject({ files: 27, records: 46, problems: 3 });
     expect(t.audit).toBeUndefined();
     // --json is the same.
-    expect((await runCli(['bounces', FIXTURES, '--json'])).stdout).toBe(stdout);
+    expect((await runCli(['bounces', ...INPUTS, '--json'])).stdout).toBe(stdout);
   });
 
   it('writes html (the page of reports/bounces-html.ts) and --output files', async () => {
@@ -167,7 +181,7 @@ describe('mail-preflight bounces: --since and --until', () => {
 describe('mail-preflight bounces: usage', () => {
   it('a missing path is a clear usage error, before any work', async () => {
     const missing = join(dir, 'no-such.log');
-    const r = await runCli(['bounces', FIXTURES, missing]);
+    const r = await runCli(['bounces', ...INPUTS, missing]);
     expect(r).toMatchObject({
       code: 64,
       stdout: '',
