@@ -5,6 +5,7 @@
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
 import { sanitizeForTerminal } from '../reports/text.js';
+import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
 import { messageCommand, type StdinSource } from './cli/message.js';
 import { parseCommand } from './cli/parse.js';
@@ -38,6 +39,7 @@ Usage:
   mail-preflight explain CODE                 what an SMTP reply means, e.g. "421 4.7.27"
   mail-preflight fleet --config FILE --out-dir DIR   audit many identities (see Fleet)
   mail-preflight diff OLD NEW                 regressions between two runs or two reports
+  mail-preflight bounces PATH... [options]    triage bounces and logs: causes, actions, waves
   mail-preflight --help | --version
 
 Audit options:
@@ -50,6 +52,7 @@ Message options (message):
 ${sectionHelp('message')}${sharedWithAuditHelp('message', 'message')}
 
 ${FLEET_HELP}
+${BOUNCES_HELP}
 Exit codes:
   0   nothing at or above --fail-on
   1   findings at or above --fail-on (spf: result other than pass)
@@ -57,6 +60,7 @@ Exit codes:
       (spf: temperror)
   3   fleet and diff: regressions against the baseline (wins over 1 and 2)
   64  bad usage or bad input
+  bounces: 0 whenever the triage ran (bounces report, they do not gate), 64 bad usage
 `;
 
 interface Io {
@@ -111,6 +115,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return fleetCommand(rest, io, HELP);
     case 'diff':
       return diffCommand(rest, io, HELP);
+    case 'bounces':
+      return bouncesCommand(rest, io, HELP);
     default:
       throw new UsageError(`unknown command "${command}"; see mail-preflight --help`);
   }

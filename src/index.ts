@@ -1,9 +1,37 @@
 /**
- * The library API: audit(), evaluateSpf(), the fleet run and the probe. Never prints, never
+ * The library API: audit(), evaluateSpf(), the fleet run, bounce triage and the probe. Never prints, never
  * exits: it returns Reports and typed results. Only re-exports: each piece lives in its module.
  */
 
 export { type AuditOptions, audit } from './audit.js';
+export {
+  type AuditedDomain,
+  type AuditFinding,
+  auditBounces,
+  type BounceAudit,
+  type BounceAuditOptions,
+  type CauseAudit,
+  type CauseVerdict,
+  MAX_AUDITED_DOMAINS,
+} from './bounce/audit.js';
+export {
+  type ReadBouncesOptions,
+  type ReadProblem,
+  type ReadProblemKind,
+  type ReadSummary,
+  readBounces,
+} from './bounce/read/index.js';
+export type { BounceSummary, CategoryBucket, CodeBucket, DomainBucket } from './bounce/summary.js';
+export { type BounceTriage, type TriageOptions, triageBounces } from './bounce/triage.js';
+export { type BounceFilesTriage, type TriageFilesOptions, triageBounceFiles } from './bounce/triage-files.js';
+export type {
+  AddressAction,
+  BounceCategory,
+  BounceRecord,
+  BounceSource,
+  ClassifiedBounce,
+} from './bounce/types.js';
+export type { Wave, WaveReport, WaveRule } from './bounce/waves.js';
 export type { Check, Condition, FindingResult, FindingSpec } from './check.js';
 export { UsageError } from './errors.js';
 export {

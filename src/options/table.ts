@@ -9,14 +9,22 @@
 import { DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 
-export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff';
-export const COMMANDS: readonly Command[] = ['audit', 'message', 'spf', 'explain', 'fleet', 'diff'];
+export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff' | 'bounces';
+export const COMMANDS: readonly Command[] = [
+  'audit',
+  'message',
+  'spf',
+  'explain',
+  'fleet',
+  'diff',
+  'bounces',
+];
 
 /** `list` is a repeatable string flag; `number` a string flag read as an integer in `range`. */
 export type OptionType = 'string' | 'boolean' | 'number' | 'list';
 
 /** The --help block an option is listed in; an option without one is shown in the usage lines. */
-export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet';
+export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet' | 'bounces';
 
 /**
  * Where a config key is read: `identity` in an audit --config file and in a fleet config's
@@ -106,7 +114,7 @@ export const CLI_OPTIONS = [
     arg: 'IP',
     help: 'a sending IP address (repeatable; IPv4 or IPv6)',
     section: 'audit',
-    commands: ['audit', 'message'],
+    commands: ['audit', 'message', 'bounces'],
     config: { key: 'ips', synonyms: ['ip'], scope: 'identity' },
   },
   {
@@ -115,7 +123,7 @@ export const CLI_OPTIONS = [
     arg: 'NAME',
     help: 'the name the sending host gives in HELO/EHLO',
     section: 'audit',
-    commands: ['audit', 'message', 'spf'],
+    commands: ['audit', 'message', 'spf', 'bounces'],
     config: { key: 'helo', scope: 'identity' },
   },
   {
@@ -166,7 +174,7 @@ export const CLI_OPTIONS = [
     arg: 'P',
     help: 'bulk (default) or transactional: transactional drops bulk-only replies',
     section: 'audit',
-    commands: ['audit', 'message'],
+    commands: ['audit', 'message', 'bounces'],
     config: { key: 'profile', scope: 'identity' },
   },
   {
@@ -200,7 +208,7 @@ export const CLI_OPTIONS = [
     type: 'boolean',
     help: 'same as --format json',
     section: 'audit',
-    commands: ['audit', 'message', 'spf', 'explain', 'diff'],
+    commands: ['audit', 'message', 'spf', 'explain', 'diff', 'bounces'],
   },
   {
     name: 'output',
@@ -208,7 +216,7 @@ export const CLI_OPTIONS = [
     arg: 'FILE',
     help: 'write the report to FILE instead of standard output',
     section: 'audit',
-    commands: ['audit', 'message'],
+    commands: ['audit', 'message', 'bounces'],
   },
   {
     name: 'fail-on',
@@ -232,7 +240,7 @@ export const CLI_OPTIONS = [
     arg: 'HOST[:PORT]',
     help: 'DNS server to ask (repeatable; IPv6 as [::1]:5353);\ndefault: the nameservers of /etc/resolv.conf',
     section: 'dns',
-    commands: ['audit', 'message', 'spf', 'fleet'],
+    commands: ['audit', 'message', 'spf', 'fleet', 'bounces'],
     config: { key: 'resolvers', synonyms: ['resolver'], scope: 'run' },
   },
   {
@@ -241,7 +249,7 @@ export const CLI_OPTIONS = [
     arg: 'MS',
     help: 'per-query timeout in milliseconds (default 2000; 2 tries)',
     section: 'dns',
-    commands: ['audit', 'message', 'spf', 'fleet'],
+    commands: ['audit', 'message', 'spf', 'fleet', 'bounces'],
     range: TIMEOUT_RANGE,
     config: { key: 'timeout', field: 'timeoutMs', synonyms: ['timeoutMs'], scope: 'run' },
   },
@@ -267,7 +275,7 @@ export const CLI_OPTIONS = [
     type: 'boolean',
     help: 'do not connect over SMTP (tls and mx-tls are skipped); useful\nwhere outbound port 25 is blocked',
     section: 'smtp',
-    commands: ['audit', 'message', 'fleet'],
+    commands: ['audit', 'message', 'fleet', 'bounces'],
   },
   {
     name: 'no-dns',
@@ -378,6 +386,41 @@ export const CLI_OPTIONS = [
     help: 'no progress on stderr',
     section: 'fleet',
     commands: ['fleet'],
+  },
+  {
+    name: 'format',
+    type: 'string',
+    arg: 'F',
+    help: 'text (default), json (reports/schema/bounces-v1.json) or html (one page)',
+    section: 'bounces',
+    commands: ['bounces'],
+    choices: ['text', 'json', 'html'],
+  },
+  {
+    name: 'since',
+    type: 'string',
+    arg: 'DATE',
+    help: 'only bounces at or after DATE (2024-03-01 or 2024-03-01T10:00Z;\nno offset: UTC); bounces without a time are kept',
+    section: 'bounces',
+    commands: ['bounces'],
+  },
+  {
+    name: 'until',
+    type: 'string',
+    arg: 'DATE',
+    help: 'only bounces before DATE (exclusive: --until 2024-03-02 ends with March 1)',
+    section: 'bounces',
+    commands: ['bounces'],
+  },
+  {
+    name: 'audit',
+    type: 'boolean',
+    help:
+      'audit the sending domains behind causes a check can see (SPF, DKIM,\n' +
+      'DMARC, PTR with --ip, TLS with --ip or --helo) through DNS, and say\n' +
+      'which findings explain each wave and category',
+    section: 'bounces',
+    commands: ['bounces'],
   },
   // Shown in the usage lines of --help.
   { name: 'ip', type: 'string', commands: ['spf'] },
