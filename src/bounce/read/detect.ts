@@ -11,6 +11,8 @@ const MESSAGE_FIELDS =
   /^(?:from|to|subject|date|received|return-path|message-id|mime-version|content-type|delivered-to|x-[\w-]+|dkim-signature|arc-[\w-]+|authentication-results|reply-to|sender|auto-submitted)$/i;
 /** RFC 5322 3.6.8: a field name is printable ASCII but ":"; a header line is "name:". */
 const FIELD_LINE = /^([!-9;-~]+):/;
+/** A log line that starts with an ISO 8601 date looks like "name:" up to the hour. */
+const ISO_DATE_START = /^\d{4}-\d\d-\d\d[T ]\d\d:/;
 /** Bytes of the head checked for control characters. */
 const BINARY_SAMPLE = 4096;
 /** Share of control bytes (other than tab, CR, LF, FF, ESC) above which the input is binary. */
@@ -37,7 +39,8 @@ export function detectFormat(head: Buffer): InputFormat {
     if (l === '') break;
     if (l[0] === ' ' || l[0] === '\t') continue;
     const m = FIELD_LINE.exec(l);
-    if (!m) return 'log';
+    // "2024-03-01T10:15:02 host postfix/smtp[1]: ..." (an ISO-dated syslog line) is no field.
+    if (!m || ISO_DATE_START.test(l)) return 'log';
     names.push(m[1]!);
   }
   return names.some((n) => MESSAGE_FIELDS.test(n)) ? 'message' : 'log';

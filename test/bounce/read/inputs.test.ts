@@ -29,6 +29,8 @@ describe('detectFormat: from the content, never the name', () => {
     ['Dec 07 10:33:55 mx postfix/smtp[1]: A: to=<x>', 'log'],
     ['postfix/smtp[1]: A: to=<x>, status=bounced\n', 'log'],
     ['2024-03-01 10:00:00 1rfXYZ-000ABC-12 <= a@b', 'log'],
+    // An ISO-dated syslog line reads as "name:" up to the hour; the next line looks like a field.
+    ['2024-03-01T10:00:02+00:00 mx postfix/smtp[1]: A: to=<x>\nX-Note: y\n', 'log'],
   ])('%j -> %s', (text, format) => {
     expect(detectFormat(Buffer.from(text))).toBe(format);
   });
