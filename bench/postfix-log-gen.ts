@@ -1,0 +1,808 @@
+/**
+ * A realistic Postfix mail log for the bounce triage benchmark, streamed to a file (never held
+ * whole): one day of a bulk sender's outbound relay, RFC 3164 syslog lines from smtpd, cleanup,
+ * qmgr (`from=<...>`, `removed`), smtp (`status=sent` mostly; `bounced` and `deferred` with the
+ * receivers' own reply texts: Gmail, Yahoo, Microsoft, Apple and other MTAs), bounce (the
+ * non-delivery notices and their own delivery) and `status=expired` for messages that stayed
+ * deferred for days. Deliveries, retries (with Postfix's backoff) and notices are scheduled as
+ * events and written in time order, interleaved as a real log is.
+ *
+ * A campaign blast (DEFAULT_BURST) raises the message rate for 45 minutes, and Gmail defers
+ * most of it with `421 4.7.28` (unusual rate of unsolicited mail): the wave the triage must find.
+ * Seeded: the same options give the same bytes. The generator keeps its own tally of the
+ * records the readers must produce (one per bounced or deferred smtp line, one per deferred
+ * recipient of an expired message) by expected category, which the tests compare with triage.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { BounceCategory } from '../src/bounce/types.js';
+import { KNOWN_CODES, REPLY_TABLE } from '../src/replies/index.js';
+import { mulberry32 } from './world.js';
+
+/** The day the log covers (UTC); RFC 3164 stamps carry no year, so readers are given LOG_YEAR. */
+export const LOG_START = Date.UTC(2026, 2, 2);
+export const LOG_YEAR = 2026;
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** Written in batches of about this many characters (one write, one await for drain). */
+const WRITE_BATCH_CHARS = 256 * 1024;
+
+/** The burst: a window of denser sending in which one provider defers a share of its mail. */
+export interface Burst {
+  /** Offset from LOG_START. */
+  startMs: number;
+  durationMs: number;
+  /** How many times the normal message rate the blast sends at. */
+  rateFactor: number;
+  /** Share of the provider's deliveries in the window deferred with the burst's reply. */
+  deferredShare: number;
+}
+
+/** 14:00-14:45 UTC, four times the rate, Gmail defers 60% of it (4.7.28). */
+export const DEFAULT_BURST: Burst = {
+  startMs: 14 * 60 * MINUTE_MS,
+  durationMs: 45 * MINUTE_MS,
+  rateFactor: 4,
+  deferredShare: 0.6,
+};
+
+export interface PostfixLogOptions {
+  /** Lines written, exactly. */
+  lines: number;
+  seed?: number;
+  /** Time covered by the first submissions (default a day). */
+  spanMs?: number;
+  burst?: Burst;
+}
+
+export interface PostfixLogTally {
+  lines: number;
+  bytes: number;
+  /** Messages submitted (the stale ones expiring from earlier days not counted). */
+  messages: number;
+  /** Records the Postfix reader must produce: failed and delayed. */
+  records: number;
+  failed: number;
+  delayed: number;
+  byCategory: Partial<Record<BounceCategory, number>>;
+  /** The burst's reply (Gmail 421 4.7.28) and how often it was logged, in the window and in all. */
+  burst: {
+    provider: 'gmail';
+    replyCode: number;
+    status: string;
+    category: BounceCategory;
+    /** ISO 8601 bounds of the burst window. */
+    start: string;
+    end: string;
+    inWindow: number;
+    total: number;
+  };
+  /** Time of the first and last line (ISO 8601). */
+  firstTime: string;
+  lastTime: string;
+}
+
+/** The basic code a provider's table (src/replies/) gives for an enhanced code: one table of codes. */
+function tableCode(provider: string, enhanced: string): number {
+  const row =
+    REPLY_TABLE.find((r) => r.provider === provider && r.enhanced === enhanced) ??
+    KNOWN_CODES.find((k) => k.provider === provider && k.enhanced === enhanced);
+  if (!row) throw new Error(`no ${provider} ${enhanced} in src/replies`);
+  return row.code;
+}
+
+type Outcome = 'bounced' | 'deferred';
+
+/** One reply a receiver gives: the smtp line's dsn=, its text, and the category it stands for. */
+interface Reply {
+  outcome: Outcome;
+  dsn: string;
+  /** The text inside `status=...(...)`, from the remote host and the recipient. */
+  text: (host: string, recipient: string) => string;
+  category: BounceCategory;
+  /** Relative frequency among the destination's replies of this outcome. */
+  weight: number;
+}
+
+interface Destination {
+  id: string;
+  weight: number;
+  domains: readonly string[];
+  /** MX hosts as Postfix logs them: name[address]. */
+  hosts: readonly string[];
+  sent: (rng: () => number) => string;
+  replies: readonly Reply[];
+}
+
+const SENDING_IP = '203.0.113.25';
+
+/** Gmail's multi-line replies as Postfix logs them: each line's "550-5.1.1 " kept, joined by spaces. */
+function gmailText(enhanced: string, lines: readonly string[], code = tableCode('gmail', enhanced)): string {
+  const body = lines.map((l, i) => `${code}${i === lines.length - 1 ? ' ' : '-'}${enhanced} ${l}`).join(' ');
+  return `${body} 41be03b00d2f7-5f0b1d2a3c4si1234567a12.123 - gsmtp`;
+}
+
+const said = (host: string, text: string, stage = 'RCPT TO') =>
+  `host ${host} said: ${text} (in reply to ${stage} command)`;
+
+const reply = (
+  outcome: Outcome,
+  dsn: string,
+  category: BounceCategory,
+  weight: number,
+  text: (host: string, recipient: string) => string,
+): Reply => ({ outcome, dsn, category, weight, text });
+
+/** Gmail's 421 4.7.28: the burst's reply (also seen now and then the rest of the day). */
+const GMAIL_RATE_TEXT = gmailText('4.7.28', [
+  `[${SENDING_IP}      15] Gmail has detected an unusual rate of unsolicited mail`,
+  'originating from your IP address. To protect our users from spam, mail sent from',
+  'your IP address has been temporarily rate limited. For more information, go to',
+  ' https://support.google.com/mail/?p=UnsolicitedRateLimitError to review our Bulk',
+  'Email Senders Guidelines.',
+]);
+const GMAIL_RATE: Reply = reply('deferred', '4.7.28', 'reputation', 2, (h) =>
+  said(h, GMAIL_RATE_TEXT, 'end of DATA'),
+);
+
+const GMAIL: Destination = {
+  id: 'gmail',
+  weight: 36,
+  domains: ['gmail.com', 'googlemail.com'],
+  hosts: [
+    'gmail-smtp-in.l.google.com[142.250.102.26]',
+    'alt1.gmail-smtp-in.l.google.com[142.250.153.27]',
+    'alt2.gmail-smtp-in.l.google.com[64.233.184.26]',
+  ],
+  sent: (rng) =>
+    `250 2.0.0 OK  ${1_772_400_000 + Math.floor(rng() * 86_400)} a640c23a62f3a-${Math.floor(rng() * 1e9).toString(36)}si${Math.floor(rng() * 1e7)}.${Math.floor(rng() * 1000)} - gsmtp`,
+  replies: [
+    reply('bounced', '5.1.1', 'recipient-unknown', 60, (h) =>
+      said(
+        h,
+        gmailText(
+          '5.1.1',
+          [
+            'The email account that you tried to reach does not exist. Please try',
+            "double-checking the recipient's email address for typos or",
+            'unnecessary spaces. For more information, go to',
+            ' https://support.google.com/mail/?p=NoSuchUser',
+          ],
+          550,
+        ),
+      ),
+    ),
+    reply('bounced', '5.2.1', 'mailbox-inactive', 6, (h) =>
+      said(
+        h,
+        gmailText(
+          '5.2.1',
+          [
+            'The email account that you tried to reach is disabled. For more information, go to',
+            ' https://support.google.com/mail/?p=DisabledUser',
+          ],
+          550,
+        ),
+      ),
+    ),
+    reply('bounced', '5.2.2', 'mailbox-inactive', 4, (h) =>
+      said(
+        h,
+        gmailText('5.2.2', [
+          "The recipient's inbox is out of storage space and inactive. Please direct the",
+          'recipient to  https://support.google.com/mail/?p=OverQuotaPerm',
+        ]),
+        'end of DATA',
+      ),
+    ),
+    reply('bounced', '5.7.1', 'spam-content', 5, (h) =>
+      said(
+        h,
+        gmailText('5.7.1', [
+          `[${SENDING_IP}] Our system has detected that this message is likely`,
+          'unsolicited mail. To reduce the amount of spam sent to Gmail, this message has',
+          'been blocked. For more information, go to',
+          ' https://support.google.com/mail/?p=UnsolicitedMessageError',
+        ]),
+        'end of DATA',
+      ),
+    ),
+    reply('bounced', '5.3.4', 'message-too-big', 1, (h) =>
+      said(
+        h,
+        gmailText('5.3.4', [
+          "Your message exceeded Google's message size limits. Please visit",
+          ' https://support.google.com/mail/?p=MaxSizeError to view our size guidelines.',
+        ]),
+        'end of DATA',
+      ),
+    ),
+    reply('deferred', '4.2.2', 'mailbox-full', 20, (h) =>
+      said(
+        h,
+        gmailText('4.2.2', [
+          "The recipient's inbox is out of storage space. Please direct the recipient to",
+          ' https://support.google.com/mail/?p=OverQuotaTemp',
+        ]),
+      ),
+    ),
+    reply('deferred', '4.7.27', 'authentication', 2, (h) =>
+      said(
+        h,
+        gmailText('4.7.27', [
+          'This mail has been rate limited because SPF did not pass. Gmail requires all',
+          'bulk email senders to authenticate with SPF. For more information, go to',
+          ' https://support.google.com/mail/?p=UnauthenticatedRateLimitError',
+        ]),
+        'end of DATA',
+      ),
+    ),
+    reply('deferred', '4.3.0', 'system-transient', 6, (h) =>
+      said(h, gmailText('4.3.0', ['Temporary System Problem.  Try again later (10).']), 'end of DATA'),
+    ),
+    GMAIL_RATE,
+  ],
+};
+
+const YAHOO: Destination = {
+  id: 'yahoo',
+  weight: 12,
+  domains: ['yahoo.com', 'aol.com', 'ymail.com'],
+  hosts: [
+    'mta5.am0.yahoodns.net[67.195.204.72]',
+    'mta6.am0.yahoodns.net[98.136.96.74]',
+    'mta7.am0.yahoodns.net[67.195.228.94]',
+  ],
+  sent: () => '250 ok dirdel',
+  replies: [
+    reply('bounced', '5.0.0', 'recipient-unknown', 60, (h, r) =>
+      said(
+        h,
+        `554 delivery error: dd This user doesn't have a ${r.slice(r.indexOf('@') + 1)} account (${r}) [0] - mta4471.mail.bf1.yahoo.com`,
+        'end of DATA',
+      ),
+    ),
+    reply('bounced', '5.7.9', 'policy', 5, (h) =>
+      said(
+        h,
+        `554 5.7.9 Message not accepted for policy reasons.  See https://postmaster.yahooinc.com/error-codes`,
+        'end of DATA',
+      ),
+    ),
+    reply('deferred', '4.7.0', 'reputation', 30, (h) =>
+      said(
+        h,
+        `${tableCode('yahoo', '4.7.0')} 4.7.0 [TSS04] Messages from ${SENDING_IP} temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`,
+        'MAIL FROM',
+      ),
+    ),
+  ],
+};
+
+const MICROSOFT: Destination = {
+  id: 'microsoft',
+  weight: 16,
+  domains: ['outlook.com', 'hotmail.com', 'live.com', 'msn.com'],
+  hosts: [
+    'hotmail-com.olc.protection.outlook.com[52.101.40.29]',
+    'hotmail-com.olc.protection.outlook.com[52.101.11.19]',
+  ],
+  sent: (rng) =>
+    `250 2.6.0 <${Math.floor(rng() * 1e12).toString(36)}@shop.example> [InternalId=${Math.floor(rng() * 1e13)}, Hostname=AM9P192MB1234.EURP192.PROD.OUTLOOK.COM] 24563 bytes in 0.161, 148.652 KB/sec Queued mail for delivery -> 250 2.1.5`,
+  replies: [
+    reply('bounced', '5.5.0', 'recipient-unknown', 50, (h) =>
+      said(
+        h,
+        '550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302). [AM4PEPF00027A6C.eurprd04.prod.outlook.com 2026-03-02T10:15:43.512Z 08DC3A1B2C3D4E5F]',
+      ),
+    ),
+    reply('bounced', '5.7.1', 'blocklisted', 6, (h) =>
+      said(
+        h,
+        `550 5.7.1 Unfortunately, messages from [${SENDING_IP}] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DB5PEPF00014B8F.eurprd02.prod.outlook.com 2026-03-02T10:15:43.512Z 08DC3A1B2C3D4E5F]`,
+        'MAIL FROM',
+      ),
+    ),
+    reply('bounced', '5.7.515', 'authentication', 1, (h) =>
+      said(
+        h,
+        `${tableCode('microsoft', '5.7.515')} 5.7.515 Access denied, sending domain shop.example does not meet the required authentication level. The sender's domain in the 5322.From address doesn't meet the authentication requirements defined for the sender. To learn more about how to configure authentication, see https://aka.ms/EmailAuth`,
+        'end of DATA',
+      ),
+    ),
+    reply('deferred', '4.7.500', 'rate-limited', 25, (h) =>
+      said(
+        h,
+        `451 4.7.500 Server busy. Please try again later from [${SENDING_IP}]. (S77719) [BN1NAM02FT012.eop-nam02.prod.protection.outlook.com 2026-03-02T10:15:43.512Z 08DC3A1B2C3D4E5F]`,
+        'MAIL FROM',
+      ),
+    ),
+  ],
+};
+
+const APPLE: Destination = {
+  id: 'apple',
+  weight: 6,
+  domains: ['icloud.com', 'me.com'],
+  hosts: ['mx01.mail.icloud.com[17.57.154.33]', 'mx02.mail.icloud.com[17.57.155.34]'],
+  sent: (rng) =>
+    `250 2.0.0 Ok: queued as ${Math.floor(rng() * 1e12).toString(16)}-${Math.floor(rng() * 1e4)}`,
+  replies: [
+    reply('bounced', '5.1.1', 'recipient-unknown', 40, (h, r) =>
+      said(h, `550 5.1.1 <${r}>: user does not exist`),
+    ),
+    reply('bounced', '5.7.1', 'policy', 4, (h) =>
+      said(
+        h,
+        '554 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137',
+        'end of DATA',
+      ),
+    ),
+  ],
+};
+
+/** Companies' own MXes: Postfix, Exim, Sendmail and filtering gateways, with their usual texts. */
+const OTHERS: Destination = {
+  id: 'other',
+  weight: 30,
+  domains: Array.from({ length: 40 }, (_, i) => `corp${i}.example`),
+  hosts: Array.from({ length: 40 }, (_, i) => `mx${1 + (i % 2)}.corp${i}.example[198.51.100.${10 + i}]`),
+  sent: (rng) =>
+    `250 2.0.0 Ok: queued as ${Math.floor(rng() * 1e12)
+      .toString(16)
+      .toUpperCase()}`,
+  replies: [
+    reply('bounced', '5.1.1', 'recipient-unknown', 50, (h, r) =>
+      said(h, `550 5.1.1 <${r}>: Recipient address rejected: User unknown in virtual mailbox table`),
+    ),
+    reply('bounced', '5.2.1', 'mailbox-inactive', 4, (h, r) =>
+      said(h, `550 5.2.1 <${r}>: Recipient address rejected: Account disabled`),
+    ),
+    reply('bounced', '5.2.2', 'mailbox-full', 5, (h, r) =>
+      said(h, `552 5.2.2 <${r}>: Recipient address rejected: Mailbox full`),
+    ),
+    reply('bounced', '5.7.1', 'blocklisted', 5, (h) =>
+      said(
+        h,
+        `554 5.7.1 Service unavailable; Client host [${SENDING_IP}] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/${SENDING_IP}`,
+      ),
+    ),
+    reply('bounced', '5.3.4', 'message-too-big', 2, (h) =>
+      said(h, '552 5.3.4 Message size exceeds fixed limit', 'MAIL FROM'),
+    ),
+    reply('bounced', '5.7.1', 'message-blocked-content', 1, (h) =>
+      said(h, '550 5.7.1 Message rejected: virus found (Eicar-Test-Signature)', 'end of DATA'),
+    ),
+    reply('bounced', '5.4.4', 'recipient-domain', 6, (_h, r) => {
+      const domain = r.slice(r.indexOf('@') + 1);
+      return `Host or domain name not found. Name service error for name=${domain} type=A: Host not found`;
+    }),
+    reply('deferred', '4.7.1', 'system-transient', 20, (h) =>
+      said(h, '451 4.7.1 Greylisted, please try again in 300 seconds'),
+    ),
+    reply('deferred', '4.2.2', 'mailbox-full', 6, (h) => said(h, '452 4.2.2 Mailbox full')),
+    reply('deferred', '4.4.1', 'network', 16, (h) => `connect to ${h}:25: Connection timed out`),
+    reply('deferred', '4.7.0', 'rate-limited', 4, (h) =>
+      said(h, '421 4.7.0 Too many connections from your IP, slow down', 'MAIL FROM'),
+    ),
+  ],
+};
+
+const DESTINATIONS: readonly Destination[] = [GMAIL, YAHOO, MICROSOFT, APPLE, OTHERS];
+const repliesOf = (outcome: Outcome) =>
+  new Map(DESTINATIONS.map((d) => [d, d.replies.filter((r) => r.outcome === outcome)]));
+const BOUNCES = repliesOf('bounced');
+const DEFERRALS = repliesOf('deferred');
+
+/** Share of first delivery attempts that bounce, and that are deferred (retries: see RETRY_*). */
+const BOUNCED_SHARE = 0.03;
+const DEFERRED_SHARE = 0.045;
+/** Delivery attempts a stale message has had before the day begins (its backoff is at the maximum). */
+const STALE_ATTEMPTS = 8;
+/** A retried delivery is deferred again this often (with the same reply), else sent. */
+const RETRY_DEFERRED_SHARE = 0.15;
+/** Postfix's minimal_backoff_time and maximal_backoff_time (postconf(5)). */
+const MIN_BACKOFF_MS = 300_000;
+const MAX_BACKOFF_MS = 4_000_000;
+/** Messages from earlier days still in the deferred queue: per this many submitted, one. */
+const STALE_EVERY = 600;
+/** A stale message expires on the day (status=expired) this often, else it is retried and deferred. */
+const STALE_EXPIRES_SHARE = 0.5;
+/** dsn= of failures before any SMTP session (relay=none): connection timed out, no such domain. */
+const NO_CONNECTION: ReadonlySet<string> = new Set(['4.4.1', '5.4.4']);
+/** A delivery opens a new TLS session (and logs it) this often; the rest reuse a cached one. */
+const TLS_LINE_SHARE = 0.4;
+
+const SENDERS = [
+  { address: 'news@shop.example', weight: 60 },
+  { address: 'receipts@billing.example', weight: 15 },
+  // VERP return paths of the campaign platform: one per recipient.
+  { address: 'verp', weight: 25 },
+] as const;
+const FIRST = [
+  'anna',
+  'ben',
+  'carla',
+  'dmitri',
+  'emma',
+  'felix',
+  'giulia',
+  'hana',
+  'ivan',
+  'jo',
+  'kim',
+  'lea',
+];
+const LAST = ['smith', 'meier', 'rossi', 'dubois', 'kowalski', 'tanaka', 'silva', 'novak', 'berg', 'ng'];
+
+interface Message {
+  qid: string;
+  sender: string;
+  recipient: string;
+  destination: Destination;
+  host: string;
+  size: number;
+  attempts: number;
+  /** The reply a deferral repeats on retries; undefined until deferred. */
+  deferral?: Reply;
+  /** Category of the last deferral logged: what the reader reports when the message expires. */
+  lastDeferredCategory?: BounceCategory;
+  stale: boolean;
+}
+
+type EventKind = 'submit' | 'deliver' | 'retry' | 'expire' | 'notice';
+
+interface Event {
+  time: number;
+  seq: number;
+  kind: EventKind;
+  message: Message;
+}
+
+/** Binary min-heap of events by time, then order of scheduling (so equal times keep their order). */
+class EventQueue {
+  private readonly heap: Event[] = [];
+  get size(): number {
+    return this.heap.length;
+  }
+  private less(a: Event, b: Event): boolean {
+    return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  }
+  push(e: Event): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+  peek(): Event | undefined {
+    return this.heap[0];
+  }
+  pop(): Event | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** RFC 3164 timestamp "Mar  2 14:05:09" (UTC), the last one cached: lines share their second. */
+class Stamp {
+  private second = Number.NaN;
+  private text = '';
+  of(ms: number): string {
+    const s = Math.floor(ms / 1000);
+    if (s !== this.second) {
+      const d = new Date(s * 1000);
+      this.second = s;
+      this.text = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+    }
+    return this.text;
+  }
+}
+
+function pickWeighted<T extends { weight: number }>(rng: () => number, items: readonly T[]): T {
+  let total = 0;
+  for (const i of items) total += i.weight;
+  let r = rng() * total;
+  for (const i of items) {
+    r -= i.weight;
+    if (r < 0) return i;
+  }
+  return items[items.length - 1]!;
+}
+
+/**
+ * Maps the share of lines scheduled so far to a submission time: uniform over the span, except
+ * that the burst window is `rateFactor` times denser.
+ */
+function submissionTime(fraction: number, spanMs: number, burst: Burst): number {
+  const extra = (burst.rateFactor - 1) * burst.durationMs;
+  let w = fraction * (spanMs + extra);
+  if (w < burst.startMs) return LOG_START + w;
+  w -= burst.startMs;
+  if (w < burst.durationMs * burst.rateFactor) return LOG_START + burst.startMs + w / burst.rateFactor;
+  return LOG_START + burst.durationMs + w - burst.durationMs * burst.rateFactor + burst.startMs;
+}
+
+/** Writes the log to `path`; resolves with its tally once the file is closed. */
+export async function writePostfixLog(path: string, options: PostfixLogOptions): Promise<PostfixLogTally> {
+  const rng = mulberry32(options.seed ?? 1);
+  const spanMs = options.spanMs ?? DAY_MS;
+  const burst = options.burst ?? DEFAULT_BURST;
+  const burstStart = LOG_START + burst.startMs;
+  const burstEnd = burstStart + burst.durationMs;
+  const out = createWriteStream(path);
+  const stamp = new Stamp();
+  const events = new EventQueue();
+  const int = (n: number) => Math.floor(rng() * n);
+  let seq = 0;
+  let qidCounter = 0;
+  let scheduledLines = 0;
+  let written = 0;
+  let bytes = 0;
+  let batch = '';
+  let firstTime = Number.NaN;
+  let lastTime = Number.NaN;
+  const tally: PostfixLogTally = {
+    lines: 0,
+    bytes: 0,
+    messages: 0,
+    records: 0,
+    failed: 0,
+    delayed: 0,
+    byCategory: {},
+    burst: {
+      provider: 'gmail',
+      replyCode: tableCode('gmail', GMAIL_RATE.dsn),
+      status: GMAIL_RATE.dsn,
+      category: GMAIL_RATE.category,
+      start: new Date(burstStart).toISOString(),
+      end: new Date(burstEnd).toISOString(),
+      inWindow: 0,
+      total: 0,
+    },
+    firstTime: '',
+    lastTime: '',
+  };
+  const count = (category: BounceCategory, action: 'failed' | 'delayed') => {
+    tally.records++;
+    tally[action]++;
+    tally.byCategory[category] = (tally.byCategory[category] ?? 0) + 1;
+  };
+  const schedule = (time: number, kind: EventKind, message: Message, lines: number) => {
+    scheduledLines += lines;
+    events.push({ time, seq: seq++, kind, message });
+  };
+  /** Postfix's short queue ids: 10-11 upper-case hex digits, unique per message. */
+  const queueId = () => (0x4a000000000 + ((qidCounter++ * 0x9e3779b1) >>> 0) * 7).toString(16).toUpperCase();
+  const pid = (base: number) => base + int(40);
+  const flush = async () => {
+    if (batch === '') return;
+    const chunk = batch;
+    batch = '';
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  /** Writes one line; false once the asked number of lines is reached. */
+  const line = (time: number, program: string, text: string): boolean => {
+    if (written >= options.lines) return false;
+    const l = `${stamp.of(time)} mx1 postfix/${program}: ${text}\n`;
+    batch += l;
+    bytes += Buffer.byteLength(l);
+    written++;
+    if (Number.isNaN(firstTime)) firstTime = time;
+    lastTime = time;
+    return true;
+  };
+
+  const newMessage = (destination: Destination, stale: boolean): Message => {
+    const domain = destination.domains[int(destination.domains.length)]!;
+    const local = `${FIRST[int(FIRST.length)]}.${LAST[int(LAST.length)]}${int(1000)}`;
+    const recipient = `${local}@${domain}`;
+    const sender = pickWeighted(rng, SENDERS).address;
+    // A company's MX is the host for its domain; the big providers pick one of theirs.
+    const host =
+      destination === OTHERS
+        ? destination.hosts[destination.domains.indexOf(domain)]!
+        : destination.hosts[int(destination.hosts.length)]!;
+    return {
+      qid: queueId(),
+      sender:
+        sender === 'verp'
+          ? `bounces+${int(1e6)}-${local.replace('.', '=')}=${domain}@mail.shop.example`
+          : sender,
+      recipient,
+      destination,
+      host,
+      size: 8_000 + int(60_000),
+      attempts: 0,
+      stale,
+    };
+  };
+
+  /** What the next delivery attempt of `m` at `time` gives. */
+  const attemptOutcome = (m: Message, time: number): Reply | 'sent' => {
+    const inBurst = time >= burstStart && time < burstEnd;
+    if (m.destination === GMAIL && inBurst && rng() < burst.deferredShare) return GMAIL_RATE;
+    if (m.deferral) return m.stale || rng() < RETRY_DEFERRED_SHARE ? m.deferral : 'sent';
+    const r = rng();
+    const replies =
+      r < BOUNCED_SHARE
+        ? BOUNCES.get(m.destination)
+        : r < BOUNCED_SHARE + DEFERRED_SHARE
+          ? DEFERRALS.get(m.destination)
+          : undefined;
+    // A receiver without replies of that kind (iCloud defers nothing here) accepts the message.
+    return replies && replies.length > 0 ? pickWeighted(rng, replies) : 'sent';
+  };
+
+  const delays = (m: Message) => {
+    const total = (0.4 + rng() * 3).toFixed(2);
+    return `relay=${m.host}:25, delay=${total}, delays=0.0${int(9)}/0.0${int(9)}/0.${int(9)}${int(9)}/0.${int(9)}${int(9)}`;
+  };
+
+  const deliver = (time: number, m: Message): void => {
+    m.attempts++;
+    const outcome = attemptOutcome(m, time);
+    // A connection that timed out, or a domain without MX, negotiates no TLS.
+    const connected = outcome === 'sent' || !NO_CONNECTION.has(outcome.dsn);
+    if (connected && rng() < TLS_LINE_SHARE) {
+      line(
+        time,
+        `smtp[${pid(31000)}]`,
+        `Trusted TLS connection established to ${m.host}:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256`,
+      );
+    }
+    const smtp = `smtp[${pid(31000)}]`;
+    if (outcome === 'sent') {
+      line(
+        time,
+        smtp,
+        `${m.qid}: to=<${m.recipient}>, ${delays(m)}, dsn=2.0.0, status=sent (${m.destination.sent(rng)})`,
+      );
+      line(time, `qmgr[1187]`, `${m.qid}: removed`);
+      return;
+    }
+    const relay = connected ? delays(m) : 'relay=none, delay=0.5, delays=0.01/0/0.49/0';
+    const logged = line(
+      time,
+      smtp,
+      `${m.qid}: to=<${m.recipient}>, ${relay}, dsn=${outcome.dsn}, status=${outcome.outcome} (${outcome.text(m.host, m.recipient)})`,
+    );
+    if (logged) {
+      count(outcome.category, outcome.outcome === 'bounced' ? 'failed' : 'delayed');
+      if (outcome === GMAIL_RATE) {
+        tally.burst.total++;
+        if (time >= burstStart && time < burstEnd) tally.burst.inWindow++;
+      }
+    }
+    if (outcome.outcome === 'bounced') {
+      schedule(time + 200, 'notice', m, 6);
+      return;
+    }
+    m.deferral = outcome;
+    if (logged) m.lastDeferredCategory = outcome.category;
+    const backoff = Math.min(MIN_BACKOFF_MS * 2 ** (m.attempts - 1), MAX_BACKOFF_MS);
+    const next = time + backoff * (0.5 + rng());
+    if (m.stale && rng() < STALE_EXPIRES_SHARE) schedule(next, 'expire', m, 7);
+    else schedule(next, 'retry', m, 3);
+  };
+
+  /** The non-delivery notice: Postfix's bounce daemon queues it to the sender, then both go. */
+  const notice = (time: number, m: Message): void => {
+    const ndn = queueId();
+    line(time, `bounce[${pid(32000)}]`, `${m.qid}: sender non-delivery notification: ${ndn}`);
+    line(time, `cleanup[${pid(30000)}]`, `${ndn}: message-id=<${ndn}.${time}@mx1.shop.example>`);
+    line(time, 'qmgr[1187]', `${ndn}: from=<>, size=${4_000 + int(3_000)}, nrcpt=1 (queue active)`);
+    line(time, 'qmgr[1187]', `${m.qid}: removed`);
+    line(
+      time,
+      `smtp[${pid(31000)}]`,
+      `${ndn}: to=<${m.sender}>, relay=mx.shop.example[192.0.2.20]:25, delay=0.3, delays=0/0/0.1/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${ndn.slice(2)})`,
+    );
+    line(time, 'qmgr[1187]', `${ndn}: removed`);
+  };
+
+  const handle = (e: Event): void => {
+    const m = e.message;
+    switch (e.kind) {
+      case 'submit': {
+        const client = `app${1 + int(3)}.shop.example[10.0.0.${11 + int(3)}]`;
+        const smtpd = `smtpd[${pid(30100)}]`;
+        line(e.time, smtpd, `connect from ${client}`);
+        line(e.time, smtpd, `${m.qid}: client=${client}, sasl_method=PLAIN, sasl_username=campaigns`);
+        line(
+          e.time,
+          `cleanup[${pid(30000)}]`,
+          `${m.qid}: message-id=<${m.qid.toLowerCase()}.${e.seq}@shop.example>`,
+        );
+        line(e.time, 'qmgr[1187]', `${m.qid}: from=<${m.sender}>, size=${m.size}, nrcpt=1 (queue active)`);
+        line(e.time, smtpd, `disconnect from ${client} ehlo=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=6`);
+        schedule(e.time + 300 + int(2500), 'deliver', m, 0);
+        return;
+      }
+      case 'retry':
+        line(e.time, 'qmgr[1187]', `${m.qid}: from=<${m.sender}>, size=${m.size}, nrcpt=1 (queue active)`);
+        schedule(e.time + 50 + int(500), 'deliver', m, 0);
+        return;
+      case 'expire': {
+        const logged = line(
+          e.time,
+          'qmgr[1187]',
+          `${m.qid}: from=<${m.sender}>, status=expired, returned to sender`,
+        );
+        // The reader fails the last deferral it saw for the message, or the expiry itself.
+        if (logged) count(m.lastDeferredCategory ?? 'expired', 'failed');
+        schedule(e.time + 200, 'notice', m, 6);
+        return;
+      }
+      case 'notice':
+        notice(e.time, m);
+        return;
+      case 'deliver':
+        deliver(e.time, m);
+        return;
+    }
+  };
+
+  /** Expected lines of one message: submission, TLS now and then, delivery, removal. */
+  const LINES_PER_MESSAGE = 8;
+  let submitted = 0;
+  while (written < options.lines) {
+    const at = submissionTime(Math.min(scheduledLines / options.lines, 1), spanMs, burst);
+    while (written < options.lines && events.size > 0 && events.peek()!.time <= at) handle(events.pop()!);
+    if (written >= options.lines) break;
+    if (scheduledLines >= options.lines && events.size > 0) {
+      handle(events.pop()!);
+    } else {
+      const stale = submitted % STALE_EVERY === STALE_EVERY - 1;
+      const m = newMessage(stale ? OTHERS : pickWeighted(rng, DESTINATIONS), stale);
+      if (stale) {
+        // Queued days ago to a company MX that keeps failing: its first line today is a retry, or
+        // the expiry itself (then the reader has no deferral to report, only the expiry).
+        m.attempts = STALE_ATTEMPTS;
+        if (rng() < STALE_EXPIRES_SHARE) schedule(at, 'expire', m, 7);
+        else {
+          m.deferral = pickWeighted(rng, DEFERRALS.get(OTHERS)!);
+          schedule(at, 'retry', m, 3);
+        }
+      } else {
+        tally.messages++;
+        schedule(at, 'submit', m, LINES_PER_MESSAGE);
+      }
+      submitted++;
+    }
+    if (batch.length >= WRITE_BATCH_CHARS) await flush();
+  }
+  await flush();
+  out.end();
+  await once(out, 'close');
+  return {
+    ...tally,
+    lines: written,
+    bytes,
+    firstTime: new Date(firstTime).toISOString(),
+    lastTime: new Date(lastTime).toISOString(),
+  };
+}
