@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       tallies.push(tally);
       log(
         `${rate(lines)} lines: generated ${mb(tally.bytes)} in ${secs(performance.now() - t0)}: ${rate(tally.messages)} messages, ` +
-          `${rate(tally.failed)} failed and ${rate(tally.delayed)} delayed records, burst ${tally.burst.inWindow} x Gmail 421 4.7.28`,
+          `${rate(tally.failed)} failed and ${rate(tally.delayed)} delayed records, bursts of ${tally.burst.windows.map((w) => w.inWindow).join(', ')} x Gmail 421 4.7.28`,
       );
       const sizeRows: BounceRow[] = [];
       for (const mode of modes) {

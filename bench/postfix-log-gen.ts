@@ -1,14 +1,15 @@
 /**
  * A realistic Postfix mail log for the bounce triage benchmark, streamed to a file (never held
- * whole): one day of a bulk sender's outbound relay, RFC 3164 syslog lines from smtpd, cleanup,
+ * whole): a bulk sender's outbound relay, a day per LINES_PER_DAY lines, RFC 3164 syslog lines from smtpd, cleanup,
  * qmgr (`from=<...>`, `removed`), smtp (`status=sent` mostly; `bounced` and `deferred` with the
  * receivers' own reply texts: Gmail, Yahoo, Microsoft, Apple and other MTAs), bounce (the
  * non-delivery notices and their own delivery) and `status=expired` for messages that stayed
  * deferred for days. Deliveries, retries (with Postfix's backoff) and notices are scheduled as
  * events and written in time order, interleaved as a real log is.
  *
- * A campaign blast (DEFAULT_BURST) raises the message rate for 45 minutes, and Gmail defers
- * most of it with `421 4.7.28` (unusual rate of unsolicited mail): the wave the triage must find.
+ * Each day a campaign blast (DEFAULT_BURST) raises the message rate for 45 minutes, and Gmail
+ * defers most of it with `421 4.7.28` (unusual rate of unsolicited mail): the wave the triage
+ * must find.
  * Seeded: the same options give the same bytes. The generator keeps its own tally of the
  * records the readers must produce (one per bounced or deferred smtp line, one per deferred
  * recipient of an expired message) by expected category, which the tests compare with triage.
@@ -46,12 +47,18 @@ export const DEFAULT_BURST: Burst = {
   deferredShare: 0.6,
 };
 
+/**
+ * A busy relay's day: a longer log covers more days at the same rate (so that its size, not its
+ * rate, is what grows), a shorter one a whole day at a lower rate.
+ */
+export const LINES_PER_DAY = 1_000_000;
+
 export interface PostfixLogOptions {
   /** Lines written, exactly. */
   lines: number;
   seed?: number;
-  /** Time covered by the first submissions (default a day). */
-  spanMs?: number;
+  /** Days the submissions span (default: lines / LINES_PER_DAY rounded, at least 1); a burst each day. */
+  days?: number;
   burst?: Burst;
 }
 
@@ -65,16 +72,14 @@ export interface PostfixLogTally {
   failed: number;
   delayed: number;
   byCategory: Partial<Record<BounceCategory, number>>;
-  /** The burst's reply (Gmail 421 4.7.28) and how often it was logged, in the window and in all. */
+  /** The burst's reply (Gmail 421 4.7.28) and how often it was logged: in each day's window, and in all. */
   burst: {
     provider: 'gmail';
     replyCode: number;
     status: string;
     category: BounceCategory;
-    /** ISO 8601 bounds of the burst window. */
-    start: string;
-    end: string;
-    inWindow: number;
+    /** Each day's burst window (ISO 8601 bounds) and the burst replies logged within it. */
+    windows: { start: string; end: string; inWindow: number }[];
     total: number;
   };
   /** Time of the first and last line (ISO 8601). */
@@ -537,22 +542,32 @@ function pickWeighted<T extends { weight: number }>(rng: () => number, items: re
  * Maps the share of lines scheduled so far to a submission time: uniform over the span, except
  * that the burst window is `rateFactor` times denser.
  */
-function submissionTime(fraction: number, spanMs: number, burst: Burst): number {
-  const extra = (burst.rateFactor - 1) * burst.durationMs;
-  let w = fraction * (spanMs + extra);
-  if (w < burst.startMs) return LOG_START + w;
+function submissionTime(fraction: number, days: number, burst: Burst): number {
+  const dayWeight = DAY_MS + (burst.rateFactor - 1) * burst.durationMs;
+  const total = fraction * days * dayWeight;
+  const day = Math.min(Math.floor(total / dayWeight), days - 1);
+  const dayStart = LOG_START + day * DAY_MS;
+  let w = total - day * dayWeight;
+  if (w < burst.startMs) return dayStart + w;
   w -= burst.startMs;
-  if (w < burst.durationMs * burst.rateFactor) return LOG_START + burst.startMs + w / burst.rateFactor;
-  return LOG_START + burst.durationMs + w - burst.durationMs * burst.rateFactor + burst.startMs;
+  const dense = burst.durationMs * burst.rateFactor;
+  if (w < dense) return dayStart + burst.startMs + w / burst.rateFactor;
+  return dayStart + burst.startMs + burst.durationMs + (w - dense);
 }
 
 /** Writes the log to `path`; resolves with its tally once the file is closed. */
 export async function writePostfixLog(path: string, options: PostfixLogOptions): Promise<PostfixLogTally> {
   const rng = mulberry32(options.seed ?? 1);
-  const spanMs = options.spanMs ?? DAY_MS;
+  const days = options.days ?? Math.max(1, Math.round(options.lines / LINES_PER_DAY));
   const burst = options.burst ?? DEFAULT_BURST;
-  const burstStart = LOG_START + burst.startMs;
-  const burstEnd = burstStart + burst.durationMs;
+  /** The day's burst window `time` falls in, or undefined. */
+  const burstWindow = (time: number) => {
+    const day = Math.floor((time - LOG_START) / DAY_MS);
+    const offset = time - LOG_START - day * DAY_MS;
+    return offset >= burst.startMs && offset < burst.startMs + burst.durationMs
+      ? tally.burst.windows[day]
+      : undefined;
+  };
   const out = createWriteStream(path);
   const stamp = new Stamp();
   const events = new EventQueue();
@@ -578,9 +593,14 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
       replyCode: tableCode('gmail', GMAIL_RATE.dsn),
       status: GMAIL_RATE.dsn,
       category: GMAIL_RATE.category,
-      start: new Date(burstStart).toISOString(),
-      end: new Date(burstEnd).toISOString(),
-      inWindow: 0,
+      windows: Array.from({ length: days }, (_, day) => {
+        const start = LOG_START + day * DAY_MS + burst.startMs;
+        return {
+          start: new Date(start).toISOString(),
+          end: new Date(start + burst.durationMs).toISOString(),
+          inWindow: 0,
+        };
+      }),
       total: 0,
     },
     firstTime: '',
@@ -643,8 +663,7 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
 
   /** What the next delivery attempt of `m` at `time` gives. */
   const attemptOutcome = (m: Message, time: number): Reply | 'sent' => {
-    const inBurst = time >= burstStart && time < burstEnd;
-    if (m.destination === GMAIL && inBurst && rng() < burst.deferredShare) return GMAIL_RATE;
+    if (m.destination === GMAIL && burstWindow(time) && rng() < burst.deferredShare) return GMAIL_RATE;
     if (m.deferral) return m.stale || rng() < RETRY_DEFERRED_SHARE ? m.deferral : 'sent';
     const r = rng();
     const replies =
@@ -694,7 +713,8 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
       count(outcome.category, outcome.outcome === 'bounced' ? 'failed' : 'delayed');
       if (outcome === GMAIL_RATE) {
         tally.burst.total++;
-        if (time >= burstStart && time < burstEnd) tally.burst.inWindow++;
+        const window = burstWindow(time);
+        if (window) window.inWindow++;
       }
     }
     if (outcome.outcome === 'bounced') {
@@ -770,7 +790,7 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
   const LINES_PER_MESSAGE = 8;
   let submitted = 0;
   while (written < options.lines) {
-    const at = submissionTime(Math.min(scheduledLines / options.lines, 1), spanMs, burst);
+    const at = submissionTime(Math.min(scheduledLines / options.lines, 1), days, burst);
     while (written < options.lines && events.size > 0 && events.peek()!.time <= at) handle(events.pop()!);
     if (written >= options.lines) break;
     if (scheduledLines >= options.lines && events.size > 0) {
