@@ -11,6 +11,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type ReadSummary, readBounces } from '../src/bounce/read/index.js';
 import { lineBatches } from '../src/bounce/read/lines.js';
 import { type BounceTriage, triageBounces } from '../src/bounce/triage.js';
@@ -47,6 +49,14 @@ export interface BounceRunResult {
   peakRss: number;
   /** RSS before the run (modules loaded). */
   startRss: number;
+  /** V8 heap in use after a full collection at the end, the result still held: what the run retains. */
+  liveHeap: number;
+}
+
+/** A full garbage collection, without starting the worker with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 /** Lines of the file through node:readline (one string per line, one await per line). */
@@ -88,6 +98,8 @@ export async function measureBounces(o: BounceRunOptions): Promise<BounceRunResu
   const elapsedMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const peakRss = vmHwm() ?? process.memoryUsage().rss;
+  collectGarbage();
+  const liveHeap = process.memoryUsage().heapUsed;
   return {
     type: 'result',
     mode: o.mode,
@@ -106,6 +118,7 @@ export async function measureBounces(o: BounceRunOptions): Promise<BounceRunResu
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRss,
     startRss,
+    liveHeap,
   };
 }
 

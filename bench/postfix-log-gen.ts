@@ -790,7 +790,9 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
   const LINES_PER_MESSAGE = 8;
   let submitted = 0;
   while (written < options.lines) {
-    const at = submissionTime(Math.min(scheduledLines / options.lines, 1), days, burst);
+    // Past the span (the last lines of a log whose messages ran short), submissions follow the last line.
+    const planned = submissionTime(Math.min(scheduledLines / options.lines, 1), days, burst);
+    const at = Number.isNaN(lastTime) ? planned : Math.max(planned, lastTime);
     while (written < options.lines && events.size > 0 && events.peek()!.time <= at) handle(events.pop()!);
     if (written >= options.lines) break;
     if (scheduledLines >= options.lines && events.size > 0) {
