@@ -39,11 +39,11 @@ export interface Burst {
   deferredShare: number;
 }
 
-/** 14:00-14:45 UTC, four times the rate, Gmail defers 60% of it (4.7.28). */
+/** 14:00-14:45 UTC, three times the rate (other replies stay below the wave factor), Gmail defers 60% of it (4.7.28). */
 export const DEFAULT_BURST: Burst = {
   startMs: 14 * 60 * MINUTE_MS,
   durationMs: 45 * MINUTE_MS,
-  rateFactor: 4,
+  rateFactor: 3,
   deferredShare: 0.6,
 };
 
@@ -574,7 +574,6 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
   const int = (n: number) => Math.floor(rng() * n);
   let seq = 0;
   let qidCounter = 0;
-  let scheduledLines = 0;
   let written = 0;
   let bytes = 0;
   let batch = '';
@@ -611,8 +610,7 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
     tally[action]++;
     tally.byCategory[category] = (tally.byCategory[category] ?? 0) + 1;
   };
-  const schedule = (time: number, kind: EventKind, message: Message, lines: number) => {
-    scheduledLines += lines;
+  const schedule = (time: number, kind: EventKind, message: Message) => {
     events.push({ time, seq: seq++, kind, message });
   };
   /** Postfix's short queue ids: 10-11 upper-case hex digits, unique per message. */
@@ -718,15 +716,15 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
       }
     }
     if (outcome.outcome === 'bounced') {
-      schedule(time + 200, 'notice', m, 6);
+      schedule(time + 200, 'notice', m);
       return;
     }
     m.deferral = outcome;
     if (logged) m.lastDeferredCategory = outcome.category;
     const backoff = Math.min(MIN_BACKOFF_MS * 2 ** (m.attempts - 1), MAX_BACKOFF_MS);
     const next = time + backoff * (0.5 + rng());
-    if (m.stale && rng() < STALE_EXPIRES_SHARE) schedule(next, 'expire', m, 7);
-    else schedule(next, 'retry', m, 3);
+    if (m.stale && rng() < STALE_EXPIRES_SHARE) schedule(next, 'expire', m);
+    else schedule(next, 'retry', m);
   };
 
   /** The non-delivery notice: Postfix's bounce daemon queues it to the sender, then both go. */
@@ -759,12 +757,12 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
         );
         line(e.time, 'qmgr[1187]', `${m.qid}: from=<${m.sender}>, size=${m.size}, nrcpt=1 (queue active)`);
         line(e.time, smtpd, `disconnect from ${client} ehlo=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=6`);
-        schedule(e.time + 300 + int(2500), 'deliver', m, 0);
+        schedule(e.time + 300 + int(2500), 'deliver', m);
         return;
       }
       case 'retry':
         line(e.time, 'qmgr[1187]', `${m.qid}: from=<${m.sender}>, size=${m.size}, nrcpt=1 (queue active)`);
-        schedule(e.time + 50 + int(500), 'deliver', m, 0);
+        schedule(e.time + 50 + int(500), 'deliver', m);
         return;
       case 'expire': {
         const logged = line(
@@ -774,7 +772,7 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
         );
         // The reader fails the last deferral it saw for the message, or the expiry itself.
         if (logged) count(m.lastDeferredCategory ?? 'expired', 'failed');
-        schedule(e.time + 200, 'notice', m, 6);
+        schedule(e.time + 200, 'notice', m);
         return;
       }
       case 'notice':
@@ -786,35 +784,32 @@ export async function writePostfixLog(path: string, options: PostfixLogOptions):
     }
   };
 
-  /** Expected lines of one message: submission, TLS now and then, delivery, removal. */
-  const LINES_PER_MESSAGE = 8;
   let submitted = 0;
   while (written < options.lines) {
-    // Past the span (the last lines of a log whose messages ran short), submissions follow the last line.
-    const planned = submissionTime(Math.min(scheduledLines / options.lines, 1), days, burst);
-    const at = Number.isNaN(lastTime) ? planned : Math.max(planned, lastTime);
+    // The share of the log written so far says when the next message comes: the log ends at the
+    // end of its span, whatever the mix of lines per message turned out to be.
+    const at = Math.max(
+      submissionTime(written / options.lines, days, burst),
+      Number.isNaN(lastTime) ? LOG_START : lastTime,
+    );
     while (written < options.lines && events.size > 0 && events.peek()!.time <= at) handle(events.pop()!);
     if (written >= options.lines) break;
-    if (scheduledLines >= options.lines && events.size > 0) {
-      handle(events.pop()!);
-    } else {
-      const stale = submitted % STALE_EVERY === STALE_EVERY - 1;
-      const m = newMessage(stale ? OTHERS : pickWeighted(rng, DESTINATIONS), stale);
-      if (stale) {
-        // Queued days ago to a company MX that keeps failing: its first line today is a retry, or
-        // the expiry itself (then the reader has no deferral to report, only the expiry).
-        m.attempts = STALE_ATTEMPTS;
-        if (rng() < STALE_EXPIRES_SHARE) schedule(at, 'expire', m, 7);
-        else {
-          m.deferral = pickWeighted(rng, DEFERRALS.get(OTHERS)!);
-          schedule(at, 'retry', m, 3);
-        }
-      } else {
-        tally.messages++;
-        schedule(at, 'submit', m, LINES_PER_MESSAGE);
+    const stale = submitted % STALE_EVERY === STALE_EVERY - 1;
+    const m = newMessage(stale ? OTHERS : pickWeighted(rng, DESTINATIONS), stale);
+    if (stale) {
+      // Queued days ago to a company MX that keeps failing: its first line today is a retry, or
+      // the expiry itself (then the reader has no deferral to report, only the expiry).
+      m.attempts = STALE_ATTEMPTS;
+      if (rng() < STALE_EXPIRES_SHARE) schedule(at, 'expire', m);
+      else {
+        m.deferral = pickWeighted(rng, DEFERRALS.get(OTHERS)!);
+        schedule(at, 'retry', m);
       }
-      submitted++;
+    } else {
+      tally.messages++;
+      schedule(at, 'submit', m);
     }
+    submitted++;
     if (batch.length >= WRITE_BATCH_CHARS) await flush();
   }
   await flush();

@@ -91,7 +91,7 @@ describe('Postfix log generator', () => {
       '2026-03-04T14:00:00.000Z',
     ]);
     expect(t.burst.windows.every((w) => w.inWindow > 0)).toBe(true);
-    expect(t.lastTime.slice(0, 10)).toBe('2026-03-05');
+    expect(t.lastTime.slice(0, 10)).toBe('2026-03-04');
   });
 });
 
