@@ -198,6 +198,11 @@ describe('measurement', () => {
     const growing = [row('triage', 1e6, 6e5, 210 * MB), row('triage', 5e6, 6e5, 600 * MB)];
     expect(verdicts(growing).met).toBe(false);
     expect(verdicts(growing).text.join('\n')).toContain('GROWS');
+    const retaining = [
+      row('triage', 1e6, 6e5, 210 * MB),
+      { ...row('triage', 5e6, 6e5, 215 * MB), liveHeap: 60 * MB },
+    ];
+    expect(verdicts(retaining).met).toBe(false);
     const table = formatTable(good);
     expect(table).toContain('| 1,000,000 | 133.5 MB | triage |');
     expect(table).toContain('| 20% |');
