@@ -8,7 +8,7 @@ import type { BounceRecord, BounceSource } from '../types.js';
 import { MAX_TRACKED_MESSAGES } from './limits.js';
 import { bounceRecord } from './record.js';
 import type { LogEntry } from './syslog.js';
-import { isoFromText } from './text.js';
+import { detached, isoFromText } from './text.js';
 import { BoundedMap } from './tracked.js';
 
 /**
@@ -39,7 +39,7 @@ export class EximLogReader {
     ];
     if (flag === '<=') {
       const sender = rest.split(' ', 1)[0] ?? '';
-      this.senders.set(id, sender === '<>' ? '' : sender);
+      this.senders.set(id, sender === '<>' ? '' : detached(sender));
       return [];
     }
     if (flag === 'Completed') {

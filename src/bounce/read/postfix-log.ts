@@ -9,6 +9,7 @@ import type { BounceRecord, BounceSource } from '../types.js';
 import { MAX_DEFERRED_PER_MESSAGE, MAX_TRACKED_MESSAGES } from './limits.js';
 import { bounceRecord } from './record.js';
 import type { LogEntry } from './syslog.js';
+import { detached } from './text.js';
 import { BoundedMap } from './tracked.js';
 
 /** "postfix/smtp", "postfix-out/smtp" (multi-instance syslog_name), "postfix/relay/smtp". */
@@ -64,7 +65,7 @@ export class PostfixLogReader {
     }
     const from = FROM.exec(rest);
     if (!from) return [];
-    this.senders.set(queueId, from[1]!);
+    this.senders.set(queueId, detached(from[1]!));
     if (!rest.includes('status=expired')) return [];
     const pending = this.deferred.get(queueId);
     this.deferred.delete(queueId);
@@ -87,7 +88,15 @@ export class PostfixLogReader {
       m = new Map();
       this.deferred.set(queueId, m);
     }
-    if (m.size < MAX_DEFERRED_PER_MESSAGE || m.has(d.recipient)) m.set(d.recipient, d);
+    if (m.size >= MAX_DEFERRED_PER_MESSAGE && !m.has(d.recipient)) return;
+    // Kept until the message is gone: copies, not views into the line's chunk (text.ts, detached).
+    const recipient = detached(d.recipient);
+    m.set(recipient, {
+      recipient,
+      status: detached(d.status),
+      diagnostic: detached(d.diagnostic),
+      remoteMta: detached(d.remoteMta),
+    });
   }
 
   private record(

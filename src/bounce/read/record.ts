@@ -1,6 +1,14 @@
 /** One BounceRecord built the same way by every reader: what is not given is null. */
 import type { BounceAction, BounceInputKind, BounceRecord, BounceSource } from '../types.js';
-import { cleanText, normalizeAddress, normalizeHost, replyCodeIn, statusField, statusIn } from './text.js';
+import {
+  cleanText,
+  detached,
+  normalizeAddress,
+  normalizeHost,
+  replyCodeIn,
+  statusField,
+  statusIn,
+} from './text.js';
 
 export interface RecordFields {
   recipient?: string | null;
@@ -16,10 +24,11 @@ export interface RecordFields {
 
 /**
  * The record: the given status when it is one, else the one the diagnostic literally contains;
- * the given reply code, else the diagnostic's first one.
+ * the given reply code, else the diagnostic's first one. Its strings are copies (detached): a
+ * record outlives the chunk of input it was read from (kept bounces, examples, summary keys).
  */
 export function bounceRecord(source: BounceSource, kind: BounceInputKind, f: RecordFields): BounceRecord {
-  const diagnostic = cleanText(f.diagnostic);
+  const diagnostic = detached(cleanText(f.diagnostic));
   const replyCode =
     typeof f.replyCode === 'number' &&
     Number.isInteger(f.replyCode) &&
@@ -30,14 +39,14 @@ export function bounceRecord(source: BounceSource, kind: BounceInputKind, f: Rec
   return {
     source,
     kind,
-    recipient: normalizeAddress(f.recipient),
+    recipient: detached(normalizeAddress(f.recipient)),
     action: f.action,
     status: statusField(f.status) ?? statusIn(diagnostic),
     replyCode,
     diagnostic,
-    remoteMta: normalizeHost(f.remoteMta),
-    time: f.time ?? null,
-    sender: normalizeAddress(f.sender),
+    remoteMta: detached(normalizeHost(f.remoteMta)),
+    time: detached(f.time ?? null),
+    sender: detached(normalizeAddress(f.sender)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { BounceRecord, BounceSource } from '../types.js';
 import { MAX_TRACKED_MESSAGES } from './limits.js';
 import { bounceRecord } from './record.js';
 import type { LogEntry } from './syslog.js';
+import { detached } from './text.js';
 import { BoundedMap } from './tracked.js';
 
 const SENDMAIL_PROGRAM = /^(?:sendmail|sm-mta|sm-msp-queue)$/;
@@ -27,7 +28,7 @@ export class SendmailLogReader {
     const [, queueId, rest] = q as unknown as [string, string, string];
     const from = FROM.exec(rest);
     if (from) {
-      this.senders.set(queueId, from[1]!);
+      this.senders.set(queueId, detached(from[1]!));
       return [];
     }
     const to = TO.exec(rest);

@@ -11,6 +11,21 @@ import { MAX_ADDRESS_CHARS, MAX_DIAGNOSTIC_CHARS } from './limits.js';
  */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 
+/**
+ * A copy of `s` that does not keep alive the text it was cut from. V8 represents a slice or a
+ * regex capture of 13 characters or more as a view into its parent string: a sender or a
+ * diagnostic remembered from a log line would keep the whole 1 MB chunk the line was read in
+ * (every line is such a view), and a few hundred remembered strings kept hundreds of MB and made
+ * the peak memory grow with the size of the log. Concatenation and a slice make a flat copy
+ * (shorter strings are copied by V8 anyway). For what outlives its line only: the records, and
+ * the per-queue-id state of the log readers.
+ */
+export function detached(s: string): string;
+export function detached(s: string | null): string | null;
+export function detached(s: string | null): string | null {
+  return s === null || s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
 /** One line: folds unwrapped, controls removed, spaces collapsed, bounded; null when empty. */
 export function cleanText(text: string | null | undefined, max = MAX_DIAGNOSTIC_CHARS): string | null {
   if (text == null) return null;
