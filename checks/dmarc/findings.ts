@@ -25,12 +25,40 @@ export const DMARC_FINDINGS = {
       'The TXT record at _dmarc.{domain} holds v=DMARC1 but not as its first tag, so receivers discard it (RFC 7489 6.3): "{record}".',
     fix: 'Rewrite it with v=DMARC1 first, e.g. {suggested}',
   },
+  'version-case': {
+    severity: 'error',
+    title: 'DMARC version is not written exactly "DMARC1"',
+    message:
+      'The TXT record at _dmarc.{domain} starts with "{version}": the version value is case-sensitive, so receivers that follow RFC 7489 6.3 and RFC 9989 4.7 ignore the entire record and see no DMARC policy there (some receivers compare it without case and apply it anyway): "{record}".',
+    fix: 'Write the version exactly "v=DMARC1": {corrected}',
+  },
+  'version-leading-space': {
+    severity: 'error',
+    title: 'DMARC record starts with a space',
+    message:
+      'The TXT record at _dmarc.{domain} has a space before its v tag: a DMARC record must begin with "v=DMARC1" (RFC 7489 6.4, RFC 9989 4.8), so receivers that follow the RFCs discard it and see no DMARC policy there (some trim the space and apply it anyway): "{record}".',
+    fix: 'Remove the leading space: {corrected}',
+  },
   'invalid-policy': {
     severity: 'error',
     title: 'DMARC p tag has an invalid value',
     message:
       'p={value} in the record at _dmarc.{domain} is not none, quarantine or reject. {consequence} (RFC 7489 6.6.3)',
     fix: 'Set p=none, p=quarantine or p=reject in the record at _dmarc.{domain}.',
+  },
+  'invalid-subdomain-policy': {
+    severity: 'error',
+    title: 'DMARC sp or np tag has an invalid value',
+    message:
+      '{tag}={value} in the record at _dmarc.{domain} is not none, quarantine or reject. {consequence} (RFC 7489 6.6.3, RFC 9989 4.10.1)',
+    fix: 'Set {tag}=none, {tag}=quarantine or {tag}=reject, or remove {tag}, in the record at _dmarc.{domain}.',
+  },
+  'policy-not-second': {
+    severity: 'warning',
+    title: 'DMARC p tag does not follow v=DMARC1',
+    message:
+      'The record at _dmarc.{domain} puts {after} between v=DMARC1 and p: RFC 7489 6.4 requires p right after v, so strict RFC 7489 parsers reject the record; RFC 9989 4.8 allows the other tags in any order.',
+    fix: 'Move p={value} right after v=DMARC1 in the record at _dmarc.{domain}.',
   },
   'missing-policy': {
     severity: 'warning',
@@ -44,6 +72,13 @@ export const DMARC_FINDINGS = {
     title: 'DMARC tag has an invalid value',
     message: 'Tag {tag} in the record at _dmarc.{domain}: "{value}": {reason}.',
     fix: 'Correct or remove {tag} in the record at _dmarc.{domain}.',
+  },
+  'removed-tag': {
+    severity: 'info',
+    title: 'DMARC tag removed by RFC 9989',
+    message:
+      'Tag {tag}={value} at _dmarc.{domain} is defined by RFC 7489 but removed by RFC 9989 (Appendix C); receivers following RFC 9989 ignore it.',
+    fix: 'Remove {tag} from the record at _dmarc.{domain}; it has no effect on receivers following RFC 9989.',
   },
   'unknown-tag': {
     severity: 'info',
@@ -91,6 +126,13 @@ export const DMARC_FINDINGS = {
     title: 'DMARC report URI is invalid',
     message: '{tag} URI "{value}" at _dmarc.{domain}: {reason}.',
     fix: 'Use mailto:address@domain URIs, comma-separated, e.g. rua=mailto:dmarc-reports@{domain}.',
+  },
+  'report-uri-scheme': {
+    severity: 'info',
+    title: 'DMARC report URI is not a mailto URI',
+    message:
+      '{tag} URI "{value}" at _dmarc.{domain} is a valid {scheme} URI, but receivers are only required to support mailto (RFC 7489 6.2, RFC 9989 4.7) and ignore schemes they do not support, so most send no reports there.',
+    fix: 'Add a mailto URI to {tag}, e.g. {tag}=mailto:dmarc-reports@{domain},{value}',
   },
   'external-destination-unverified': {
     severity: 'warning',

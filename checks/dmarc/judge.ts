@@ -5,10 +5,28 @@ import type { DmarcEvidence } from './collect.js';
 import type { DmarcLookup, MethodOutcome } from './discover.js';
 import type { DmarcFindingKey } from './findings.js';
 import { decision, effectiveDmarc } from './policy.js';
-import { hasValidRua, parseDmarcRecord } from './record.js';
+import { dmarcVersionProblem, hasValidRua, type ParsedDmarcRecord, parseDmarcRecord } from './record.js';
 
 const suggested = (domain: string): string =>
   `_dmarc.${domain}. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@${domain}"`;
+
+const LENIENT_VERSION = /^\s*v\s*=\s*DMARC1/i;
+
+/** The version tag as written, e.g. "v=dmarc1". */
+function writtenVersion(record: string): string {
+  return LENIENT_VERSION.exec(record)?.[0].trim() ?? '';
+}
+
+/** The record with its version tag written as the RFCs require. */
+function correctedVersion(record: string): string {
+  return record.replace(LENIENT_VERSION, 'v=DMARC1');
+}
+
+/** pct as written, so "pct=150" is reported as such (the default 100 replaces it). */
+function writtenPct(parsed: ParsedDmarcRecord): string | number {
+  const raw = parsed.raw.find((t) => t.name === 'pct')?.value ?? '';
+  return String(parsed.tags.pct) === raw ? parsed.tags.pct : raw;
+}
 
 function lookupEvidence(lk: DmarcLookup | undefined): Record<string, unknown> {
   return lk ? { lookup: lk } : {};
@@ -29,17 +47,9 @@ export function judgeDmarc(ev: DmarcEvidence): FindingResult<DmarcFindingKey>[] 
     });
   }
 
-  // Records discarded for a misplaced version tag (at the names RFC 7489 reads).
-  for (const lk of relevant) {
-    for (const rec of lk.misplacedVersion) {
-      out.push({
-        key: 'version-not-first',
-        data: { domain: lk.domain, record: rec, suggested: suggested(lk.domain) },
-        evidence: { lookup: lk },
-        ...(dec.kind === 'none' ? { conditions: ['dmarc-missing' as const] } : {}),
-      });
-    }
-  }
+  // Records some receivers read as DMARC but the RFCs discard (at the names RFC 7489 reads).
+  const discarded = relevant.flatMap((lk) => judgeDiscarded(lk, dec.kind === 'none'));
+  out.push(...discarded);
 
   for (const lk of relevant) {
     if (lk.outcome !== 'multiple') continue;
@@ -50,7 +60,7 @@ export function judgeDmarc(ev: DmarcEvidence): FindingResult<DmarcFindingKey>[] 
     });
   }
 
-  if (dec.kind === 'none' && !out.some((f) => f.key === 'version-not-first')) {
+  if (dec.kind === 'none' && discarded.length === 0) {
     const orgNote =
       ev.orgDomainPsl && ev.orgDomainPsl !== domain
         ? ` nor at _dmarc.${ev.orgDomainPsl} (organisational domain)`
@@ -69,6 +79,34 @@ export function judgeDmarc(ev: DmarcEvidence): FindingResult<DmarcFindingKey>[] 
   return out;
 }
 
+/** Version-tag near misses at one name: each discarded record, and why. RFC 7489 6.3, RFC 9989 4.7 */
+function judgeDiscarded(lk: DmarcLookup, noPolicy: boolean): FindingResult<DmarcFindingKey>[] {
+  const out: FindingResult<DmarcFindingKey>[] = [];
+  const conditions = noPolicy ? { conditions: ['dmarc-missing' as const] } : {};
+  for (const record of lk.txt) {
+    const problem = dmarcVersionProblem(record);
+    if (problem === undefined) continue;
+    const base = { domain: lk.domain, record };
+    if (problem === 'version-not-first') {
+      out.push({
+        key: 'version-not-first',
+        data: { ...base, suggested: suggested(lk.domain) },
+        evidence: { lookup: lk },
+        ...conditions,
+      });
+      continue;
+    }
+    const corrected = `_dmarc.${lk.domain}. TXT "${correctedVersion(record)}"`;
+    out.push({
+      key: problem === 'version-case' ? 'version-case' : 'version-leading-space',
+      data: { ...base, version: writtenVersion(record), corrected },
+      evidence: { lookup: lk },
+      ...conditions,
+    });
+  }
+  return out;
+}
+
 function judgeRecord(
   ev: DmarcEvidence,
   record: string,
@@ -83,8 +121,9 @@ function judgeRecord(
     const data = { domain: policyDomain, tag: pr.tag, value: pr.value, reason: pr.reason };
     switch (pr.key) {
       case 'invalid-policy':
+      case 'invalid-subdomain-policy':
         out.push({
-          key: 'invalid-policy',
+          key: pr.key,
           data: {
             ...data,
             consequence: validRua
@@ -94,6 +133,12 @@ function judgeRecord(
           evidence: at,
           ...(validRua ? {} : { conditions: ['dmarc-missing' as const] }),
         });
+        break;
+      case 'policy-not-second':
+        out.push({ key: pr.key, data: { ...data, after: parsed.raw[1]?.name ?? '' }, evidence: at });
+        break;
+      case 'report-uri-scheme':
+        out.push({ key: pr.key, data: { ...data, scheme: pr.reason }, evidence: at });
         break;
       case 'missing-policy':
         out.push({
@@ -117,12 +162,13 @@ function judgeRecord(
     out.push({ key: 'policy-none', data: { domain }, evidence: { ...at, tags: parsed.tags } });
   }
   if (parsed.present.includes('pct')) {
-    out.push({ key: 'pct-deprecated', data: { pct: parsed.tags.pct }, evidence: at });
+    out.push({ key: 'pct-deprecated', data: { pct: writtenPct(parsed) }, evidence: at });
     if (parsed.tags.pct < 100 && effective.p !== null && effective.p !== 'none') {
       out.push({ key: 'pct-partial', data: { pct: parsed.tags.pct, policy: effective.p }, evidence: at });
     }
   }
-  if (parsed.tags.t === 'y') {
+  // t=y has no effect on a policy of none (RFC 9989 4.7).
+  if (parsed.tags.t === 'y' && effective.p !== null && effective.p !== 'none') {
     out.push({ key: 'testing-mode', data: { policy: effective.p ?? 'none' }, evidence: at });
   }
   if (!validRua) out.push({ key: 'no-rua', data: { domain: policyDomain }, evidence: at });

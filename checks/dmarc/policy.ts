@@ -8,6 +8,7 @@ import type { MethodOutcome } from './discover.js';
 import {
   type AlignmentMode,
   type DmarcPolicy,
+  hasInvalidPolicyTag,
   hasValidRua,
   type ParsedDmarcRecord,
   parseDmarcRecord,
@@ -54,15 +55,14 @@ export function effectiveDmarc(evidence: DmarcEvidence): EffectiveDmarc {
 }
 
 /**
- * RFC 7489 6.6.3: a record without a valid p is read as p=none when it has a valid rua,
- * else no DMARC processing applies. RFC 9989 reads a missing p as none; we follow it for
- * a missing p only. For a subdomain of the policy domain sp applies.
+ * RFC 7489 6.6.3 step 6, RFC 9989 4.10.1: a record with an invalid p, sp or np is read as
+ * p=none when it has a syntactically valid rua, else no DMARC processing applies. A missing p
+ * reads as p=none (RFC 9989 4.7). For a subdomain of the policy domain sp applies.
  */
 function appliedPolicy(evidence: DmarcEvidence, parsed: ParsedDmarcRecord): DmarcPolicy | null {
   const tags = parsed.tags;
-  const base: DmarcPolicy | null = tags.p ?? (parsed.present.includes('p') ? null : 'none');
-  const p = base ?? (hasValidRua(parsed) ? 'none' : null);
-  if (p === null) return null;
+  if (hasInvalidPolicyTag(parsed)) return hasValidRua(parsed) ? 'none' : null;
+  const p = tags.p ?? 'none';
   if (evidence.policyDomain !== null && evidence.policyDomain !== hostName(evidence.domain)) {
     return tags.sp ?? p;
   }

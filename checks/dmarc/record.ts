@@ -1,6 +1,7 @@
 /**
- * DMARC policy records: recognition, parsing and validation (RFC 7489 6.3 and 6.4, with
- * the tags RFC 9989 (DMARCbis) adds: np, t, psd).
+ * DMARC policy records: recognition, parsing and validation. The record grammar follows
+ * RFC 9989 4.7/4.8 (which obsoletes RFC 7489); where RFC 7489 receivers still read a record
+ * differently (pct, rf, ri, the order of v and p) the problem says so.
  *
  * Parsing is lenient where receivers are lenient (whitespace around separators, a trailing
  * `;`, empty parts, tag names in any case) and reports every deviation as a problem, so the
@@ -79,9 +80,13 @@ export interface DmarcTags {
 export type DmarcProblemKey =
   | 'missing-policy'
   | 'invalid-policy'
+  | 'invalid-subdomain-policy'
+  | 'policy-not-second'
   | 'invalid-tag-value'
+  | 'removed-tag'
   | 'unknown-tag'
-  | 'bad-report-uri';
+  | 'bad-report-uri'
+  | 'report-uri-scheme';
 
 export interface DmarcRecordProblem {
   key: DmarcProblemKey;
@@ -104,21 +109,42 @@ export interface ParsedDmarcRecord {
   problems: DmarcRecordProblem[];
 }
 
-const VERSION_FIRST = /^[ \t]*v[ \t]*=[ \t]*DMARC1[ \t]*(;|$)/i;
+/**
+ * dmarc-version = "v" equals %s"DMARC1" at the very start of the record: the tag name is an
+ * ABNF literal (any case, RFC 5234 2.3), the value is case-sensitive and nothing precedes
+ * the tag. RFC 7489 6.4, RFC 9989 4.8
+ */
+const VERSION_FIRST = /^[vV][ \t]*=[ \t]*DMARC1[ \t]*(;|$)/;
+/** The same, read the way lenient receivers do: leading space and any case tolerated. */
+const VERSION_FIRST_LENIENT = /^\s*v\s*=\s*DMARC1\s*(;|$)/i;
 const VERSION_ANYWHERE = /(^|;)[ \t]*v[ \t]*=[ \t]*DMARC1[ \t]*(;|$)/i;
 
 /**
- * Whether a TXT record is a DMARC record: it starts with the v=DMARC1 tag (RFC 7489 6.6.3
- * step 3: other records are discarded). The version value is matched without regard to
- * case, as receivers do; parseDmarcRecord flags a value not written exactly "DMARC1".
+ * Whether a TXT record is a DMARC record: it starts with the v tag and the exact value
+ * "DMARC1". Other records are discarded, "the entire record MUST be ignored" (RFC 7489 6.3
+ * and 6.6.3 step 3, RFC 9989 4.7 and 4.10 step 2).
  */
 export function isDmarcRecord(text: string): boolean {
   return VERSION_FIRST.test(text);
 }
 
+/**
+ * Why a record that lenient receivers would read as DMARC is not one by the RFCs, or
+ * undefined. 'version-case': "v=dmarc1" (the value is case-sensitive); 'leading-space':
+ * space before the v tag (the ABNF has none); 'version-not-first': v=DMARC1 is not the first
+ * tag. RFC 7489 6.3/6.4, RFC 9989 4.7/4.8
+ */
+export type DmarcVersionProblem = 'version-case' | 'leading-space' | 'version-not-first';
+
+export function dmarcVersionProblem(text: string): DmarcVersionProblem | undefined {
+  if (isDmarcRecord(text)) return undefined;
+  if (VERSION_FIRST_LENIENT.test(text)) return /^\s/.test(text) ? 'leading-space' : 'version-case';
+  return VERSION_ANYWHERE.test(text) ? 'version-not-first' : undefined;
+}
+
 /** A record holding v=DMARC1 somewhere but not first: receivers discard it (RFC 7489 6.3). */
 export function hasMisplacedVersion(text: string): boolean {
-  return !isDmarcRecord(text) && VERSION_ANYWHERE.test(text);
+  return dmarcVersionProblem(text) === 'version-not-first';
 }
 
 function policyOf(value: string): DmarcPolicy | undefined {
@@ -154,10 +180,8 @@ export function parseReportUri(text: string): DmarcReportUri {
     return out;
   }
   out.scheme = (scheme[1] ?? '').toLowerCase();
-  if (out.scheme !== 'mailto') {
-    out.problem ??= `scheme ${out.scheme}: receivers need only support mailto (RFC 7489 6.2)`;
-    return out;
-  }
+  // Any URI is valid; receivers must support mailto and ignore schemes they do not support.
+  if (out.scheme !== 'mailto') return out;
   let address = body.slice(scheme[0].length);
   const query = address.indexOf('?');
   if (query >= 0) address = address.slice(0, query);
@@ -193,6 +217,9 @@ function parseUriList(tag: string, value: string, problems: DmarcRecordProblem[]
     const u = parseReportUri(part);
     out.push(u);
     if (u.problem) problems.push({ key: 'bad-report-uri', tag, value: u.uri, reason: u.problem });
+    else if (u.scheme !== 'mailto') {
+      problems.push({ key: 'report-uri-scheme', tag, value: u.uri, reason: u.scheme });
+    }
   }
   if (parts.length > DMARC_MAX_URIS_PER_TAG) {
     problems.push({
@@ -207,6 +234,16 @@ function parseUriList(tag: string, value: string, problems: DmarcRecordProblem[]
 
 function colonList(value: string): string[] {
   return value.split(':').map((s) => s.trim());
+}
+
+const FO_OPTIONS: readonly string[] = ['0', '1', 'd', 's'];
+
+/** dmarc-fo: options 0, 1, d, s, each at most once, 0 and 1 mutually exclusive. RFC 9989 4.7/4.8 */
+function foProblem(opts: readonly string[]): string | undefined {
+  if (!opts.every((o) => FO_OPTIONS.includes(o))) return 'want options 0, 1, d or s separated by ":"';
+  if (opts.includes('0') && opts.includes('1')) return '0 and 1 are mutually exclusive (RFC 9989 4.7)';
+  if (new Set(opts).size !== opts.length) return 'an option is repeated (RFC 9989 4.8)';
+  return undefined;
 }
 
 /** Parse a DMARC record. Call isDmarcRecord() first: this does not decide whether it is one. */
@@ -227,6 +264,9 @@ export function parseDmarcRecord(text: string): ParsedDmarcRecord {
   const seen = new Set<string>();
   const bad = (tag: string, value: string, reason: string): void => {
     problems.push({ key: 'invalid-tag-value', tag, value, reason });
+  };
+  const removed = (tag: string, value: string): void => {
+    problems.push({ key: 'removed-tag', tag, value, reason: 'removed by RFC 9989 (Appendix C.5.2)' });
   };
 
   const parts = text.split(';');
@@ -274,7 +314,13 @@ export function parseDmarcRecord(text: string): ParsedDmarcRecord {
       case 'np': {
         const p = policyOf(value);
         if (p) tags[name] = p;
-        else bad(name, value, 'want none, quarantine or reject');
+        else
+          problems.push({
+            key: 'invalid-subdomain-policy',
+            tag: name,
+            value,
+            reason: 'want none, quarantine or reject',
+          });
         break;
       }
       case 'adkim':
@@ -290,19 +336,21 @@ export function parseDmarcRecord(text: string): ParsedDmarcRecord {
         break;
       }
       case 'fo': {
-        const opts = colonList(value);
-        if (opts.every((o) => ['0', '1', 'd', 's'].includes(o.toLowerCase())))
-          tags.fo = opts.map((o) => o.toLowerCase());
-        else bad(name, value, 'want options 0, 1, d or s separated by ":"');
+        const opts = colonList(value).map((o) => o.toLowerCase());
+        const problem = foProblem(opts);
+        if (problem === undefined) tags.fo = opts;
+        else bad(name, value, problem);
         break;
       }
       case 'rf': {
+        removed(name, value);
         const formats = colonList(value).map((f) => f.toLowerCase());
         if (formats.every((f) => f === 'afrf')) tags.rf = formats;
         else bad(name, value, 'the only report format defined is afrf');
         break;
       }
       case 'ri': {
+        removed(name, value);
         if (/^[0-9]{1,10}$/.test(value) && Number(value) <= DMARC_RI_MAX) tags.ri = Number(value);
         else bad(name, value, 'want a number of seconds (32-bit unsigned integer)');
         break;
@@ -332,11 +380,27 @@ export function parseDmarcRecord(text: string): ParsedDmarcRecord {
   }
   if (!seen.has('p')) {
     problems.push({ key: 'missing-policy', tag: 'p', value: '', reason: 'no p tag' });
+  } else if (raw[0]?.name === 'v' && raw[1]?.name !== 'p') {
+    const p = raw.find((t) => t.name === 'p');
+    problems.push({
+      key: 'policy-not-second',
+      tag: 'p',
+      value: p?.value ?? '',
+      reason: `the tag after v is ${raw[1]?.name ?? 'none'}`,
+    });
   }
   return { text, raw, tags, reportUris, present: [...seen], problems };
 }
 
-/** At least one syntactically valid rua URI (RFC 7489 6.6.3: then a bad p reads as none). */
+/**
+ * At least one syntactically valid rua URI, whatever its scheme (RFC 7489 6.6.3 step 6,
+ * RFC 9989 4.10.1: then a bad p, sp or np reads as p=none).
+ */
 export function hasValidRua(parsed: ParsedDmarcRecord): boolean {
   return parsed.reportUris.rua.some((u) => u.problem === undefined);
+}
+
+/** A p, sp or np tag whose value is not a policy (RFC 7489 6.6.3 step 6, RFC 9989 4.10.1). */
+export function hasInvalidPolicyTag(parsed: ParsedDmarcRecord): boolean {
+  return parsed.problems.some((p) => p.key === 'invalid-policy' || p.key === 'invalid-subdomain-policy');
 }

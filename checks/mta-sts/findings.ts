@@ -58,6 +58,14 @@ export const MTA_STS_FINDINGS = {
       'policy is not applied (RFC 8461 3.1).',
     fix: 'Publish "_mta-sts.{domain}. IN TXT \\"v=STSv1; id={id}\\"" (id: 1 to 32 letters and digits).',
   },
+  'record-syntax-warning': {
+    severity: 'warning',
+    title: 'MTA-STS record gives a field more than once',
+    message:
+      'The MTA-STS record "{record}" at _mta-sts.{domain} is valid, but {warnings}: senders use the first ' +
+      'value of a repeated field (RFC 8461 3.2), so changing a later one has no effect.',
+    fix: 'Give each field once: "_mta-sts.{domain}. IN TXT \\"v=STSv1; id={recordId}\\"".',
+  },
   'policy-not-checked': {
     severity: 'unknown',
     title: 'MTA-STS policy not fetched',
@@ -126,6 +134,15 @@ export const MTA_STS_FINDINGS = {
     message:
       '{url} is served as "{contentType}"; the policy media type is text/plain (RFC 8461 3.2), and some ' +
       'senders refuse other types.',
+    fix: 'Configure the web server to send "Content-Type: text/plain" for /.well-known/mta-sts.txt.',
+  },
+  'policy-content-type-ignored': {
+    severity: 'error',
+    title: 'The MTA-STS policy is served with a media type senders ignore',
+    message:
+      '{url} is served as "{contentType}", not text/plain: senders that follow RFC 8461 3.3 (they SHOULD ' +
+      'check the media type) ignore the policy, so for them {domain} effectively has no MTA-STS. Only ' +
+      'senders that skip the check apply it.',
     fix: 'Configure the web server to send "Content-Type: text/plain" for /.well-known/mta-sts.txt.',
   },
   'policy-invalid': {

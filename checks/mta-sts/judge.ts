@@ -125,10 +125,17 @@ export function judgeMtaSts(ev: MtaStsEvidence): FindingResult<MtaStsFindingKey>
   } else if (stsRecords.length > 1) {
     found('multiple-records', { count: stsRecords.length, records: listText(stsRecords) }, { txt: ev.txt });
   } else {
-    const r = parseStsRecord(stsRecords[0]!);
+    const record = stsRecords[0]!;
+    const r = parseStsRecord(record);
     if (!r.ok) {
-      found('invalid-record', { record: stsRecords[0]!, errors: r.errors.join('; ') }, { txt: ev.txt });
-    } else recordValid = true;
+      found('invalid-record', { record, errors: r.errors.join('; ') }, { txt: ev.txt });
+    } else {
+      recordValid = true;
+      if (r.warnings) {
+        const data = { record, warnings: r.warnings.join('; '), recordId: r.record.id };
+        found('record-syntax-warning', data, { txt: ev.txt });
+      }
+    }
   }
 
   // 2. The policy fetch (RFC 8461 3.3).
@@ -143,8 +150,14 @@ export function judgeMtaSts(ev: MtaStsEvidence): FindingResult<MtaStsFindingKey>
   }
   const contentType = f.headers.contentType;
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  // Senders SHOULD check for text/plain (RFC 8461 3.3): a declared other type makes them
+  // ignore the policy. Without the header there is no declared type: only a warning.
   if (mediaType !== 'text/plain') {
-    found('policy-content-type', { contentType: contentType ?? '(none)' }, { policy: fetchEvidence(f) });
+    found(
+      mediaType ? 'policy-content-type-ignored' : 'policy-content-type',
+      { contentType: contentType ?? '(none)' },
+      { policy: fetchEvidence(f) },
+    );
   }
 
   // 3. The policy text (RFC 8461 3.2).

@@ -36,7 +36,9 @@ export interface StsRecord {
   extensions: Record<string, string>;
 }
 
-export type StsRecordParse = { ok: true; record: StsRecord } | { ok: false; errors: string[] };
+export type StsRecordParse =
+  /** `warnings`, when present: accepted, but worth fixing (e.g. a field given twice). */
+  { ok: true; record: StsRecord; warnings?: string[] } | { ok: false; errors: string[] };
 
 /** True when senders consider the TXT an MTA-STS record: it begins with "v=STSv1" then ";", WSP or end. */
 export function isStsRecord(text: string): boolean {
@@ -51,9 +53,13 @@ export function looksLikeStsRecord(text: string): boolean {
 /**
  * sts-text-record = sts-version 1*(sts-sep sts-field) [sts-sep]
  * sts-sep = *WSP ";" *WSP; sts-id = "id=" 1*32(ALPHA / DIGIT). RFC 8461 3.1
+ * A field given more than once keeps its first value (RFC 8461 3.2: "If any non-repeated
+ * field ... appears more than once, senders MUST use the value specified in the first
+ * instance"); the repeat is a warning, not an error.
  */
 export function parseStsRecord(text: string): StsRecordParse {
   const errors: string[] = [];
+  const warnings: string[] = [];
   if (!isStsRecord(text)) {
     return {
       ok: false,
@@ -88,7 +94,7 @@ export function parseStsRecord(text: string): StsRecordParse {
     if (name === 'id') {
       const again = idSeen;
       idSeen = true;
-      if (again) errors.push('id is given more than once');
+      if (again) warnings.push(`id is given more than once; senders use the first (id=${clip(id ?? '')})`);
       else if (!/^[A-Za-z0-9]+$/.test(value) || value.length > STS_ID_MAX_CHARS) {
         errors.push(`id "${clip(value)}" must be 1 to ${STS_ID_MAX_CHARS} letters and digits`);
       } else id = value;
@@ -107,11 +113,17 @@ export function parseStsRecord(text: string): StsRecordParse {
       errors.push(`field ${name} has an empty or invalid value`);
       return;
     }
+    if (name in extensions) {
+      warnings.push(`${clip(name)} is given more than once; senders use the first value`);
+      return;
+    }
     extensions[name] = value;
   });
   if (!idSeen) errors.push('the required "id=" field is missing');
   if (errors.length > 0 || id === undefined) return { ok: false, errors: capList(errors) };
-  return { ok: true, record: { id, extensions } };
+  return warnings.length > 0
+    ? { ok: true, record: { id, extensions }, warnings: capList(warnings) }
+    : { ok: true, record: { id, extensions } };
 }
 
 function isExtensionName(name: string): boolean {

@@ -348,3 +348,124 @@ describe('judge() with literal evidence', () => {
     });
   });
 });
+
+describe('records where receivers following the RFCs disagree with lenient ones (issue 14)', () => {
+  const RUA = 'rua=mailto:d@example.com';
+  it.each([
+    // RFC 7489 6.3/6.4, RFC 9989 4.7/4.8: the value "DMARC1" is case-sensitive; the record is ignored.
+    ['v=dmarc1; p=reject', ['version-case'], { found: false }, ['dmarc-missing']],
+    // RFC 7489 6.6.3 step 3, RFC 9989 4.10 step 2: records not starting with the v tag are discarded.
+    [' v=DMARC1; p=reject', ['version-leading-space'], { found: false }, ['dmarc-missing']],
+    // RFC 7489 6.6.3 step 6, RFC 9989 4.10.1: an invalid sp or np, no valid rua -> no DMARC at all.
+    [
+      'v=DMARC1; p=reject; sp=invalid',
+      ['invalid-subdomain-policy', 'no-rua'],
+      { found: false, p: null },
+      ['dmarc-missing'],
+    ],
+    [
+      'v=DMARC1; p=reject; np=bogus',
+      ['invalid-subdomain-policy', 'no-rua'],
+      { found: false },
+      ['dmarc-missing'],
+    ],
+    // ... with a valid rua -> read as p=none.
+    [
+      `v=DMARC1; p=reject; sp=invalid; ${RUA}`,
+      ['invalid-subdomain-policy', 'policy-none'],
+      { found: true, p: 'none' },
+      [],
+    ],
+    // RFC 7489 6.2/6.3, RFC 9989 4.7: any URI is valid, a valid rua for 6.6.3 step 6 too.
+    [
+      'v=DMARC1; p=rejected; rua=https://r.example.com/dmarc',
+      ['invalid-policy', 'policy-none', 'report-uri-scheme'],
+      { found: true, p: 'none' },
+      [],
+    ],
+    [
+      `v=DMARC1; p=reject; ${RUA}; ruf=https://r.example.com/f`,
+      ['report-uri-scheme'],
+      { found: true, p: 'reject' },
+      [],
+    ],
+    // RFC 9989 4.7: fo options 0 and 1 are mutually exclusive.
+    [`v=DMARC1; p=reject; ${RUA}; fo=0:1`, ['invalid-tag-value'], { found: true, p: 'reject' }, []],
+    // RFC 7489 6.4: v then p; RFC 9989 4.8 allows any order, so the policy still applies.
+    [`v=DMARC1; sp=none; p=reject; ${RUA}`, ['policy-not-second'], { found: true, p: 'reject' }, []],
+    // RFC 9989 Appendix C: rf and ri are removed.
+    [`v=DMARC1; p=reject; ${RUA}; ri=86400; rf=afrf`, ['removed-tag', 'removed-tag'], { p: 'reject' }, []],
+  ])('%j -> %j', async (record, keys, effective, conditions) => {
+    const {
+      keys: got,
+      findings,
+      evidence,
+    } = await run('example.com', { '_dmarc.example.com': { TXT: [record] } });
+    expect(got).toEqual(keys);
+    expect(effectiveDmarc(evidence)).toMatchObject(effective);
+    expect([...new Set(findings.flatMap((f) => f.conditions ?? []))]).toEqual(conditions);
+  });
+
+  it('v=dmarc1: the fix gives the record back with the version written right, and says some receivers ignore case', async () => {
+    const { findings } = await run('example.com', {
+      '_dmarc.example.com': { TXT: ['v=dmarc1; p=reject; rua=mailto:d@example.com'] },
+    });
+    const f = findings[0];
+    const spec = dmarcCheck.findings['version-case'];
+    expect(spec?.severity).toBe('error');
+    expect(renderTemplate(spec?.fix ?? '', f?.data)).toBe(
+      'Write the version exactly "v=DMARC1": _dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"',
+    );
+    expect(renderTemplate(spec?.message ?? '', f?.data)).toMatch(/starts with "v=dmarc1".*without case/);
+  });
+
+  it('a leading space: the fix removes it', async () => {
+    const { findings } = await run('example.com', { '_dmarc.example.com': { TXT: ['  v=DMARC1; p=none'] } });
+    expect(renderTemplate(dmarcCheck.findings['version-leading-space']?.fix ?? '', findings[0]?.data)).toBe(
+      'Remove the leading space: _dmarc.example.com. TXT "v=DMARC1; p=none"',
+    );
+  });
+
+  it('v=dmarc1 at the exact name but a valid organisational record: that one applies, no dmarc-missing', async () => {
+    const { keys, findings, evidence } = await run('sub.example.com', {
+      '_dmarc.sub.example.com': { TXT: ['v=dmarc1; p=none'] },
+      '_dmarc.example.com': { TXT: ['v=DMARC1; p=reject; rua=mailto:d@example.com'] },
+    });
+    expect(keys).toEqual(['inherited-from-org-domain', 'version-case']);
+    expect(findings.find((f) => f.key === 'version-case')?.conditions).toBeUndefined();
+    expect(effectiveDmarc(evidence)).toMatchObject({ found: true, p: 'reject', policyDomain: 'example.com' });
+  });
+
+  it('an invalid sp with no valid rua raises dmarc-missing: the missing-DMARC replies', () => {
+    const f = judgeDmarc(exactEvidence('v=DMARC1; p=reject; sp=invalid')).find(
+      (x) => x.key === 'invalid-subdomain-policy',
+    );
+    expect(f?.conditions).toEqual(['dmarc-missing']);
+    expect(renderTemplate(dmarcCheck.findings['invalid-subdomain-policy']?.message ?? '', f?.data)).toBe(
+      'sp=invalid in the record at _dmarc.example.com is not none, quarantine or reject. With no valid rua either, receivers apply no DMARC policy at all (RFC 7489 6.6.3, RFC 9989 4.10.1)',
+    );
+  });
+
+  it.each([
+    ['pct=150', 'The record uses pct=150;'],
+    ['pct=050', 'The record uses pct=050;'],
+    ['pct=25', 'The record uses pct=25;'],
+  ])('%s is reported as written', (pct, text) => {
+    const f = judgeDmarc(exactEvidence(`v=DMARC1; p=reject; rua=mailto:d@example.com; ${pct}`)).find(
+      (x) => x.key === 'pct-deprecated',
+    );
+    expect(renderTemplate(dmarcCheck.findings['pct-deprecated']?.message ?? '', f?.data)).toContain(text);
+  });
+
+  it('https report URIs are not called invalid', () => {
+    const fs = judgeDmarc(exactEvidence('v=DMARC1; p=reject; rua=https://r.example.com/a'));
+    expect(fs.map((f) => f.key)).toEqual(['report-uri-scheme']);
+    expect(renderTemplate(dmarcCheck.findings['report-uri-scheme']?.message ?? '', fs[0]?.data)).toBe(
+      'rua URI "https://r.example.com/a" at _dmarc.example.com is a valid https URI, but receivers are only required to support mailto (RFC 7489 6.2, RFC 9989 4.7) and ignore schemes they do not support, so most send no reports there.',
+    );
+  });
+
+  it('t=y on p=none is not reported: it has no effect on a none policy (RFC 9989 4.7)', () => {
+    expect(keysOf(exactEvidence('v=DMARC1; p=none; t=y; rua=mailto:d@example.com'))).toEqual(['policy-none']);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DMARC_MAX_TAGS,
+  dmarcVersionProblem,
   hasMisplacedVersion,
   hasValidRua,
   isDmarcRecord,
@@ -14,8 +15,12 @@ describe('isDmarcRecord / hasMisplacedVersion (RFC 7489 6.6.3 step 3)', () => {
   it.each([
     ['v=DMARC1; p=none', true],
     ['v=DMARC1', true],
-    [' v = DMARC1 ;p=reject', true],
-    ['v=dmarc1; p=none', true],
+    ['v = DMARC1 ;p=reject', true],
+    // The tag name is an ABNF literal, matched in any case (RFC 5234 2.3).
+    ['V=DMARC1; p=none', true],
+    // RFC 7489 6.4 / RFC 9989 4.8: no leading space; the value "DMARC1" is case-sensitive.
+    [' v = DMARC1 ;p=reject', false],
+    ['v=dmarc1; p=none', false],
     ['v=DMARC10; p=none', false],
     ['p=none; v=DMARC1', false],
     ['v=spf1 -all', false],
@@ -28,6 +33,21 @@ describe('isDmarcRecord / hasMisplacedVersion (RFC 7489 6.6.3 step 3)', () => {
     expect(hasMisplacedVersion('p=none; v=DMARC1')).toBe(true);
     expect(hasMisplacedVersion('v=DMARC1; p=none')).toBe(false);
     expect(hasMisplacedVersion('v=spf1 -all')).toBe(false);
+    // A leading space or a lower-case version is its own near miss, not a misplaced tag.
+    expect(hasMisplacedVersion(' v=DMARC1; p=none')).toBe(false);
+    expect(hasMisplacedVersion('v=dmarc1; p=none')).toBe(false);
+  });
+
+  it.each([
+    ['v=DMARC1; p=reject', undefined],
+    ['v=dmarc1; p=reject', 'version-case'],
+    ['v=Dmarc1', 'version-case'],
+    [' v=DMARC1; p=reject', 'leading-space'],
+    ['\tv=dmarc1; p=reject', 'leading-space'],
+    ['p=reject; v=DMARC1', 'version-not-first'],
+    ['v=spf1 -all', undefined],
+  ])('dmarcVersionProblem(%j) -> %s (RFC 7489 6.3/6.4, RFC 9989 4.7/4.8)', (text, expected) => {
+    expect(dmarcVersionProblem(text)).toBe(expected);
   });
 });
 
@@ -50,10 +70,11 @@ describe('parseDmarcRecord: valid records', () => {
 
   it('reads every tag, tolerating whitespace, case and a trailing ;', () => {
     const r = parseDmarcRecord(
-      'v=DMARC1 ;P = Quarantine; sp=reject; np=reject; adkim=S; aspf=s; pct=50; fo=0:1 : d:s; rf=afrf; ri=3600; ' +
+      'v=DMARC1 ;P = Quarantine; sp=reject; np=reject; adkim=S; aspf=s; pct=50; fo=1 : d:s; rf=afrf; ri=3600; ' +
         'rua=mailto:agg@example.com, mailto:agg@reports.example.net!10m; ruf=mailto:forensic@example.com; t=y; psd=n;',
     );
-    expect(r.problems).toEqual([]);
+    // rf and ri are valid RFC 7489 tags that RFC 9989 removes (Appendix C).
+    expect(r.problems.map((p) => `${p.key}:${p.tag}`)).toEqual(['removed-tag:rf', 'removed-tag:ri']);
     expect(r.tags).toMatchObject({
       p: 'quarantine',
       sp: 'reject',
@@ -61,7 +82,7 @@ describe('parseDmarcRecord: valid records', () => {
       adkim: 's',
       aspf: 's',
       pct: 50,
-      fo: ['0', '1', 'd', 's'],
+      fo: ['1', 'd', 's'],
       ri: 3600,
       rua: ['mailto:agg@example.com', 'mailto:agg@reports.example.net!10m'],
       ruf: ['mailto:forensic@example.com'],
@@ -80,8 +101,9 @@ describe('parseDmarcRecord: valid records', () => {
 
 describe('parseDmarcRecord: invalid values, one problem per bad tag', () => {
   it.each([
-    ['v=DMARC1; p=none; sp=block', ['invalid-tag-value:sp']],
-    ['v=DMARC1; p=none; np=maybe', ['invalid-tag-value:np']],
+    // RFC 7489 6.6.3 step 6, RFC 9989 4.10.1: an invalid sp or np spoils the whole record.
+    ['v=DMARC1; p=none; sp=block', ['invalid-subdomain-policy:sp']],
+    ['v=DMARC1; p=none; np=maybe', ['invalid-subdomain-policy:np']],
     ['v=DMARC1; p=none; adkim=x', ['invalid-tag-value:adkim']],
     ['v=DMARC1; p=none; aspf=relaxed', ['invalid-tag-value:aspf']],
     ['v=DMARC1; p=none; pct=101', ['invalid-tag-value:pct']],
@@ -89,9 +111,14 @@ describe('parseDmarcRecord: invalid values, one problem per bad tag', () => {
     ['v=DMARC1; p=none; pct=50%', ['invalid-tag-value:pct']],
     ['v=DMARC1; p=none; fo=2', ['invalid-tag-value:fo']],
     ['v=DMARC1; p=none; fo=1;d', ['invalid-tag-value:']],
-    ['v=DMARC1; p=none; rf=iodef', ['invalid-tag-value:rf']],
-    ['v=DMARC1; p=none; ri=1h', ['invalid-tag-value:ri']],
-    ['v=DMARC1; p=none; ri=4294967296', ['invalid-tag-value:ri']],
+    // RFC 9989 4.7: "0" and "1" are mutually exclusive; 4.8: each option at most once.
+    ['v=DMARC1; p=none; fo=0:1', ['invalid-tag-value:fo']],
+    ['v=DMARC1; p=none; fo=d:d', ['invalid-tag-value:fo']],
+    ['v=DMARC1; p=none; rf=iodef', ['removed-tag:rf', 'invalid-tag-value:rf']],
+    ['v=DMARC1; p=none; ri=1h', ['removed-tag:ri', 'invalid-tag-value:ri']],
+    ['v=DMARC1; p=none; ri=4294967296', ['removed-tag:ri', 'invalid-tag-value:ri']],
+    // RFC 7489 6.4: p comes right after v (RFC 9989 4.8 allows any order after v).
+    ['v=DMARC1; sp=none; p=reject', ['policy-not-second:p']],
     ['v=DMARC1; p=none; t=true', ['invalid-tag-value:t']],
     ['v=DMARC1; p=none; psd=x', ['invalid-tag-value:psd']],
     ['v=DMARC1; p=none; p=reject', ['invalid-tag-value:p']],
@@ -125,7 +152,8 @@ describe('report URIs (RFC 7489 6.2, 6.4)', () => {
     ['MAILTO:Dmarc@Example.com!1G', undefined],
     ['mailto:dmarc%2Breports@example.com', undefined],
     ['dmarc@example.com', /no scheme/],
-    ['https://example.com/dmarc', /scheme https/],
+    // RFC 7489 6.2/6.3, RFC 9989 4.7: any URI is valid; receivers must support mailto only.
+    ['https://example.com/dmarc', undefined],
     ['mailto:dmarc@example.com!10x', /invalid size/],
     ['mailto:dmarc@example.com!', /invalid size/],
     ['mailto:dmarc', /not an e-mail address/],
@@ -148,9 +176,11 @@ describe('report URIs (RFC 7489 6.2, 6.4)', () => {
 
   it('flags each bad URI of a list and an empty list item', () => {
     const r = parseDmarcRecord('v=DMARC1; p=none; rua=mailto:a@example.com,,https://x.example/r');
-    expect(r.problems.map((p) => p.key)).toEqual(['bad-report-uri', 'bad-report-uri']);
+    expect(r.problems.map((p) => p.key)).toEqual(['bad-report-uri', 'report-uri-scheme']);
     expect(r.tags.rua).toEqual(['mailto:a@example.com', 'https://x.example/r']);
     expect(hasValidRua(r)).toBe(true);
     expect(hasValidRua(parseDmarcRecord('v=DMARC1; p=none; rua=dmarc@example.com'))).toBe(false);
+    // A syntactically valid https URI counts (RFC 7489 6.6.3 step 6 asks for a valid URI).
+    expect(hasValidRua(parseDmarcRecord('v=DMARC1; p=none; rua=https://x.example/r'))).toBe(true);
   });
 });

@@ -154,3 +154,77 @@ describe('judge with literal evidence', () => {
     );
   });
 });
+
+describe('records where receivers following RFC 8461 disagree with lenient ones (issue 14)', () => {
+  const policyText = 'version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 604800\n';
+  it.each<[string, Partial<MtaStsEvidence>, string[]]>([
+    // RFC 8461 3.2: a repeated non-repeated field keeps its first value: valid with id=foo.
+    [
+      'id given twice',
+      {
+        txt: {
+          kind: 'ok',
+          name: '_mta-sts.example.com',
+          records: ['v=STSv1; id=foo; id=bar'],
+          cnameChain: [],
+        },
+      },
+      ['record-syntax-warning'],
+    ],
+    // RFC 8461 3.3: senders SHOULD check the media type, so they ignore a text/html policy.
+    [
+      'policy served as text/html',
+      {
+        policy: {
+          fetched: true,
+          url: URL_,
+          result: fetched(policyText, { headers: { contentType: 'text/html; charset=utf-8' } }),
+        },
+      },
+      ['policy-content-type-ignored'],
+    ],
+    [
+      'no Content-Type header',
+      { policy: { fetched: true, url: URL_, result: fetched(policyText, { headers: {} }) } },
+      ['policy-content-type'],
+    ],
+    [
+      'text/plain with a charset',
+      {
+        policy: {
+          fetched: true,
+          url: URL_,
+          result: fetched(policyText, { headers: { contentType: 'Text/Plain; charset=utf-8' } }),
+        },
+      },
+      [],
+    ],
+  ])('%s -> %j', (_name, o, expected) => {
+    const mxTls: MxTlsEvidence[] = [{ host: 'mx.example.com', probed: true, tls: tlsOk }];
+    expect(keys(evidence({ mxTls, ...o }))).toEqual(expected);
+  });
+
+  it('id=foo; id=bar: the record is valid, the warning names the id senders use', () => {
+    const ev = evidence({
+      txt: { kind: 'ok', name: '_mta-sts.example.com', records: ['v=STSv1; id=foo; id=bar'], cnameChain: [] },
+    });
+    const [f] = mtaStsCheck.judge(ev, target);
+    expect(f?.data).toMatchObject({ recordId: 'foo' });
+    expect(mtaStsCheck.findings['record-syntax-warning']?.severity).toBe('warning');
+  });
+
+  it('text/html: an error saying the domain effectively has no MTA-STS for senders that check', () => {
+    const ev = evidence({
+      policy: {
+        fetched: true,
+        url: URL_,
+        result: fetched(policyText, { headers: { contentType: 'text/html' } }),
+      },
+    });
+    const [f] = mtaStsCheck.judge(ev, target);
+    const spec = mtaStsCheck.findings['policy-content-type-ignored'];
+    expect(spec?.severity).toBe('error');
+    expect(spec?.message).toContain('effectively has no MTA-STS');
+    expect(f?.data).toMatchObject({ contentType: 'text/html' });
+  });
+});

@@ -285,7 +285,8 @@ describe('mta-sts check: policy fetch (RFC 8461 3.3)', () => {
   it.each([
     ['redirect.example', ['policy-redirect'], /HTTP 302 to https:\/\/www\.redirect\.example/],
     ['big.example', ['policy-too-large'], /exceeds 65536 bytes/],
-    ['html.example', ['policy-content-type', 'policy-invalid'], /is not "key: value"/],
+    // RFC 8461 3.3: senders SHOULD check for text/plain, so they ignore an HTML policy.
+    ['html.example', ['policy-content-type-ignored', 'policy-invalid'], /is not "key: value"/],
     ['badsyntax.example', ['policy-invalid'], /line 1 is not "key: value"/],
     ['wrongversion.example', ['policy-invalid'], /version "STSv2" must be "STSv1"/],
     ['status404.example', ['policy-http-status'], /answers HTTP 404/],
@@ -297,11 +298,12 @@ describe('mta-sts check: policy fetch (RFC 8461 3.3)', () => {
     expect(r.messages.join('\n')).toMatch(message);
   });
 
-  it('a policy served as application/octet-stream -> warning only', async () => {
+  it('a policy served as application/octet-stream -> ignored by senders that check (RFC 8461 3.3)', async () => {
     const r = await run('octet.example');
-    expect(r.keys).toEqual(['mx-tls-not-checked', 'policy-content-type']);
-    const f = r.found.find((x) => x.key === 'policy-content-type');
+    expect(r.keys).toEqual(['mx-tls-not-checked', 'policy-content-type-ignored']);
+    const f = r.found.find((x) => x.key === 'policy-content-type-ignored');
     expect(f?.data?.contentType).toBe('application/octet-stream');
+    expect(r.messages.join('\n')).toMatch(/effectively has no MTA-STS/);
   });
 
   it('a certificate for the wrong name -> policy-cert-invalid naming the certificate names', async () => {

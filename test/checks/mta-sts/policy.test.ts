@@ -29,7 +29,6 @@ describe('parseStsRecord (RFC 8461 3.1)', () => {
     ['v=STSv1; id=', /must be 1 to 32 letters and digits/],
     [`v=STSv1; id=${'a'.repeat(33)}`, /must be 1 to 32 letters and digits/],
     ['v=STSv1; id=2024-01-01', /must be 1 to 32 letters and digits/],
-    ['v=STSv1; id=a; id=b', /more than once/],
     ['v=STSv1; ID=abc', /lower-case "id"/],
     ['v=STSv1;; id=abc', /empty field/],
     ['v=STSv1; id abc', /has no "="/],
@@ -40,6 +39,23 @@ describe('parseStsRecord (RFC 8461 3.1)', () => {
     const r = parseStsRecord(text);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.join('; ')).toMatch(message);
+  });
+
+  it.each([
+    ['v=STSv1; id=foo; id=bar', 'foo', ['id is given more than once; senders use the first (id=foo)']],
+    ['v=STSv1; id=foo; id=b-a-d', 'foo', ['id is given more than once; senders use the first (id=foo)']],
+    ['v=STSv1; id=foo; x=1; x=2', 'foo', ['x is given more than once; senders use the first value']],
+  ])('RFC 8461 3.2: a repeated field keeps its first value: %j -> id %s', (text, id, warnings) => {
+    expect(parseStsRecord(text)).toEqual({ ok: true, record: expect.objectContaining({ id }), warnings });
+  });
+
+  it('RFC 8461 3.2: a repeated extension keeps its first value', () => {
+    const r = parseStsRecord('v=STSv1; id=foo; x=1; x=2');
+    expect(r.ok && r.record.extensions).toEqual({ x: '1' });
+  });
+
+  it('the first id decides: an invalid first id stays invalid even when a later one is good', () => {
+    expect(parseStsRecord('v=STSv1; id=b-a-d; id=foo').ok).toBe(false);
   });
 
   it('tells MTA-STS records from look-alikes and other TXT', () => {
