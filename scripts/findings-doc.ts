@@ -4,9 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FindingSpec } from '../src/check.js';
 import { packageRoot } from '../src/paths.js';
 import { EVERY_CHECK, MESSAGE_CHECKS } from '../src/registry.js';
-import type { FindingSpec } from '../src/check.js';
 import { predictReplies, REPLY_TABLE, severityFollowingReplies } from '../src/replies/index.js';
 import { bounceCategoriesMarkdown } from './bounce-doc.js';
 

@@ -41,25 +41,26 @@ describe('severity follows the predicted replies', () => {
     expect(isDocumentedRejection({ code: 550, confidence: 'inferred' })).toBe(false);
   });
 
-  it.each(
-    EVERY_FINDING.flatMap(({ check, key, spec }) => PROFILES.map((p) => [`${check.id}/${key}`, p] as const)),
-  )('%s (%s): reported as error whenever it predicts a documented rejection', (id, profile) => {
-    const found = EVERY_FINDING.find((f) => `${f.check.id}/${f.key}` === id);
-    if (!found) throw new Error(id);
-    const { check, key, spec } = found;
-    const target = targetFor(profile);
-    // The spec's own conditions...
-    const [plain] = expandFindings(check, [{ key, data: {}, evidence: {} }], target);
-    expect(plain?.severity).toBe(expected(spec.severity, spec.conditions ?? [], profile));
-    if (plain?.predictedReplies.some(isDocumentedRejection) && spec.severity !== 'unknown')
-      expect(plain.severity).toBe('error');
-    // ...and each documented condition a judge may add case by case.
-    for (const condition of DOCUMENTED_CONDITIONS) {
-      const [f] = expandFindings(check, [{ key, data: {}, evidence: {}, conditions: [condition] }], target);
-      const all = [...(spec.conditions ?? []), condition];
-      expect(f?.severity, condition).toBe(expected(spec.severity, all, profile));
-    }
-  });
+  it.each(EVERY_FINDING.flatMap(({ check, key }) => PROFILES.map((p) => [`${check.id}/${key}`, p] as const)))(
+    '%s (%s): reported as error whenever it predicts a documented rejection',
+    (id, profile) => {
+      const found = EVERY_FINDING.find((f) => `${f.check.id}/${f.key}` === id);
+      if (!found) throw new Error(id);
+      const { check, key, spec } = found;
+      const target = targetFor(profile);
+      // The spec's own conditions...
+      const [plain] = expandFindings(check, [{ key, data: {}, evidence: {} }], target);
+      expect(plain?.severity).toBe(expected(spec.severity, spec.conditions ?? [], profile));
+      if (plain?.predictedReplies.some(isDocumentedRejection) && spec.severity !== 'unknown')
+        expect(plain.severity).toBe('error');
+      // ...and each documented condition a judge may add case by case.
+      for (const condition of DOCUMENTED_CONDITIONS) {
+        const [f] = expandFindings(check, [{ key, data: {}, evidence: {}, conditions: [condition] }], target);
+        const all = [...(spec.conditions ?? []), condition];
+        expect(f?.severity, condition).toBe(expected(spec.severity, all, profile));
+      }
+    },
+  );
 
   it('spf/ip-not-pass (softfail) is an error for a bulk sender, still a warning for a transactional one', () => {
     const spf = EVERY_CHECK.find((c) => c.id === 'spf');
