@@ -22,6 +22,8 @@
  *     profile: transactional
  *   - example.org            # a bare domain: the defaults only
  * ```
+ * A number where a string is expected is its text as written (`dkimSelectors: [20161025]`,
+ * see WrittenNumber); a value of the wrong type names its line.
  */
 import { readFileSync, statSync } from 'node:fs';
 import {
