@@ -4,9 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FindingSpec } from '../src/check.js';
 import { packageRoot } from '../src/paths.js';
 import { EVERY_CHECK, MESSAGE_CHECKS } from '../src/registry.js';
-import { predictReplies, REPLY_TABLE } from '../src/replies/index.js';
+import { predictReplies, REPLY_TABLE, severityFollowingReplies } from '../src/replies/index.js';
 import { bounceCategoriesMarkdown } from './bounce-doc.js';
 
 /**
@@ -30,6 +31,17 @@ const MESSAGE_CHECKS_INTRO =
   'The checks below judge a sample message (`mail-preflight message FILE.eml`, `auditMessage()`), ' +
   'beside the checks above run on its From domain.';
 
+/**
+ * The severity a report gives a finding raising only its spec's conditions: the spec's, raised
+ * to error by a documented rejection or deferral (see severityFollowingReplies), per profile.
+ */
+function reportedSeverity(spec: FindingSpec): string {
+  const [bulk, transactional] = (['bulk', 'transactional'] as const).map((profile) =>
+    severityFollowingReplies(spec.severity, predictReplies(spec.conditions ?? [], profile)),
+  );
+  return bulk === transactional ? `${bulk}` : `${bulk} (bulk), ${transactional} (transactional)`;
+}
+
 export function findingsMarkdown(): string {
   const out: string[] = [];
   for (const check of EVERY_CHECK) {
@@ -41,7 +53,7 @@ export function findingsMarkdown(): string {
         .map((r) => `${r.provider} ${r.code} ${r.enhanced}`)
         .join(', ');
       out.push(
-        `| \`${check.id}/${key}\` | ${spec.severity} | ${cell(spec.title)} | ${cell(spec.fix)} | ${replies || '-'} |`,
+        `| \`${check.id}/${key}\` | ${reportedSeverity(spec)} | ${cell(spec.title)} | ${cell(spec.fix)} | ${replies || '-'} |`,
       );
     }
     out.push('');

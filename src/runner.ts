@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { type Check, type Condition, type DerivedCheck, renderTemplate } from './check.js';
 import type { ParsedMessage } from './message/types.js';
 import type { Probe } from './probe/types.js';
-import { predictReplies, summarizeReplies } from './replies/index.js';
+import { predictReplies, severityFollowingReplies, summarizeReplies } from './replies/index.js';
 import {
   type CheckResult,
   checkStatusOf,
@@ -180,7 +180,12 @@ export async function runCheck(
   }
 }
 
-/** Turns judge() results into report findings using the check's declared metadata. */
+/**
+ * Turns judge() results into report findings using the check's declared metadata. This is the
+ * one place a finding's severity follows its predicted replies: one that predicts a documented
+ * rejection or deferral for the target's profile is an error (severityFollowingReplies), so
+ * its check fails and so does the report, whatever else is unknown.
+ */
 export function expandFindings(
   check: Pick<Check<unknown>, 'id' | 'findings'>,
   results: ReturnType<Check<unknown>['judge']>,
@@ -190,14 +195,15 @@ export function expandFindings(
     const spec = check.findings[r.key];
     if (!spec) throw new Error(`check ${check.id} emitted undeclared finding "${r.key}"`);
     const conditions: Condition[] = [...new Set([...(spec.conditions ?? []), ...(r.conditions ?? [])])];
+    const predictedReplies = predictReplies(conditions, target.profile);
     return {
       id: `${check.id}/${r.key}`,
-      severity: spec.severity,
+      severity: severityFollowingReplies(spec.severity, predictedReplies),
       title: spec.title,
       message: renderTemplate(spec.message, r.data),
       evidence: r.evidence,
       remediation: renderTemplate(spec.fix, r.data),
-      predictedReplies: predictReplies(conditions, target.profile),
+      predictedReplies,
     };
   });
 }

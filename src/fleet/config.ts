@@ -22,6 +22,8 @@
  *     profile: transactional
  *   - example.org            # a bare domain: the defaults only
  * ```
+ * A number where a string is expected is its text as written (`dkimSelectors: [20161025]`,
+ * see WrittenNumber); a value of the wrong type names its line.
  */
 import { readFileSync, statSync } from 'node:fs';
 import {
@@ -32,13 +34,22 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import { configFromObject } from '../config.js';
+import { configFromObject, MAX_CONFIG_ALIASES } from '../config.js';
 import { UsageError } from '../errors.js';
-import { configKeysOf, configuredOptions, fieldOf, readConfigKeys } from '../options/config-keys.js';
+import {
+  configKeysOf,
+  configuredOptions,
+  fieldOf,
+  type LineOfKey,
+  readConfigKeys,
+  writtenText,
+} from '../options/config-keys.js';
 import { type ConfigScope, MAX_FLEET_CONCURRENCY } from '../options/table.js';
 import { flagOf, parseNumber } from '../options/values.js';
+import { keepWrittenNumbers, keyLines } from '../options/yaml-config.js';
 import type { Target } from '../report.js';
 import { normalizeTarget, safe, type TargetInput } from '../target.js';
 import { identityKey } from './key.js';
@@ -51,9 +62,6 @@ export const MAX_FLEET_IDENTITIES = 1_000_000;
 /** Invalid entries listed one by one; the count covers them all. */
 export const MAX_INVALID_ENTRIES_LISTED = 1000;
 export { MAX_FLEET_CONCURRENCY };
-
-/** Bound on aliases in a config (billion-laughs guard). */
-const MAX_YAML_ALIASES = 100;
 
 export interface FleetIdentity {
   key: string;
@@ -200,62 +208,88 @@ export function parseFleetConfig(
   return parseWhole(text, file);
 }
 
+/**
+ * Lines of a parsed YAML document (a whole file, or a part of one that starts at a later line
+ * of the file: `toFileLine` maps the document's lines to the file's).
+ */
+interface DocumentLines {
+  lineCounter: LineCounter;
+  toFileLine: (line: number) => number;
+}
+
+/** The file line a node starts on (0 when the node has no place). */
+function lineOf(lines: DocumentLines, node: Node | null | undefined): number {
+  return node?.range ? lines.toFileLine(lines.lineCounter.linePos(node.range[0]).line) : 0;
+}
+
+/** A parsed document's value, its numbers kept as written (see WrittenNumber). */
+function documentValue(doc: Document, file: string): Record<string, unknown> {
+  keepWrittenNumbers(doc);
+  return toJs(() => doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }), file, 1) as Record<string, unknown>;
+}
+
 function parseWhole(text: string, file: string): FleetInput {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const lines: DocumentLines = { lineCounter: new LineCounter(), toFileLine: (line) => line };
+  const doc = parseDocument(text, { lineCounter: lines.lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new UsageError(`${file} is not valid YAML or JSON: ${(e?.message ?? '').split('\n')[0]}`);
   }
   const root = doc.contents;
   if (!isMap(root)) throw new UsageError(`${file}: expected a mapping with "identities" at the top`);
-  const lineOf = (node: Node | null | undefined): number =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : 0;
-  const top = toJs(() => doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), file, 1) as Record<string, unknown>;
-  const defaults = topLevel(top, file, () => lineOf(root.get('defaults', true) as Node));
+  const top = documentValue(doc, file);
+  const defaults = topLevel(top, root, lines, file);
   const list = root.get('identities', true);
   if (!isSeq(list)) throw new UsageError(`${file}: "identities" must be a list`);
   const builder = new InputBuilder();
-  addItems(builder, doc, list, lineOf, defaults, file);
-  return withTopLevel(finish(builder, [file]), top, file);
+  addItems(builder, doc, list, lines, defaults, file);
+  return withTopLevel(finish(builder, [file]), top, file, keyLines(root, lines.lineCounter));
 }
 
 /** Checks the top-level keys and returns the defaults. */
 function topLevel(
   top: Record<string, unknown>,
+  root: YAMLMap,
+  lines: DocumentLines,
   file: string,
-  defaultsLine: () => number,
 ): Partial<TargetInput> {
   for (const key of Object.keys(top)) {
     if (!TOP_LEVEL_KEYS.has(key)) throw new UsageError(`${file}: unknown top-level key "${safe(key)}"`);
   }
   if (top['defaults'] === undefined || top['defaults'] === null) return {};
-  try {
-    return identityFields(top['defaults'], `${file} defaults`);
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`${err.message} (line ${defaultsLine()})`);
-    throw err;
-  }
+  const node = root.get('defaults', true);
+  return identityFields(
+    top['defaults'],
+    `defaults at ${file} line ${lineOf(lines, node as Node)}`,
+    keyLines(node, lines.lineCounter, lines.toFileLine),
+  );
 }
 
 function addItems(
   builder: InputBuilder,
   doc: Document,
   list: YAMLSeq,
-  lineOf: (node: Node | null | undefined) => number,
+  lines: DocumentLines,
   defaults: Partial<TargetInput>,
   file: string,
 ): void {
   for (const item of list.items) {
-    const line = lineOf(item as Node);
-    const value = isScalar(item)
-      ? item.value
-      : toJs(() => (item as Node).toJS(doc, { maxAliasCount: MAX_YAML_ALIASES }), file, line);
+    const line = lineOf(lines, item as Node);
+    const value = writtenText(
+      isScalar(item)
+        ? item.value
+        : toJs(() => (item as Node).toJS(doc, { maxAliasCount: MAX_CONFIG_ALIASES }), file, line),
+    );
+    // An entry on several lines names the line of a bad key too.
+    const keyLine = keyLines(item, lines.lineCounter, lines.toFileLine);
     try {
       const fields =
         typeof value === 'string'
           ? { domain: value }
-          : identityFields(value, `entry at ${file} line ${line}`);
+          : identityFields(value, `entry at ${file} line ${line}`, (key) => {
+              const at = keyLine(key);
+              return at === line ? undefined : at;
+            });
       const merged = { ...defaults, ...fields };
       if (merged.domain === undefined) throw new UsageError('has no "domain"');
       builder.add(merged as TargetInput, file, line);
@@ -271,6 +305,8 @@ interface SplitConfig {
   outside: string;
   /** Groups of entries, each with the 0-based index of its first line in the file. */
   chunks: { lines: string[]; firstLine: number }[];
+  /** The file line of a line of `outside` (1-based both). */
+  outsideToFileLine: (line: number) => number;
 }
 
 /**
@@ -316,39 +352,66 @@ export function splitIdentityList(text: string): SplitConfig | undefined {
     chunks.push({ lines: lines.slice(from, to), firstLine: from });
   }
   const outside = [...lines.slice(0, head + 1), ...lines.slice(end)].join('\n');
-  return { outside, chunks };
+  const cut = end - head - 1;
+  return { outside, chunks, outsideToFileLine: (line) => (line <= head + 1 ? line : line + cut) };
 }
 
 function parseChunked(split: SplitConfig, file: string): FleetInput {
-  const outside = parseDocument(split.outside, { uniqueKeys: false });
+  const outsideLines: DocumentLines = {
+    lineCounter: new LineCounter(),
+    toFileLine: split.outsideToFileLine,
+  };
+  const outside = parseDocument(split.outside, { lineCounter: outsideLines.lineCounter, uniqueKeys: false });
   if (outside.errors.length > 0 || !isMap(outside.contents)) throw new Error('not plain');
-  const top = outside.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown>;
-  const defaults = topLevel(top, file, () => 0);
+  const root = outside.contents;
+  const top = documentValue(outside, file);
+  const defaults = topLevel(top, root, outsideLines, file);
   const builder = new InputBuilder();
   for (const chunk of split.chunks) {
-    const lineCounter = new LineCounter();
     // Line 1 is the key; the chunk's first line is line 2 of this document.
-    const doc = parseDocument(`identities:\n${chunk.lines.join('\n')}\n`, { lineCounter, uniqueKeys: false });
+    const lines: DocumentLines = {
+      lineCounter: new LineCounter(),
+      toFileLine: (line) => line + chunk.firstLine - 1,
+    };
+    const doc = parseDocument(`identities:\n${chunk.lines.join('\n')}\n`, {
+      lineCounter: lines.lineCounter,
+      uniqueKeys: false,
+    });
     if (doc.errors.length > 0 || !isMap(doc.contents)) throw new Error('not plain');
     const list = doc.contents.get('identities', true);
     if (!isSeq(list)) throw new Error('not plain');
-    const lineOf = (node: Node | null | undefined): number =>
-      node?.range ? lineCounter.linePos(node.range[0]).line + chunk.firstLine - 1 : 0;
-    addItems(builder, doc, list, lineOf, defaults, file);
+    keepWrittenNumbers(doc);
+    addItems(builder, doc, list, lines, defaults, file);
   }
-  return withTopLevel(finish(builder, [file]), top, file);
+  return withTopLevel(
+    finish(builder, [file]),
+    top,
+    file,
+    keyLines(root, outsideLines.lineCounter, outsideLines.toFileLine),
+  );
 }
 
 /** The run-wide settings of a config's top level; a key left empty (null) is not given. */
-function withTopLevel(out: FleetInput, top: Record<string, unknown>, file: string): FleetInput {
+function withTopLevel(
+  out: FleetInput,
+  top: Record<string, unknown>,
+  file: string,
+  lineOfKey: LineOfKey,
+): FleetInput {
   const given = Object.fromEntries(
     Object.entries(top).filter(
       ([key, value]) => value !== null && key !== 'defaults' && key !== 'identities',
     ),
   );
-  const settings = readConfigKeys(given, TOP_LEVEL_SCOPES, file, () => {
-    // topLevel() has rejected unknown keys already.
-  }) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks'>;
+  const settings = readConfigKeys(
+    given,
+    TOP_LEVEL_SCOPES,
+    file,
+    () => {
+      // topLevel() has rejected unknown keys already.
+    },
+    lineOfKey,
+  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks'>;
   return { ...out, ...settings };
 }
 
@@ -398,8 +461,8 @@ function finish(builder: InputBuilder, inputs: string[]): FleetInput {
 const RUN_WIDE = configuredOptions(['run']);
 
 /** An identity mapping: the audit config keys (aliases included) minus the run-wide ones. */
-function identityFields(value: unknown, where: string): Partial<TargetInput> {
-  const config = configFromObject(value, where);
+function identityFields(value: unknown, where: string, lineOfKey?: LineOfKey): Partial<TargetInput> {
+  const config = configFromObject(value, where, lineOfKey);
   if (RUN_WIDE.some((o) => fieldOf(o.config) in config))
     throw new UsageError(
       `${where}: ${RUN_WIDE.map((o) => o.config.key).join(' and ')} belong at the top of the config`,

@@ -4,7 +4,7 @@
  * orders and deduplicates.
  */
 import type { Condition } from '../check.js';
-import type { Finding, PredictedReply, Profile, Provider, ReplySummary } from '../report.js';
+import type { Finding, PredictedReply, Profile, Provider, ReplySummary, Severity } from '../report.js';
 import { GMAIL_KNOWN_CODES, GMAIL_ROWS } from './gmail.js';
 import { MICROSOFT_KNOWN_CODES, MICROSOFT_ROWS } from './microsoft.js';
 import type { KnownCode, ReplyRow } from './types.js';
@@ -30,6 +30,26 @@ export const ROWLESS_CONDITIONS: Readonly<Partial<Record<Condition, string>>> = 
   'attachments-too-many':
     'Exchange Online documents its limit of 250 attachments per message but not the reply it gives; Gmail names attachment count under 552 5.3.4 without a number.',
 };
+
+/** RFC 5321 4.2.1: replies 4yz (transient) and 5yz (permanent) refuse what was asked. */
+const FIRST_NEGATIVE_REPLY_CODE = 400;
+
+/** A reply the provider documents (not one we infer) that defers or rejects the mail. */
+export function isDocumentedRejection(reply: Pick<PredictedReply, 'code' | 'confidence'>): boolean {
+  return reply.confidence === 'documented' && reply.code >= FIRST_NEGATIVE_REPLY_CODE;
+}
+
+/**
+ * The severity a finding is reported with: its spec's, raised to `error` when the finding
+ * predicts a documented rejection or deferral (`replies` are those of the audited profile, so a
+ * bulk-only reply raises it for a bulk sender only). Warnings are for what providers do not
+ * (yet) reject. An `unknown` finding stays unknown: it says a measurement failed here, and the
+ * reply it names is what a receiver meeting the same failure would give, not a known outcome.
+ */
+export function severityFollowingReplies(severity: Severity, replies: readonly PredictedReply[]): Severity {
+  if (severity === 'error' || severity === 'unknown') return severity;
+  return replies.some(isDocumentedRejection) ? 'error' : severity;
+}
 
 /** Upper bound on conditions accepted per call: findings raise a handful; more is a bug. */
 export const MAX_CONDITIONS_PER_PREDICTION = 64;
