@@ -9,6 +9,7 @@ import { daneCheck } from '../checks/dane/index.js';
 import { dkimCheck } from '../checks/dkim/index.js';
 import { dkimSignatureCheck } from '../checks/dkim-signature/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
+import { dnsCheck } from '../checks/dns/index.js';
 import { messageFormatCheck } from '../checks/message-format/index.js';
 import { messageHeadersCheck } from '../checks/message-headers/index.js';
 import { messageSizeCheck } from '../checks/message-size/index.js';
@@ -24,6 +25,7 @@ import type { Check, DerivedCheck } from './check.js';
 import { UsageError } from './errors.js';
 
 export const ALL_CHECKS: readonly Check<unknown>[] = [
+  dnsCheck,
   spfCheck,
   dmarcCheck,
   dkimCheck,
