@@ -25,7 +25,6 @@ import type { Check, DerivedCheck } from './check.js';
 import { UsageError } from './errors.js';
 
 export const ALL_CHECKS: readonly Check<unknown>[] = [
-  dnsCheck,
   spfCheck,
   dmarcCheck,
   dkimCheck,
@@ -36,6 +35,7 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   mtaStsCheck,
   tlsRptCheck,
   daneCheck,
+  dnsCheck,
 ] as unknown as readonly Check<unknown>[];
 
 /** Checks that judge the evidence of the others (run after them, in this order). */

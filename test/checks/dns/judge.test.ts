@@ -12,7 +12,11 @@ const canary = (zone: string, soa: DnsEvidence['canaries'][number]['soa']) => ({
 describe('dns judge', () => {
   it.each<[string, DnsEvidence, string[]]>([
     ['no canary (special-use names only)', { canaries: [], unchecked: ['good.example'] }, []],
-    ['the TLD has its SOA: truthful', { canaries: [canary('com', { kind: 'ok', ad: false })], unchecked: [] }, []],
+    [
+      'the TLD has its SOA: truthful',
+      { canaries: [canary('com', { kind: 'ok', ad: false })], unchecked: [] },
+      [],
+    ],
     [
       'NXDOMAIN for the SOA of a TLD that exists: lying',
       { canaries: [canary('com', { kind: 'nxdomain', ad: false })], unchecked: [] },
