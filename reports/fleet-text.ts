@@ -20,6 +20,14 @@ export function renderFleetText(summary: FleetSummary, outDir: string, junit = f
   const s = sanitizeForTerminal;
   const t = summary.totals;
   const out: string[] = [];
+  // One fact about the run, not about any identity: first, and once.
+  for (const w of summary.resolverWarnings ?? []) {
+    out.push(
+      `RESOLVER UNRELIABLE (${s(w.id)}, ${w.identities} identit${w.identities === 1 ? 'y' : 'ies'}): ${s(w.message)}`,
+      `  fix: ${s(w.remediation)}`,
+      '',
+    );
+  }
   if (summary.regressions) out.push(renderDiffText(summary.regressions).trimEnd(), '');
   out.push(
     `fleet: ${t.done}/${t.identities} identities done: ${t.pass} pass, ${t.warn} warn, ${t.fail} fail, ` +

@@ -3,6 +3,7 @@
  * come from a hostile DNS answer (a TXT record can hold any bytes), so each one passes
  * through sanitizeForTerminal before it is printed.
  */
+import { RESOLVER_UNRELIABLE_ID } from '../checks/dns/index.js';
 import type { CheckResult, CheckStatus, Finding, PredictedReply, Report, Severity } from '../src/report.js';
 import { severityRank } from '../src/report.js';
 import { MAX_MESSAGE_FIELD_CHARS, type MessageSummary, messageSummaryRows } from './message-summary.js';
@@ -97,6 +98,12 @@ export function renderText(report: Report, options: TextOptions): string {
   ].filter((x): x is string => x !== undefined);
   if (extras.length > 0) out.push(`  ${extras.join('   ')}`);
   if (t.message !== undefined) out.push(...messageBlock(t.message, safe));
+  // A lying resolver explains every unknown below: say so before them.
+  const lie = report.checks.dns?.findings.find((f) => f.id === RESOLVER_UNRELIABLE_ID);
+  if (lie)
+    out.push(
+      `  ${paint(SEVERITY_STYLE.unknown, 'RESOLVER UNRELIABLE')}: ${safe(lie.title)} (${lie.id}, see below)`,
+    );
 
   const checks = Object.entries(report.checks)
     .map(([key, c]) => ({ key, c }))

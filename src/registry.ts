@@ -9,6 +9,7 @@ import { daneCheck } from '../checks/dane/index.js';
 import { dkimCheck } from '../checks/dkim/index.js';
 import { dkimSignatureCheck } from '../checks/dkim-signature/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
+import { dnsCheck } from '../checks/dns/index.js';
 import { messageFormatCheck } from '../checks/message-format/index.js';
 import { messageHeadersCheck } from '../checks/message-headers/index.js';
 import { messageSizeCheck } from '../checks/message-size/index.js';
@@ -34,6 +35,7 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   mtaStsCheck,
   tlsRptCheck,
   daneCheck,
+  dnsCheck,
 ] as unknown as readonly Check<unknown>[];
 
 /** Checks that judge the evidence of the others (run after them, in this order). */

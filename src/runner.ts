@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
  * Runs the checks that apply to a target, each under a deadline, isolating their errors:
  * a check that throws or overruns becomes `unknown` with the error, the others still run.
  */
+import { RESOLVER_UNRELIABLE_ID } from '../checks/dns/index.js';
 import { type Check, type Condition, type DerivedCheck, renderTemplate } from './check.js';
 import type { ParsedMessage } from './message/types.js';
 import type { Probe } from './probe/types.js';
@@ -64,6 +65,7 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
       authentication = r.evidence as Record<string, unknown>;
   }
   const allFindings = results.flatMap((r) => r.findings);
+  if (allFindings.some((f) => f.id === RESOLVER_UNRELIABLE_ID)) forgetRepliesOfUnmeasured(allFindings);
   const after = options.probe.counters();
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
@@ -87,6 +89,15 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
   };
   if (authentication) report.authentication = authentication;
   return report;
+}
+
+/**
+ * A resolver that denies what exists (dns/resolver-unreliable) explains every failure to
+ * measure: receivers ask their own resolvers, so the replies a DNS failure would bring
+ * (temperror deferrals) are not predicted from ours.
+ */
+function forgetRepliesOfUnmeasured(findings: Finding[]): void {
+  for (const f of findings) if (f.severity === 'unknown') f.predictedReplies = [];
 }
 
 /** A derived check is pure: it throws only on a bug, which makes it unknown like any check. */

@@ -26,6 +26,7 @@ import {
   writeFileAtomic,
 } from './outdir.js';
 import type { FleetProgress } from './progress.js';
+import { ResolverWarnings } from './resolver.js';
 import { errorRow, rowFromReport } from './row.js';
 import { indexResults, RowReader, writeSummaryStreaming } from './stream.js';
 import {
@@ -216,6 +217,7 @@ async function runWithProbe(
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
   };
   const results = await ResultsStream.open(options.outDir);
+  const resolverWarnings = new ResolverWarnings();
   let fatal: unknown;
   let next = 0;
 
@@ -229,6 +231,7 @@ async function runWithProbe(
       // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.
       await writeFileAtomic(join(options.outDir, reportFileOf(id.key)), `${stableStringify(report)}\n`);
       row = rowFromReport(id.key, report, now() - t0);
+      resolverWarnings.add(report);
     } catch (err) {
       if (signal.aborted) return;
       if (isFileSystemError(err)) throw err;
@@ -306,6 +309,8 @@ async function runWithProbe(
     dns: countersSince(dnsAtStart, probe.counters()),
   };
   if (regressions) summary.regressions = regressions;
+  const warnings = resolverWarnings.list();
+  if (warnings.length > 0) summary.resolverWarnings = warnings;
   const reader = new RowReader(resultsPath, index);
   try {
     const streamed = await writeSummaryStreaming(

@@ -17,7 +17,8 @@
 import type { DnsCounters } from '../probe/types.js';
 import type { CheckStatus, OverallStatus, Provider, Severity, Target } from '../report.js';
 
-export const SUMMARY_SCHEMA_VERSION = '1.1.0'; // 1.1.0: rows may carry recordsDigest
+// 1.1.0: rows may carry recordsDigest; 1.2.0: resolverWarnings
+export const SUMMARY_SCHEMA_VERSION = '1.2.0';
 
 /**
  * Rows a finished run keeps in memory (FleetSummary.identities of its result, the worst ones):
@@ -161,6 +162,19 @@ export interface FleetDiff {
   gone: { key: string; domain: string }[];
 }
 
+/**
+ * A finding about the run's resolver itself (dns/resolver-unreliable): one fact about the run,
+ * shown once at the top instead of once per identity.
+ */
+export interface ResolverWarning {
+  /** The finding id, `dns/resolver-unreliable`. */
+  id: string;
+  message: string;
+  remediation: string;
+  /** Identities of this attempt whose report carries it. */
+  identities: number;
+}
+
 export interface FleetSummary {
   schemaVersion: string;
   kind: 'mail-preflight-fleet-summary';
@@ -171,6 +185,8 @@ export interface FleetSummary {
   checks: string[];
   /** Present when a baseline was found; the summary leads with it. */
   regressions?: FleetDiff;
+  /** Present when the run's resolver denied names that exist: its answers of absence were not believed. */
+  resolverWarnings?: ResolverWarning[];
   invalidEntries: InvalidEntry[];
   /** Sorted by key. */
   identities: FleetIdentityRow[];

@@ -1,6 +1,7 @@
-/** The DNS-only probe: stub resolver, per-run cache, counters. No SMTP, no HTTPS. */
+/** The DNS-only probe: stub resolver, per-run cache, resolver canary, counters. No SMTP, no HTTPS. */
 
 import { createCachedResolver, DEFAULT_CONCURRENCY } from './cache.js';
+import { createCanaryResolver } from './canary.js';
 import { createStubResolver, newCounters, type ServerAddress } from './dns.js';
 import type { ClosableProbe } from './types.js';
 
@@ -17,8 +18,9 @@ export interface DnsProbeOptions {
 }
 
 /**
- * Stub resolver + per-run cache + counters. Create one per run; labs and tests use it as is,
- * createProbe() adds the SMTP prober and the HTTPS fetcher on top.
+ * Stub resolver + per-run cache + resolver canary (canary.ts) + counters. Create one per run;
+ * labs and tests use it as is, createProbe() adds the SMTP prober and the HTTPS fetcher on top.
+ * The canary sits above the cache: its question is one cached answer shared by the whole run.
  */
 export function createDnsProbe(options: DnsProbeOptions): ClosableProbe {
   const counters = newCounters();
@@ -28,10 +30,14 @@ export function createDnsProbe(options: DnsProbeOptions): ClosableProbe {
     tries: options.tries,
     counters,
   });
-  const dns = createCachedResolver(stub, counters, {
+  const cache = createCachedResolver(stub, counters, {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     maxEntries: options.maxCacheEntries,
   });
-  const clearCache = (): void => dns.clear();
+  const dns = createCanaryResolver(cache);
+  const clearCache = (): void => {
+    cache.clear();
+    dns.clear();
+  };
   return { dns, counters: () => ({ ...counters }), clearCache, close: clearCache };
 }

@@ -11,6 +11,7 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_CACHE_ENTRIES,
 } from './cache.js';
+export * from './canary.js';
 export * from './certificate.js';
 export * from './create.js';
 export {

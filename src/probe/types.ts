@@ -68,7 +68,11 @@ export type RecordData<T extends RRType> = T extends 'A' | 'AAAA' | 'PTR' | 'CNA
           ? TlsaData
           : never;
 
-export type DnsErrorKind = 'timeout' | 'servfail' | 'refused' | 'malformed';
+/**
+ * Why an answer could not be measured. `unreliable`: the resolver answered NXDOMAIN or NODATA
+ * under a TLD whose own SOA it denies (src/probe/canary.ts), so its absence is not believed.
+ */
+export type DnsErrorKind = 'timeout' | 'servfail' | 'refused' | 'malformed' | 'unreliable';
 
 interface ResultBase {
   /** The name asked for (as given, lower-cased, no trailing dot). */
