@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalHeader, splitWireMessage } from '../../checks/dkim-signature/verify.js';
+import { parsePolicy, parseStsRecord } from '../../checks/mta-sts/policy.js';
+import { parseTlsRpt } from '../../checks/tls-rpt/record.js';
 import { bounded } from './runs.js';
 
 const LONG = 30_000;
@@ -19,5 +21,37 @@ describe('fuzz regressions', () => {
     expect(canonicalHeader({ name: 'subject', raw: 'SubJect \t: A  b \r\n' }, 'relaxed')).toBe(
       'subject:A b\r\n',
     );
+  });
+
+  it('MTA-STS TXT with a long blank run before a last character is linear (RFC 8461 3.1)', () => {
+    // Seed -383382325: /[ \t]+$/ on what follows "v=STSv1" (hang).
+    const r = bounded(() => parseStsRecord(`v=STSv1;${' '.repeat(LONG)}${'\t'.repeat(LONG)}x`));
+    expect(r.ok).toBe(false);
+    expect(parseStsRecord('v=STSv1; id=abc \t')).toEqual({ ok: true, record: { id: 'abc', extensions: {} } });
+  });
+
+  it('an MTA-STS policy line with a long blank run inside its value is linear (RFC 8461 3.2)', () => {
+    // Seed -875964062: /[ \t]*(.*?)[ \t]*$/ retried the lazy value at every blank.
+    const r = bounded(() => parsePolicy(`mx: a.\t${' '.repeat(LONG)}x\n`));
+    expect(r.errors.some((e) => e.includes('not a host name'))).toBe(true);
+    const ok = parsePolicy('version: STSv1 \nmode:\tenforce\t\nmax_age: 86400\nmx: mx.example.com  \n');
+    expect(ok.policy).toMatchObject({
+      version: 'STSv1',
+      mode: 'enforce',
+      maxAge: 86400,
+      mx: ['mx.example.com'],
+    });
+  });
+
+  it('a TLS-RPT field with a long blank run is linear (RFC 8460 3)', () => {
+    // Seed -1405533114: /^[ \t]*|[ \t]*$/g retried the trailing run at every blank.
+    const r = bounded(() => parseTlsRpt(`v=TLSRPTv1;v=TLSRPTv1${'\t'.repeat(LONG)}${' '.repeat(LONG)}x`));
+    expect(r.errors.length).toBeGreaterThan(0);
+    expect(
+      parseTlsRpt('v=TLSRPTv1 ;\trua=mailto:t@example.com , https://r.example.net/x \t').rua,
+    ).toMatchObject([
+      { uri: 'mailto:t@example.com', valid: true },
+      { uri: 'https://r.example.net/x', valid: true },
+    ]);
   });
 });
