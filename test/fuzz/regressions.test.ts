@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalHeader, splitWireMessage } from '../../checks/dkim-signature/verify.js';
 import { parsePolicy, parseStsRecord } from '../../checks/mta-sts/policy.js';
 import { parseTlsRpt } from '../../checks/tls-rpt/record.js';
+import { UsageError } from '../../src/errors.js';
+import { parseFleetConfig } from '../../src/fleet/config.js';
 import { bounded } from './runs.js';
 
 const LONG = 30_000;
@@ -53,5 +55,27 @@ describe('fuzz regressions', () => {
       { uri: 'mailto:t@example.com', valid: true },
       { uri: 'https://r.example.net/x', valid: true },
     ]);
+  });
+
+  it('a fleet config nested past the stack is a UsageError at any caller depth, never a RangeError', () => {
+    // Seed -1000783361: the yaml parser's own stack overflow escaped parseFleetConfig's
+    // one-document path (a RangeError where only a UsageError is documented), depending on how
+    // deep the caller's stack already was; so the same text is read from many depths.
+    const text = `identities:\n${'- '.repeat(2500)} - a\n  - a\n`;
+    let entered = false;
+    const nested = (depth: number): unknown => {
+      if (depth > 0) return nested(depth - 1);
+      entered = true;
+      return parseFleetConfig(text, 'fleet.yaml');
+    };
+    for (let depth = 0; depth < 8000; depth += 100) {
+      entered = false;
+      try {
+        nested(depth);
+      } catch (e) {
+        if (!entered) continue; // our own recursion ran out of stack before the parser ran
+        expect(e).toBeInstanceOf(UsageError);
+      }
+    }
   });
 });

@@ -34,6 +34,10 @@ export const ADVERSARIAL_MAX_CHARS = 60_000;
 /** Length of a failure report kept (fast-check prints the whole counterexample). */
 const MAX_REPORT_CHARS = 3000;
 
+function clip(text: string): string {
+  return text.length > MAX_REPORT_CHARS ? `${text.slice(0, MAX_REPORT_CHARS)}...` : text;
+}
+
 function runsFromEnv(): number {
   const raw = process.env[FUZZ_RUNS_ENV];
   if (raw === undefined || raw === '') return DEFAULT_FUZZ_RUNS;
@@ -58,8 +62,9 @@ export async function fuzz<Ts>(ctx: TestContext, property: fc.IRawProperty<Ts>, 
   ctx.task.meta.fuzzInputs = (ctx.task.meta.fuzzInputs ?? 0) + out.numRuns;
   if (out.failed) {
     const report = fc.defaultReportMessage(out) ?? 'property failed';
-    // A long adversarial counterexample would bury the seed and path: keep the report readable.
-    throw new Error(report.length > MAX_REPORT_CHARS ? `${report.slice(0, MAX_REPORT_CHARS)}...` : report);
+    const cause = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
+    // A long adversarial counterexample would bury the seed, path and cause: keep them readable.
+    throw new Error(`${clip(report)}\ncause: ${clip(cause)}`);
   }
 }
 
