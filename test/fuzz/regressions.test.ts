@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalHeader, splitWireMessage } from '../../checks/dkim-signature/verify.js';
 import { parsePolicy, parseStsRecord } from '../../checks/mta-sts/policy.js';
 import { parseTlsRpt } from '../../checks/tls-rpt/record.js';
+import { textBlocks } from '../../src/bounce/read/bounce-text.js';
 import { UsageError } from '../../src/errors.js';
 import { parseFleetConfig } from '../../src/fleet/config.js';
 import { bounded } from './runs.js';
@@ -77,5 +78,27 @@ describe('fuzz regressions', () => {
         expect(e).toBeInstanceOf(UsageError);
       }
     }
+  });
+
+  it('bounce text: a list introduction with a long blank run before ":x" is linear', () => {
+    // /(?:phrase)[^:]*:?\s*$/ backtracked over the blanks (2.5 s on 30,000 blanks).
+    expect(bounded(() => textBlocks(`delivery to the following recipients${' '.repeat(LONG)}:x`))).toEqual(
+      [],
+    );
+    expect(textBlocks('The following recipients failed permanently:\n\n  a@b.example\n')).toEqual([
+      { recipient: 'a@b.example', text: '', remoteMta: null },
+    ]);
+  });
+
+  it('bounce text: an Exim recipient line of many "@" is linear', () => {
+    // /^\s+(\S+@\S+?)(?: <\S+>)?:?\s*$/ tried every "@" against every end (3.7 s).
+    const intro = 'The following address(es) failed:\n';
+    expect(bounded(() => textBlocks(`${intro} ${'a@'.repeat(LONG)} x\n`))).toEqual([]);
+    expect(textBlocks(`${intro}\n  a@b.example:\n    SMTP error: 550 no\n`)).toMatchObject([
+      { recipient: 'a@b.example', text: 'SMTP error: 550 no' },
+    ]);
+    expect(textBlocks(`${intro}\n  a@b.example <orig@c.example>:\n    x\n`)).toMatchObject([
+      { recipient: 'a@b.example' },
+    ]);
   });
 });

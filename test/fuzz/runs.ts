@@ -86,22 +86,31 @@ export async function boundedAsync<T>(fn: () => Promise<T>): Promise<T> {
   return out;
 }
 
+/** Fillers of the classic super-linear inputs: a long blank run, or a long run of one letter. */
+const FILLERS = [' ', '\t', 'a'];
+/** What ends such a run and makes the match fail late. */
+const BREAKERS = ['', 'x', '!', '\n', ';', ':', ' ', '\0', ':x'];
+
 /**
- * Long adversarial text: one to three runs of a grammar's pieces, each repeated up to
- * ADVERSARIAL_MAX_CHARS / 3 characters, and a tail that often breaks the match at the very end
- * (what makes a backtracking regex retry every split).
+ * Long adversarial text in the shape of a backtracking attack: a keyword or two of the grammar,
+ * one or two runs (a piece or a filler repeated up to ADVERSARIAL_MAX_CHARS / 2 characters),
+ * then a piece or a breaker that makes the match fail at the very end.
  */
 export function adversarial(pieces: readonly string[]): fc.Arbitrary<string> {
   const run = fc
-    .constantFrom(...pieces)
+    .oneof(fc.constantFrom(...FILLERS), fc.constantFrom(...pieces))
     .chain((p) =>
       fc
-        .integer({ min: 1, max: Math.max(1, Math.floor(ADVERSARIAL_MAX_CHARS / 3 / Math.max(1, p.length))) })
+        .integer({ min: 1, max: Math.max(1, Math.floor(ADVERSARIAL_MAX_CHARS / 2 / Math.max(1, p.length))) })
         .map((n) => p.repeat(n)),
     );
   return fc
-    .tuple(fc.array(run, { minLength: 1, maxLength: 3 }), fc.constantFrom('', 'x', '!', '\n', ';', ' ', '\0'))
-    .map(([runs, tail]) => runs.join('') + tail);
+    .tuple(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 2 }),
+      fc.array(run, { minLength: 1, maxLength: 2 }),
+      fc.array(fc.constantFrom(...pieces, ...BREAKERS), { maxLength: 2 }),
+    )
+    .map(([prefix, runs, suffix]) => prefix.join('') + runs.join('') + suffix.join(''));
 }
 
 /** Short text built from a grammar's pieces (reaches deep into a parser) mixed with any characters. */
