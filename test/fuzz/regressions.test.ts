@@ -101,4 +101,14 @@ describe('fuzz regressions', () => {
       { recipient: 'a@b.example' },
     ]);
   });
+
+  it('bounce text: a long line without "@" after a list introduction is linear', () => {
+    // Seed 1797294548: the unanchored address regex retried every start of the run (1.4 s).
+    const intro = 'The following recipients failed:\n';
+    expect(bounded(() => textBlocks(`${intro}${']'.repeat(LONG)}`))).toEqual([]);
+    expect(bounded(() => textBlocks(`${intro}${'a'.repeat(LONG)}@b`))).toEqual([]);
+    expect(textBlocks(`${intro}  (x) <a.b@c.example>, d@e.example\n`)).toEqual([
+      { recipient: 'a.b@c.example', text: '', remoteMta: null },
+    ]);
+  });
 });

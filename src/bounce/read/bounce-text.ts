@@ -21,7 +21,9 @@ export interface TextBlock {
 /** Lines after which the text is the returned message, not the report. */
 const ORIGINAL_MARKERS =
   /^(?:-+ ?(?:Below this line is a copy of the message|This is a copy of the message|Original message|Original Message|Returned message|Unsent Message below|Message headers follow)|Original message headers:|-+ ?Transcript of session follows)/i;
-const ADDRESS = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/;
+/** An address in free text, tried only where a run of address characters starts (see findAddress). */
+const ADDRESS_AT = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/y;
+const ADDRESS_CHAR = /[^\s<>"'(),;:@]/;
 const ANGLE_BLOCK = /^<([^<>\s]+@[^<>\s]+)>(?::|\.\.\.)?\s*(.*)$/;
 const EXIM_INTRO =
   /following address(?:\(es\)|es)? (?:failed|have yet to be delivered|could not be delivered|has not yet been delivered)|address\(es\) deferred/i;
@@ -36,6 +38,21 @@ const GMAIL_RESPONSE =
   /^The (?:response(?: from the remote server)?|error that the other server returned) was:?\s*$/i;
 const REMOTE_HOST =
   /host (\S+?)(?:\[[^\]]*\]| \[[^\]]*\])? said:|^(\S+) does not like recipient|while talking to (\S+?)\.?:|^\s*host (\S+) \[[^\]]*\]|Generating server: (\S+)/im;
+
+/**
+ * The first address in a line, as an unanchored search for ADDRESS_AT would find it. That search
+ * retried every position of a long run without "@" (quadratic, found by test/fuzz); the leftmost
+ * match always starts where a run of address characters starts, so only those are tried.
+ */
+function findAddress(line: string): [string] | null {
+  for (let i = 0; i < line.length; i++) {
+    if (!ADDRESS_CHAR.test(line[i]!) || (i > 0 && ADDRESS_CHAR.test(line[i - 1]!))) continue;
+    ADDRESS_AT.lastIndex = i;
+    const m = ADDRESS_AT.exec(line);
+    if (m) return [m[0]];
+  }
+  return null;
+}
 
 export function textBlocks(text: string): TextBlock[] {
   const lines = reportLines(text);
@@ -137,7 +154,7 @@ function exchangeBlocks(lines: string[]): TextBlock[] {
     if (!m) continue;
     let recipient: string | null = null;
     for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
-      const a = ADDRESS.exec(lines[j]!);
+      const a = findAddress(lines[j]!);
       if (a) {
         recipient = a[0];
         break;
@@ -195,7 +212,7 @@ function listedRecipients(lines: string[]): TextBlock[] {
   let i = intro + 1;
   while (i < lines.length && lines[i]!.trim() === '') i++;
   for (; i < lines.length && lines[i]!.trim() !== ''; i++) {
-    const a = ADDRESS.exec(lines[i]!);
+    const a = findAddress(lines[i]!);
     if (a) out.push({ recipient: a[0], text: '', remoteMta: null });
   }
   return out;
