@@ -13,6 +13,8 @@
  * Unknown fields are extensions and are ignored; only `mailto:` and `https:` report URIs exist.
  */
 
+import { trimWsp } from '../shared/wsp.js';
+
 /** Owner name prefix of the policy record. RFC 8460 3 */
 export const TLSRPT_PREFIX = '_smtp._tls';
 /** Version field every record starts with (case-sensitive). RFC 8460 3 */
@@ -25,7 +27,6 @@ export const TLSRPT_MAX_RUA = 16;
 
 const EXT_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,${TLSRPT_MAX_EXT_NAME - 1}}$`);
 const EXT_VALUE = /^[\x21-\x3a\x3c\x3e-\x7e]+$/;
-const WSP = /^[ \t]*|[ \t]*$/g;
 
 /** Whether a TXT record is a TLS-RPT policy record for senders: it starts with the version. */
 export function isTlsRptRecord(text: string): boolean {
@@ -87,7 +88,7 @@ export function checkReportUri(uri: string): ReportUri {
 /** Parses one TLS-RPT record (a TXT record's strings already joined). */
 export function parseTlsRpt(text: string): TlsRptRecord {
   const record: TlsRptRecord = { text, rua: [], extensions: [], errors: [], ruaNotChecked: 0 };
-  const fields = text.split(';').map((f) => f.replace(WSP, ''));
+  const fields = text.split(';').map(trimWsp);
   // One trailing delimiter is allowed.
   if (fields.length > 1 && fields.at(-1) === '') fields.pop();
   if (fields[0] !== TLSRPT_VERSION) {
@@ -109,8 +110,8 @@ export function parseTlsRpt(text: string): TlsRptRecord {
       record.errors.push(`field "${field}" is not name=value`);
       continue;
     }
-    const name = field.slice(0, eq).replace(WSP, '');
-    const value = field.slice(eq + 1).replace(WSP, '');
+    const name = trimWsp(field.slice(0, eq));
+    const value = trimWsp(field.slice(eq + 1));
     if (field.slice(0, eq) !== name) {
       record.errors.push(`field "${field}" has white space before "="`);
       continue;
@@ -121,7 +122,7 @@ export function parseTlsRpt(text: string): TlsRptRecord {
         record.errors.push('"rua" is given more than once');
         continue;
       }
-      const uris = value.split(',').map((u) => u.replace(WSP, ''));
+      const uris = value.split(',').map(trimWsp);
       record.ruaNotChecked = Math.max(0, uris.length - TLSRPT_MAX_RUA);
       record.rua = uris.slice(0, TLSRPT_MAX_RUA).map(checkReportUri);
       continue;

@@ -228,13 +228,21 @@ function documentValue(doc: Document, file: string): Record<string, unknown> {
   return toJs(() => doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }), file, 1) as Record<string, unknown>;
 }
 
+function notYaml(file: string, message: string): UsageError {
+  return new UsageError(`${file} is not valid YAML or JSON: ${message.split('\n')[0]}`);
+}
+
 function parseWhole(text: string, file: string): FleetInput {
   const lines: DocumentLines = { lineCounter: new LineCounter(), toFileLine: (line) => line };
-  const doc = parseDocument(text, { lineCounter: lines.lineCounter, uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new UsageError(`${file} is not valid YAML or JSON: ${(e?.message ?? '').split('\n')[0]}`);
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines.lineCounter, uniqueKeys: false });
+  } catch (err) {
+    // A YAML nested past the stack can overflow the parser itself (a RangeError), not only
+    // land in doc.errors: it is bad input all the same (found by test/fuzz).
+    throw notYaml(file, (err as Error).message);
   }
+  if (doc.errors.length > 0) throw notYaml(file, doc.errors[0]?.message ?? '');
   const root = doc.contents;
   if (!isMap(root)) throw new UsageError(`${file}: expected a mapping with "identities" at the top`);
   const top = documentValue(doc, file);

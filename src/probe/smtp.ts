@@ -147,7 +147,8 @@ export interface SmtpProbeOptions {
 
 // ---- internals ----------------------------------------------------------------------------
 
-class ProbeFailure extends Error {
+/** Exported for the fuzz tests (test/fuzz/smtp.test.ts), the only error a reply read may throw. */
+export class ProbeFailure extends Error {
   constructor(
     readonly kind: SmtpErrorKind,
     readonly stage: SmtpStage,
@@ -161,7 +162,7 @@ function clip(s: string): string {
   return s.length > MAX_DETAIL_CHARS ? `${s.slice(0, MAX_DETAIL_CHARS)}...` : s;
 }
 
-interface Reply {
+export interface Reply {
   code: number;
   lines: string[];
 }
@@ -172,7 +173,7 @@ const REPLY_LINE = /^([2-5][0-9][0-9])(?:([ -])(.*))?$/s;
 type WakeReason = 'event' | 'timeout' | 'aborted';
 
 /** Reads SMTP replies from one socket, bounded in line length, lines and total bytes. */
-class ReplyReader {
+export class ReplyReader {
   private buf: Buffer = Buffer.alloc(0);
   private received = 0;
   private overflow = false;
