@@ -83,7 +83,9 @@ describe('fuzz: MTA-STS (RFC 8461)', () => {
           return;
         }
         const ext = Object.entries(parsed.record.extensions).map(([k, v]) => `; ${k}=${v}`);
-        expect(parseStsRecord(`v=STSv1; id=${parsed.record.id}${ext.join('')}`)).toEqual(parsed);
+        // The printed record has no repeated field, so it carries no warnings (RFC 8461 3.2).
+        const printed = parseStsRecord(`v=STSv1; id=${parsed.record.id}${ext.join('')}`);
+        expect(printed.ok && printed.record).toEqual(parsed.record);
       }),
     );
   });
