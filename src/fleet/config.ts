@@ -324,8 +324,9 @@ interface SplitConfig {
  * content and of flow and quoted continuation lines), so entries are cut only there.
  */
 export function splitIdentityList(text: string): SplitConfig | undefined {
-  // Anchors and aliases may cross entries; tabs and document markers are not plain block YAML.
-  if (/(?:^|[\s[{,])[&*]/m.test(text) || /^\t|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  // Anchors and aliases may cross entries; tabs in indentation (after spaces too: found by
+  // test/fuzz) and document markers are not plain block YAML.
+  if (/(?:^|[\s[{,])[&*]/m.test(text) || /^ *\t|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
   const lines = text.split('\n');
   const blank = (l: string) => /^\s*(?:#.*)?\r?$/.test(l);
   const indentOf = (l: string) => l.length - l.trimStart().length;

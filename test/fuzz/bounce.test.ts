@@ -15,7 +15,16 @@ import { ReadTally } from '../../src/bounce/read/problems.js';
 import { parseLogLine } from '../../src/bounce/read/syslog.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
 import { bounceRecord } from '../helpers/bounce-record.js';
-import { adversarial, bounded, boundedAsync, fuzz, hostileText, jsonRoundTrip, tokenSoup } from './runs.js';
+import {
+  adversarial,
+  bounded,
+  boundedAsync,
+  chunked,
+  fuzz,
+  hostileText,
+  jsonRoundTrip,
+  tokenSoup,
+} from './runs.js';
 
 const LOG_PIECES = [
   'Mar  1 10:00:00 mx postfix/smtp[12]: ',
@@ -197,13 +206,7 @@ describe('fuzz: bounce readers', () => {
       ctx,
       fc.asyncProperty(input, fc.array(fc.nat({ max: 50 }), { maxLength: 4 }), async (text, cuts) => {
         const bytes = Buffer.from(text);
-        const chunks: Buffer[] = [];
-        let at = 0;
-        for (const c of cuts) {
-          chunks.push(bytes.subarray(at, at + c));
-          at += c;
-        }
-        chunks.push(bytes.subarray(at));
+        const chunks = chunked(bytes, cuts);
         const split = await boundedAsync(() => readAll(chunks));
         expect(await readAll([bytes])).toEqual(split);
       }),

@@ -10,7 +10,7 @@ import { parseDateTime } from '../../src/message/date-time.js';
 import { parseMimeValue } from '../../src/message/mime-params.js';
 import { parseMsgId } from '../../src/message/msg-id.js';
 import { parseMessage, parseMessageBytes } from '../../src/message/parse.js';
-import { adversarial, bounded, boundedAsync, fuzz, hostileText, tokenSoup } from './runs.js';
+import { adversarial, bounded, boundedAsync, chunked, fuzz, hostileText, tokenSoup } from './runs.js';
 
 const HEADER_PIECES = [
   'From: ',
@@ -124,15 +124,10 @@ describe('fuzz: message parsers', () => {
       fc.asyncProperty(messageText, fc.array(fc.nat({ max: 40 }), { maxLength: 5 }), async (text, cuts) => {
         const bytes = Buffer.from(text, 'utf8');
         const whole = bounded(() => parseMessageBytes(bytes));
-        async function* chunks() {
-          let at = 0;
-          for (const c of cuts) {
-            yield bytes.subarray(at, at + c);
-            at += c;
-          }
-          yield bytes.subarray(at);
+        async function* stream() {
+          yield* chunked(bytes, cuts);
         }
-        const streamed = await boundedAsync(() => parseMessage(chunks()));
+        const streamed = await boundedAsync(() => parseMessage(stream()));
         expect(published(streamed)).toEqual(published(whole));
       }),
       0.5,

@@ -111,4 +111,11 @@ describe('fuzz regressions', () => {
       { recipient: 'a.b@c.example', text: '', remoteMta: null },
     ]);
   });
+
+  it('a fleet config with a tab after spaces in its indentation reads the same on both paths', () => {
+    // Seed 139701336: the chunked path took the entry, the one-document path refuses the tab.
+    const text = 'identities:\n  - identities:\n    \t';
+    expect(() => parseFleetConfig(text, 'fleet.yaml')).toThrow(/Tabs are not allowed/);
+    expect(() => parseFleetConfig(text, 'fleet.yaml', { chunked: false })).toThrow(/Tabs are not allowed/);
+  });
 });

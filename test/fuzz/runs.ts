@@ -134,6 +134,18 @@ export function hostileText(pieces: readonly string[]): fc.Arbitrary<string> {
   );
 }
 
+/** `bytes` cut into chunks of the given sizes (the rest in a last chunk): a stream's arrival. */
+export function chunked(bytes: Buffer, cuts: readonly number[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let at = 0;
+  for (const c of cuts) {
+    chunks.push(bytes.subarray(at, at + c));
+    at += c;
+  }
+  chunks.push(bytes.subarray(at));
+  return chunks;
+}
+
 /** Deep equality through JSON (what a replayed run sees). */
 export function jsonRoundTrip<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;

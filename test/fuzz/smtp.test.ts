@@ -14,7 +14,7 @@ import {
   SMTP_MAX_REPLY_LINE_BYTES,
   SMTP_MAX_REPLY_LINES,
 } from '../../src/probe/smtp.js';
-import { adversarial, bounded, boundedAsync, fuzz, hostileText, tokenSoup } from './runs.js';
+import { adversarial, bounded, boundedAsync, chunked, fuzz, hostileText, tokenSoup } from './runs.js';
 
 /** A socket that delivers `chunks` and then ends: enough for ReplyReader. */
 function fakeSocket(chunks: Buffer[]): Socket {
@@ -71,13 +71,7 @@ describe('fuzz: SMTP replies (RFC 5321 4.2)', () => {
       ctx,
       fc.asyncProperty(stream, fc.array(fc.nat({ max: 64 }), { maxLength: 6 }), async (text, cuts) => {
         const bytes = Buffer.from(text, 'utf8');
-        const chunks: Buffer[] = [];
-        let at = 0;
-        for (const c of cuts) {
-          chunks.push(bytes.subarray(at, at + c));
-          at += c;
-        }
-        chunks.push(bytes.subarray(at));
+        const chunks = chunked(bytes, cuts);
         const replies = await boundedAsync(() => readAll(chunks));
         for (const r of replies) {
           expect(r.code).toBeGreaterThanOrEqual(200);
