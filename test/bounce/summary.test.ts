@@ -10,25 +10,11 @@ import {
 } from '../../src/bounce/summary.js';
 import { REPEATED_FULL_MAILBOX, triageBounces } from '../../src/bounce/triage.js';
 import type { BounceRecord } from '../../src/bounce/types.js';
+import { bounceRecord } from '../helpers/bounce-record.js';
 
-function record(
-  diagnostic: string,
-  extra: Partial<BounceRecord> = {},
-  remoteMta: string | null = 'gmail-smtp-in.l.google.com',
-): BounceRecord {
-  return {
-    source: { path: 'mail.log', line: 1 },
-    kind: 'postfix-log',
-    recipient: 'a@example.org',
-    action: 'failed',
-    status: diagnostic.match(/\b[245]\.\d+\.\d+\b/)?.[0] ?? null,
-    replyCode: Number(diagnostic.match(/^[245]\d\d/)?.[0]) || null,
-    diagnostic,
-    remoteMta,
-    time: '2026-11-02T10:00:00Z',
-    sender: 'news@shop.example',
-    ...extra,
-  };
+/** A Gmail bounce at a fixed time (the helper's record, timed). */
+function record(diagnostic: string, extra: Partial<BounceRecord> = {}): BounceRecord {
+  return bounceRecord(diagnostic, { time: '2026-11-02T10:00:00Z', ...extra });
 }
 
 const UNKNOWN = '550 5.1.1 The email account that you tried to reach does not exist. gsmtp';
@@ -149,11 +135,11 @@ describe('triageBounces', () => {
 
   it("suppresses another receiver's full mailbox only once it stayed full over repeated bounces", async () => {
     const full = (day: number) =>
-      record(
-        '552 5.2.2 Mailbox full',
-        { time: `2026-11-0${day}T00:00:00Z`, recipient: 'Full@example.org' },
-        'mx.example.net',
-      );
+      record('552 5.2.2 Mailbox full', {
+        time: `2026-11-0${day}T00:00:00Z`,
+        recipient: 'Full@example.org',
+        remoteMta: 'mx.example.net',
+      });
     const soon = await triageBounces([full(1), full(1), full(1)]);
     expect(soon.bounces.map((b) => b.addressAction)).toEqual(['retry', 'retry', 'retry']);
     const later = await triageBounces([full(1), full(2), full(5)]);
