@@ -20,7 +20,7 @@ import { type FleetInput, mergeFleetInputs, readDomainsFile, readFleetConfig } f
 import { diffRuns, loadDiffSide } from './diff.js';
 import { HTML_FILE, JUNIT_FILE, SUMMARY_FILE } from './outdir.js';
 import { ProgressReporter, progressMode } from './progress.js';
-import { DEFAULT_FLEET_CONCURRENCY, type FleetOutput, runFleet } from './run.js';
+import { type FleetOutput, runFleet } from './run.js';
 import type { FleetSummary } from './summary.js';
 
 /** Exit code of a fleet run (or diff) that found regressions against its baseline. */
@@ -124,12 +124,14 @@ export async function fleetCommand(
     );
   if (input.identities.length === 0) throw new UsageError('no valid identity to audit');
 
-  const concurrency = values.concurrency ?? input.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
+  const concurrency = values.concurrency ?? input.concurrency;
+  const dnsConcurrency = values['dns-concurrency'] ?? input.dnsConcurrency;
   const timeoutMs = values.timeout ?? input.timeoutMs;
   const resolvers = values.resolver ?? input.resolvers;
   const probeOptions: ProbeOptions = {
     ...(resolvers ? { resolvers } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(dnsConcurrency !== undefined ? { concurrency: dnsConcurrency } : {}),
     ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
     ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
@@ -163,7 +165,7 @@ export async function fleetCommand(
     result = await runFleet(input.identities, {
       outDir,
       probeOptions,
-      concurrency,
+      ...(concurrency !== undefined ? { concurrency } : {}),
       signal: controller.signal,
       ...(checks ? { checks } : {}),
       ...(values['no-baseline'] ? { baseline: false as const } : {}),

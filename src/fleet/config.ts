@@ -10,6 +10,7 @@
  *   dkimDiscovery: false    # only the given selectors (not ~36 common ones per identity)
  * resolvers: ["127.0.0.1:5353"]   # optional, like --resolver
  * concurrency: 32                 # optional, like --concurrency
+ * dnsConcurrency: 500             # optional, like --dns-concurrency
  * timeout: 2000                   # optional per-query DNS timeout in ms, like --timeout
  * checks: [spf, dmarc]            # optional, like --check
  * identities:
@@ -79,6 +80,7 @@ export interface FleetInput {
   invalidCount: number;
   resolvers?: string[];
   concurrency?: number;
+  dnsConcurrency?: number;
   timeoutMs?: number;
   checks?: string[];
   inputs: string[];
@@ -420,7 +422,7 @@ function withTopLevel(
       // topLevel() has rejected unknown keys already.
     },
     lineOfKey,
-  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks'>;
+  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'dnsConcurrency' | 'timeoutMs' | 'checks'>;
   return { ...out, ...settings };
 }
 
@@ -446,6 +448,7 @@ export function mergeFleetInputs(inputs: readonly FleetInput[]): FleetInput {
     merged.inputs.push(...input.inputs);
     if (input.resolvers) merged.resolvers = input.resolvers;
     if (input.concurrency !== undefined) merged.concurrency = input.concurrency;
+    if (input.dnsConcurrency !== undefined) merged.dnsConcurrency = input.dnsConcurrency;
     if (input.timeoutMs !== undefined) merged.timeoutMs = input.timeoutMs;
     if (input.checks) merged.checks = input.checks;
   }

@@ -24,6 +24,7 @@ import {
   readReportFile,
   SUMMARY_FILE,
   writeFileAtomic,
+  writeSmallFileAtomic,
 } from './outdir.js';
 import type { FleetProgress } from './progress.js';
 import { ResolverWarnings } from './resolver.js';
@@ -41,8 +42,25 @@ import {
 
 export { FLEET_MAX_ROWS_IN_MEMORY };
 
-/** Identities in flight at once by default; DNS concurrency is bounded separately, in the probe. */
+/**
+ * Identities in flight with a probe that reports no DNS load (test fakes). A real probe's runs
+ * are adaptive (see `admission` below) unless --concurrency fixes the number.
+ */
 export const DEFAULT_FLEET_CONCURRENCY = 32;
+/**
+ * Adaptive runs: identities in flight at most, and at least (so a run starts at once). Between
+ * the two, a new identity starts while the probe's DNS questions waiting for a slot stay under
+ * a share of its limit: the DNS limit (adaptive too, src/probe/limiter.ts) sets the pace and
+ * identities follow. More identities than the DNS limit can serve only add memory and CPU.
+ */
+export const ADAPTIVE_MAX_IDENTITIES = 512;
+export const ADAPTIVE_MIN_IDENTITIES = 16;
+/** Share of the DNS limit that may wait for a slot before no new identity starts. */
+const ADMIT_QUEUE_SHARE = 0.25;
+/** Questions in flight per identity assumed at least (identities busy judging ask none). */
+const MIN_QUESTIONS_PER_IDENTITY = 0.5;
+/** How often a held-back admission looks at the DNS load again, ms. */
+const ADMIT_POLL_MS = 2;
 /**
  * DNS cache bound of a fleet run's probe (LRU). Measured with the benchmark (bench/README.md):
  * at 100,000 identities 50,000 entries keep queries sent within 1.05 x the minimum (1.04),
@@ -79,7 +97,7 @@ export interface FleetRunOptions {
   /** The run's probe; default: one made from probeOptions (resolvers, timeout, SMTP options). */
   probe?: Probe;
   probeOptions?: ProbeOptions;
-  /** Identities in flight (default DEFAULT_FLEET_CONCURRENCY). */
+  /** Identities in flight, fixed; default: adaptive to the probe's DNS load (at most ADAPTIVE_MAX_IDENTITIES). */
   concurrency?: number;
   checks?: readonly string[];
   deadlineMs?: number;
@@ -145,8 +163,8 @@ export async function runFleet(
   const now = options.now ?? Date.now;
   const startedAtMs = now();
   const startedAt = new Date().toISOString();
-  const concurrency = options.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw new UsageError('concurrency must be at least 1');
   assertKnownCheckIds(options.checks);
   const baselineDir =
@@ -179,7 +197,8 @@ async function runWithProbe(
     now: () => number;
     startedAtMs: number;
     startedAt: string;
-    concurrency: number;
+    /** Fixed identities in flight; undefined: adaptive. */
+    concurrency: number | undefined;
     /** The probe was made for this run: its cache can go once the audits are done. */
     ownsProbe: boolean;
   },
@@ -229,7 +248,7 @@ async function runWithProbe(
       // An audit cut short by the abort is partial: leave it for the next attempt.
       if (signal.aborted) return;
       // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.
-      await writeFileAtomic(join(options.outDir, reportFileOf(id.key)), `${stableStringify(report)}\n`);
+      writeSmallFileAtomic(join(options.outDir, reportFileOf(id.key)), `${stableStringify(report)}\n`);
       row = rowFromReport(id.key, report, now() - t0);
       resolverWarnings.add(report);
     } catch (err) {
@@ -244,21 +263,31 @@ async function runWithProbe(
     options.onProgress?.(progress());
   };
 
+  let inFlight = 0;
+  let peakInFlight = 0;
+  const admit = admission(probe, concurrency, () => inFlight, signal);
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {
+      await admit();
+      if (signal.aborted) return;
       const id = todo[next++];
       if (id === undefined) return;
+      inFlight++;
+      if (inFlight > peakInFlight) peakInFlight = inFlight;
       try {
         await auditOne(id);
       } catch (err) {
         fatal ??= err;
         internal.abort();
         return;
+      } finally {
+        inFlight--;
       }
     }
   };
+  const workers = Math.min(concurrency ?? ADAPTIVE_MAX_IDENTITIES, todo.length);
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     await results.close();
   }
@@ -297,7 +326,7 @@ async function runWithProbe(
       startedAt,
       finishedAt: new Date().toISOString(),
       durationMs: Math.max(0, Math.round(finishedAtMs - startedAtMs)),
-      concurrency,
+      concurrency: concurrency ?? peakInFlight,
       resumed,
       complete: !aborted,
       inputs: [...(options.inputs ?? [])],
@@ -339,6 +368,46 @@ async function runWithProbe(
   } finally {
     reader.close();
   }
+}
+
+/**
+ * The gate a worker passes before it takes the next identity. Fixed concurrency: always open
+ * (the number of workers is the limit). Adaptive: admissions are serialised (one waiter looks
+ * at the load, the others queue behind it) and an identity starts while the identities in flight
+ * are fewer than the probe's DNS limit can keep busy: the limit (plus ADMIT_QUEUE_SHARE of it
+ * waiting) over the questions each identity has in flight now, and while the questions waiting
+ * for a slot stay under that share.
+ */
+function admission(
+  probe: Probe,
+  fixed: number | undefined,
+  inFlight: () => number,
+  signal: AbortSignal,
+): () => Promise<void> {
+  if (fixed !== undefined) return () => Promise.resolve();
+  let turn: Promise<void> = Promise.resolve();
+  const open = (): boolean => {
+    const n = inFlight();
+    if (n < ADAPTIVE_MIN_IDENTITIES) return true;
+    if (n >= ADAPTIVE_MAX_IDENTITIES) return false;
+    const load = probe.dnsLoad?.();
+    if (!load) return n < DEFAULT_FLEET_CONCURRENCY;
+    const waitingShare = load.limit * ADMIT_QUEUE_SHARE;
+    if (load.queued > waitingShare) return false;
+    const perIdentity = Math.max((load.active + load.queued) / n, MIN_QUESTIONS_PER_IDENTITY);
+    return n < (load.limit + waitingShare) / perIdentity;
+  };
+  const pass = async (): Promise<void> => {
+    while (!signal.aborted && !open()) await sleep(ADMIT_POLL_MS);
+  };
+  return () => {
+    turn = turn.then(pass);
+    return turn;
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Every identity's report of this run, by the results index (rows read one at a time). */

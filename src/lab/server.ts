@@ -222,12 +222,22 @@ export function answerMessage(zone: Zone, msg: Buffer, transport: 'udp' | 'tcp')
   return { kind: 'reply', reply: Buffer.concat([h, rawQuestion, ...body, ...additionals]), log };
 }
 
+/** Receive buffer asked for the lab's UDP socket (the kernel caps it at net.core.rmem_max). */
+const LAB_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
+
 function bindUdp(socket: dgram.Socket, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     socket.once('error', onError);
     socket.bind(port, host, () => {
       socket.off('error', onError);
+      // A fleet run's bursts (hundreds of questions at once) overflowed the default receive
+      // buffer (208 KiB): the lab dropped questions a real resolver would have queued.
+      try {
+        socket.setRecvBufferSize(LAB_RECEIVE_BUFFER_BYTES);
+      } catch {
+        // capped or refused here: the default stays
+      }
       resolve();
     });
   });

@@ -6,7 +6,8 @@
  * One entry is one option with one meaning: a flag that means something else in another command
  * (`--format` of audit and of fleet, the single `--ip` of spf) is a second entry.
  */
-import { DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
+import { ADAPTIVE_MAX_IDENTITIES } from '../fleet/run.js';
+import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 
 export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff' | 'bounces';
@@ -337,11 +338,25 @@ export const CLI_OPTIONS = [
     name: 'concurrency',
     type: 'number',
     arg: 'N',
-    help: `identities audited at once (default ${DEFAULT_FLEET_CONCURRENCY})`,
+    help:
+      'identities audited at once (default: adaptive, up to\n' +
+      `${ADAPTIVE_MAX_IDENTITIES}, paced by the DNS questions waiting)`,
     section: 'fleet',
     commands: ['fleet'],
     range: { min: 1, max: MAX_FLEET_CONCURRENCY },
     config: { key: 'concurrency', scope: 'fleet-run' },
+  },
+  {
+    name: 'dns-concurrency',
+    type: 'number',
+    arg: 'N',
+    help:
+      'DNS questions in flight at once (default: adaptive,\n' +
+      `${ADAPTIVE_START} growing to ${ADAPTIVE_MAX} while the resolver keeps up)`,
+    section: 'fleet',
+    commands: ['fleet'],
+    range: { min: 1, max: MAX_DNS_CONCURRENCY },
+    config: { key: 'dnsConcurrency', synonyms: ['dns-concurrency'], scope: 'fleet-run' },
   },
   {
     name: 'baseline',

@@ -8,7 +8,8 @@
  * whether or not they were served from here.
  */
 
-import pLimit from 'p-limit';
+import { onAbort } from './abort.js';
+import { ConcurrencyLimiter, type LimiterLoad } from './limiter.js';
 import {
   type DnsCounters,
   type DnsResult,
@@ -19,12 +20,16 @@ import {
 } from './types.js';
 import { normalizeName } from './wire.js';
 
+/**
+ * Questions in flight when a fixed limit is wanted without a number (tests, the `spf`
+ * command's single evaluation). Runs default to the adaptive limit (limiter.ts).
+ */
 export const DEFAULT_CONCURRENCY = 64;
 /** Keeps memory bounded in huge fleet runs; the least recently used entry goes first. */
 export const DEFAULT_MAX_CACHE_ENTRIES = 200_000;
 
 export interface CacheOptions {
-  /** Questions in flight to the inner resolver at once. */
+  /** Questions in flight to the inner resolver at once; undefined: adaptive (limiter.ts). */
   concurrency?: number;
   maxEntries?: number;
 }
@@ -47,24 +52,36 @@ function abortedResult(name: string, type: RRType): DnsResult {
   };
 }
 
-/** Calls `fire` once when `signal` aborts; returns the cleanup. */
-function onAbort(signal: AbortSignal | undefined, fire: () => void): () => void {
-  if (!signal) return () => {};
-  signal.addEventListener('abort', fire, { once: true });
-  return () => signal.removeEventListener('abort', fire);
+const ABORTED = Symbol('aborted');
+
+/** The answer, or ABORTED as soon as `signal` aborts (one registry entry, no listener). */
+function untilAborted(entry: Promise<DnsResult>, signal: AbortSignal): Promise<DnsResult | typeof ABORTED> {
+  return new Promise((resolve) => {
+    const stop = onAbort(signal, () => resolve(ABORTED));
+    entry.then((result) => {
+      stop();
+      resolve(result);
+    });
+  });
+}
+
+/** Timeouts and SERVFAIL tell the adaptive limit to back off; anything else is an answer. */
+function outcomeOf(result: DnsResult): 'ok' | 'failure' {
+  return result.kind === 'error' && (result.error === 'timeout' || result.error === 'servfail')
+    ? 'failure'
+    : 'ok';
 }
 
 export function createCachedResolver(
   inner: Resolver,
   counters: DnsCounters,
   options: CacheOptions = {},
-): Resolver & { size(): number; clear(): void } {
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+): Resolver & { size(): number; clear(): void; load(): LimiterLoad } {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_CACHE_ENTRIES;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new Error('createCachedResolver: maxEntries must be an integer >= 1');
   }
-  const limit = pLimit(concurrency);
+  const limiter = new ConcurrencyLimiter(options.concurrency);
   // A question in flight is its promise; once answered, the entry becomes the result itself
   // (a settled promise costs ~50 bytes more per entry, and a fleet run keeps tens of
   // thousands). Replacing a value keeps the key's place in the LRU order.
@@ -76,16 +93,20 @@ export function createCachedResolver(
     type: RRType,
     signal: AbortSignal | undefined,
   ): Promise<DnsResult> {
-    const promise = limit(() =>
-      signal?.aborted ? abortedResult(name, type) : inner.query(name, type, { signal }),
-    ).then((result) => {
-      if (entries.get(key) === promise) {
-        // An answer cut short by its caller says nothing about the name: do not keep it.
-        if (result.kind === 'error' && signal?.aborted) entries.delete(key);
-        else entries.set(key, result);
-      }
-      return result;
-    });
+    const promise = limiter
+      .run(
+        () =>
+          signal?.aborted ? Promise.resolve(abortedResult(name, type)) : inner.query(name, type, { signal }),
+        outcomeOf,
+      )
+      .then((result) => {
+        if (entries.get(key) === promise) {
+          // An answer cut short by its caller says nothing about the name: do not keep it.
+          if (result.kind === 'error' && signal?.aborted) entries.delete(key);
+          else entries.set(key, result);
+        }
+        return result;
+      });
     entries.set(key, promise);
     if (entries.size > maxEntries) {
       const oldest = entries.keys().next();
@@ -112,24 +133,16 @@ export function createCachedResolver(
     }
     // Our own signal ends our wait (also while queued behind the concurrency limit), not
     // the shared question, which others may be waiting for.
-    let stop = (): void => {};
-    const aborted = new Promise<'aborted'>((resolve) => {
-      stop = onAbort(signal, () => resolve('aborted'));
-    });
-    try {
-      const result = await Promise.race([entry, aborted]);
-      if (result === 'aborted') return abortedResult(name, type);
-      // The question's first asker gave up, we did not: ask afresh (that entry is gone).
-      if (result.kind === 'error' && result.detail === 'aborted' && !signal?.aborted) {
-        const now = entries.get(key);
-        if (now !== entry && now !== result) return query(name, type, queryOptions);
-      }
-      return result;
-    } finally {
-      stop();
+    const result = signal ? await untilAborted(entry, signal) : await entry;
+    if (result === ABORTED) return abortedResult(name, type);
+    // The question's first asker gave up, we did not: ask afresh (that entry is gone).
+    if (result.kind === 'error' && result.detail === 'aborted' && !signal?.aborted) {
+      const now = entries.get(key);
+      if (now !== entry && now !== result) return query(name, type, queryOptions);
     }
+    return result;
   }
 
   // Questions in flight keep their promise for those already waiting; new askers ask afresh.
-  return { query, size: () => entries.size, clear: () => entries.clear() };
+  return { query, size: () => entries.size, clear: () => entries.clear(), load: () => limiter.load() };
 }

@@ -1,6 +1,6 @@
 /** The DNS-only probe: stub resolver, per-run cache, resolver canary, counters. No SMTP, no HTTPS. */
 
-import { createCachedResolver, DEFAULT_CONCURRENCY } from './cache.js';
+import { createCachedResolver } from './cache.js';
 import { createCanaryResolver } from './canary.js';
 import { createStubResolver, newCounters, type ServerAddress } from './dns.js';
 import type { ClosableProbe } from './types.js';
@@ -11,7 +11,7 @@ export interface DnsProbeOptions {
   timeoutMs?: number;
   /** Tries per question, rotating through the servers (default 2). */
   tries?: number;
-  /** Questions in flight at once (default 64). */
+  /** Questions in flight at once; default adaptive (limiter.ts), sized to what the resolver sustains. */
   concurrency?: number;
   /** Bound of the DNS cache (LRU); default DEFAULT_MAX_CACHE_ENTRIES (fleet runs: FLEET_DEFAULT_CACHE_ENTRIES). */
   maxCacheEntries?: number;
@@ -31,7 +31,7 @@ export function createDnsProbe(options: DnsProbeOptions): ClosableProbe {
     counters,
   });
   const cache = createCachedResolver(stub, counters, {
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     maxEntries: options.maxCacheEntries,
   });
   const dns = createCanaryResolver(cache);
@@ -39,5 +39,9 @@ export function createDnsProbe(options: DnsProbeOptions): ClosableProbe {
     cache.clear();
     dns.clear();
   };
-  return { dns, counters: () => ({ ...counters }), clearCache, close: clearCache };
+  const close = (): void => {
+    clearCache();
+    stub.close();
+  };
+  return { dns, counters: () => ({ ...counters }), dnsLoad: () => cache.load(), clearCache, close };
 }

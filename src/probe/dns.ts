@@ -6,8 +6,8 @@
  */
 
 import { randomInt } from 'node:crypto';
-import dgram from 'node:dgram';
 import net from 'node:net';
+import { onAbort } from './abort.js';
 import type {
   DnsCounters,
   DnsErrorKind,
@@ -18,6 +18,7 @@ import type {
   RRType,
 } from './types.js';
 import { RR_TYPES } from './types.js';
+import { type UdpPoolOptions, UdpSocketPool } from './udp-pool.js';
 import {
   CLASS_IN,
   decodeRecord,
@@ -58,6 +59,8 @@ export interface StubResolverOptions {
   tries?: number;
   /** Counters to update; a fresh set when omitted. */
   counters?: DnsCounters;
+  /** The UDP socket pool's limits (tests); defaults in udp-pool.ts. */
+  pool?: UdpPoolOptions;
 }
 
 export function newCounters(): DnsCounters {
@@ -74,7 +77,9 @@ type TryOutcome =
 
 const ABORTED: Failure = { error: 'timeout', detail: 'aborted' };
 
-export function createStubResolver(options: StubResolverOptions): Resolver & { counters: DnsCounters } {
+export function createStubResolver(
+  options: StubResolverOptions,
+): Resolver & { counters: DnsCounters; close(): void; openSockets(): number } {
   const servers = options.servers.slice();
   if (servers.length === 0) throw new Error('createStubResolver: no DNS servers given');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -83,6 +88,7 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
   if (!Number.isInteger(tries) || tries < 1)
     throw new Error('createStubResolver: tries must be an integer >= 1');
   const counters = options.counters ?? newCounters();
+  const pool = new UdpSocketPool(options.pool);
 
   /** One question to the servers: UDP tries in turn, TCP after a truncated answer. */
   async function exchange(qname: Buffer, qtype: number, signal: AbortSignal | undefined): Promise<Exchange> {
@@ -91,7 +97,7 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
       if (signal?.aborted) return { kind: 'failure', ...ABORTED };
       const server = servers[attempt % servers.length]!;
       const where = `${server.host}:${server.port}`;
-      let outcome = await udpTry(server, encodeQuery(randomInt(0x10000), qname, qtype), timeoutMs, signal);
+      let outcome = await udpTry(server, encodeQuery(0, qname, qtype), timeoutMs, signal);
       if (outcome.kind === 'answer' && outcome.response.truncated) {
         counters.tcpRetries++;
         outcome = await tcpTry(server, encodeQuery(randomInt(0x10000), qname, qtype), timeoutMs, signal);
@@ -123,39 +129,45 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
     signal: AbortSignal | undefined,
   ): Promise<TryOutcome> {
     return new Promise((resolve) => {
-      const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
       let done = false;
+      let parsed: ParsedResponse | string | undefined;
       const finish = (outcome: TryOutcome): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        try {
-          socket.close();
-        } catch {
-          // already closed
-        }
+        stopWaiting();
         resolve(outcome);
       };
-      const onAbort = (): void => finish({ kind: 'aborted' });
-      const timer = setTimeout(() => finish({ kind: 'timeout' }), waitMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      socket.on('error', (err: NodeJS.ErrnoException) =>
-        finish({ kind: 'failed', error: 'timeout', detail: err.code ?? err.message }),
+      // The pool matches the id; the question (name, type, class) is checked here.
+      const match = (message: Buffer): 'answer' | 'ignore' => {
+        const r = parseResponse(message, packet);
+        if (r === 'ignore') return 'ignore';
+        parsed = r;
+        return 'answer';
+      };
+      const ticket = pool.ask(
+        server,
+        packet,
+        match,
+        (outcome) => {
+          if (outcome.kind === 'answer') {
+            if (typeof parsed === 'string') finish({ kind: 'failed', error: 'malformed', detail: parsed });
+            else if (parsed) finish({ kind: 'answer', buf: outcome.message, response: parsed });
+          } else if (outcome.kind === 'error') {
+            finish({ kind: 'failed', error: 'timeout', detail: outcome.detail });
+          } else {
+            finish({ kind: 'aborted' });
+          }
+        },
+        () => counters.queriesSent++,
       );
-      socket.on('message', (msg) => {
-        const parsed = parseResponse(msg, packet);
-        if (parsed === 'ignore') return; // not ours: keep waiting until the timeout
-        if (typeof parsed === 'string') finish({ kind: 'failed', error: 'malformed', detail: parsed });
-        else finish({ kind: 'answer', buf: msg, response: parsed });
-      });
-      // A connected socket only receives from that server, and reports ICMP unreachable.
-      socket.connect(server.port, server.host, () => {
-        if (done) return;
-        counters.queriesSent++;
-        socket.send(packet, (err) => {
-          if (err) finish({ kind: 'failed', error: 'timeout', detail: err.message });
-        });
+      const timer = setTimeout(() => {
+        ticket.cancel();
+        finish({ kind: 'timeout' });
+      }, waitMs);
+      const stopWaiting = onAbort(signal, () => {
+        ticket.cancel();
+        finish({ kind: 'aborted' });
       });
     });
   }
@@ -176,13 +188,12 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
         if (done) return;
         done = true;
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        stopWaiting();
         socket.destroy();
         resolve(outcome);
       };
-      const onAbort = (): void => finish({ kind: 'aborted' });
       const timer = setTimeout(() => finish({ kind: 'timeout' }), waitMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopWaiting = onAbort(signal, () => finish({ kind: 'aborted' }));
       socket.on('error', (err: NodeJS.ErrnoException) =>
         finish({ kind: 'failed', error: 'timeout', detail: `TCP ${err.code ?? err.message}` }),
       );
@@ -307,6 +318,8 @@ export function createStubResolver(options: StubResolverOptions): Resolver & { c
 
   return {
     counters,
+    close: () => pool.close(),
+    openSockets: () => pool.openSockets(),
     async query(name: string, type: RRType, queryOptions?: QueryOptions): Promise<DnsResult> {
       const result = await resolve(name, type, queryOptions?.signal);
       if (result.kind === 'error') counters.errors++;

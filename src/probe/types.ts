@@ -135,6 +135,11 @@ export interface Probe {
    */
   clearCache?(): void;
   /**
+   * DNS questions in flight, waiting, and the current limit (fleet runs size the identities in
+   * flight by it). Absent on probes without a limiter (test fakes).
+   */
+  dnsLoad?(): { active: number; queued: number; limit: number };
+  /**
    * Ends what the probe owns: SMTP probes in flight are aborted and its SMTP prober refuses
    * new ones; the DNS cache is dropped. Whoever made the probe closes it (an audit or fleet
    * run closes only a probe it made itself). Optional so that test fakes built as literals
