@@ -3,6 +3,14 @@
  * rest asked live. Zone files (master-file.ts, yaml.ts), the overlay resolver and probe.
  */
 
+export { auditWhatIf, type OverlayRunOptions, runWhatIf, type WhatIf } from './audit.js';
+export {
+  compareReports,
+  type OverlayDiff,
+  type OverlayInfo,
+  type ProposedReport,
+  type WorsenedFinding,
+} from './compare.js';
 export {
   MAX_OVERLAY_FILE_BYTES,
   type OverlayFileOptions,

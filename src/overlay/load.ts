@@ -40,9 +40,12 @@ export function isYamlPath(path: string): boolean {
 
 /** Parses overlay text as its path says (YAML or master file). */
 export function parseOverlay(text: string, path: string, options: OverlayFileOptions = {}): OverlayZone {
+  // YAML names are absolute: its origin is given or found from its names, never its file name.
+  if (isYamlPath(path)) {
+    const given = options.origin;
+    return parseOverlayYaml(text, { file: path, ...(given !== undefined ? { origin: given } : {}) });
+  }
   const origin = options.origin ?? originFromFileName(path);
-  if (isYamlPath(path))
-    return parseOverlayYaml(text, { file: path, ...(origin !== undefined ? { origin } : {}) });
   return parseMasterFile(text, {
     file: path,
     ...(origin !== undefined ? { origin } : {}),

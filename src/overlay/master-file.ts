@@ -63,7 +63,11 @@ export function parseMasterFile(text: string, options: MasterFileOptions = {}): 
   const builder = new OverlayZoneBuilder(file);
   const warnings: string[] = [];
   let origin: string | undefined;
-  if (options.origin !== undefined) origin = absoluteName(options.origin, undefined, file, 0);
+  if (options.origin !== undefined) {
+    // The caller's origin is a zone name: absolute whether or not it ends with a dot.
+    const o = options.origin;
+    origin = o === '' || o === '.' ? '' : absoluteName(o.endsWith('.') ? o : `${o}.`, undefined, file, 0);
+  }
   let firstOrigin = origin;
   let defaultTtl: number | undefined;
   let lastTtl: number | undefined = options.defaultTtl;
@@ -126,7 +130,7 @@ export function parseMasterFile(text: string, options: MasterFileOptions = {}): 
     const recordTtl = ttl ?? defaultTtl ?? lastTtl ?? FALLBACK_TTL;
     if (ttl !== undefined) lastTtl = ttl;
     const rdata = fields.slice(at);
-    if (rdata[0] && !rdata[0].quoted && fieldText(rdata[0]) === '\\#') {
+    if (rdata[0]?.escaped && !rdata[0].quoted && fieldText(rdata[0]) === '#') {
       fail(`generic RDATA (\\# of RFC 3597) is not supported: write the ${type} record in its usual form`);
     }
     const known = (RR_TYPES as readonly string[]).includes(type as string);
