@@ -30,3 +30,7 @@ export {
 export { MAX_ENTRY_CHARS, MAX_FIELDS_PER_ENTRY, MAX_LINE_CHARS, ZoneFileError } from './tokens.js';
 export { parseOverlayYaml } from './yaml.js';
 export { MAX_OVERLAY_RECORDS, type OverlayZone, rrsetKey } from './zone.js';
+
+/** The usage error of --fail-on regression where there is no overlay to compare with. */
+export const REGRESSION_NEEDS_OVERLAY =
+  '--fail-on regression needs --overlay (it compares live and proposed)';

@@ -11,6 +11,7 @@
  * replaces. Answers the overlay gave carry `ad: false` (no one validated them).
  */
 
+import { UsageError } from '../errors.js';
 import { MAX_CNAME_HOPS } from '../probe/dns.js';
 import type { DnsRecord, DnsResult, QueryOptions, Resolver, RRType } from '../probe/types.js';
 import { normalizeName } from '../probe/wire.js';
