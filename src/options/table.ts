@@ -224,7 +224,8 @@ export const CLI_OPTIONS = [
     arg: 'LEVEL',
     help:
       'fail (default): exit 1 on errors; warn: exit 1 on warnings too;\n' +
-      'regression (with --overlay): exit 1 only when the proposed records are worse than live',
+      'regression (with --overlay): exit 1 only when the proposed\n' +
+      'records are worse than live',
     section: 'audit',
     commands: ['audit', 'message', 'fleet'],
     choices: ['warn', 'fail', 'regression'],
@@ -429,9 +430,9 @@ export const CLI_OPTIONS = [
     type: 'list',
     arg: 'FILE',
     help:
-      'proposed DNS records (zone file or .yaml) answered as if published, the rest\n' +
-      'live (repeatable); the output compares live and proposed. Config: overlay\n' +
-      '(paths relative to the config file)',
+      'proposed DNS records (zone file or .yaml) answered as if\n' +
+      'published, the rest live (repeatable); the output compares live\n' +
+      'and proposed (config: overlay, relative to the config file)',
     section: 'audit',
     commands: ['audit'],
     config: { key: 'overlay', field: 'overlays', synonyms: ['overlays'], scope: 'audit-run' },
@@ -439,7 +440,7 @@ export const CLI_OPTIONS = [
   {
     name: 'overlay-complete',
     type: 'boolean',
-    help: 'each overlay file is the whole zone of its origin: names it lacks are NXDOMAIN',
+    help: 'each overlay file is the whole zone of its origin: names it\nlacks are NXDOMAIN',
     section: 'audit',
     commands: ['audit'],
   },

@@ -70,7 +70,7 @@ export function overlayResolver(
   if (complete) {
     for (const z of zones) {
       if (z.origin === '')
-        throw new Error(
+        throw new UsageError(
           `${z.file}: no origin is known, so it cannot be a complete zone (add $ORIGIN or an SOA)`,
         );
     }
