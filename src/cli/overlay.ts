@@ -4,8 +4,6 @@
  * only when the proposed records are worse than live, else the proposed run's as usual.
  */
 import { dirname, resolve } from 'node:path';
-import { renderReportHtml } from '../../reports/html.js';
-import { renderJson } from '../../reports/json.js';
 import { renderOverlayJunit, renderOverlayText } from '../../reports/overlay.js';
 import { renderText } from '../../reports/text.js';
 import type { AuditConfig } from '../config.js';
@@ -16,6 +14,7 @@ import {
   exitCodeFor,
   type ReportIo,
   type ReportOutput,
+  renderReportAs,
   writeRendered,
 } from './report-output.js';
 
@@ -38,13 +37,11 @@ export function readOverlays(paths: readonly string[]): OverlayZone[] {
 export function writeWhatIf(report: ProposedReport, out: ReportOutput, io: ReportIo): number {
   const failOn = out.failOn === 'regression' ? 'fail' : out.failOn;
   const rendered =
-    out.format === 'json'
-      ? renderJson(report)
-      : out.format === 'html'
-        ? renderReportHtml(report)
-        : out.format === 'junit'
-          ? renderOverlayJunit(out.junitName, report, failOn)
-          : `${renderText(report, { color: out.color })}${renderOverlayText(report)}`;
+    out.format === 'junit'
+      ? renderOverlayJunit(out.junitName, report, failOn)
+      : out.format === 'text'
+        ? `${renderText(report, { color: out.color })}${renderOverlayText(report)}`
+        : renderReportAs(report, out, failOn);
   writeRendered(rendered, out, io);
   if (out.failOn === 'regression') return report.diff.regression ? EXIT_FINDINGS : EXIT_OK;
   return exitCodeFor(report, failOn);

@@ -63,16 +63,23 @@ export function reportOutputOf(
 export function writeReport(report: Report, out: ReportOutput, io: ReportIo): number {
   if (out.failOn === 'regression') throw new UsageError(REGRESSION_NEEDS_OVERLAY);
   const failOn = out.failOn;
-  const rendered =
-    out.format === 'json'
-      ? renderJson(report)
-      : out.format === 'html'
-        ? renderReportHtml(report)
-        : out.format === 'junit'
-          ? renderJunit([{ key: out.junitName, report }], { failOn })
-          : renderText(report, { color: out.color });
-  writeRendered(rendered, out, io);
+  writeRendered(renderReportAs(report, out, failOn), out, io);
   return exitCodeFor(report, failOn);
+}
+
+/** The report in the format `out` asks for. */
+export function renderReportAs(
+  report: Report,
+  out: ReportOutput,
+  failOn: Exclude<FailOn, 'regression'>,
+): string {
+  return out.format === 'json'
+    ? renderJson(report)
+    : out.format === 'html'
+      ? renderReportHtml(report)
+      : out.format === 'junit'
+        ? renderJunit([{ key: out.junitName, report }], { failOn })
+        : renderText(report, { color: out.color });
 }
 
 /** Writes a rendered report to --output or standard output. */

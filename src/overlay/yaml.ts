@@ -50,8 +50,8 @@ export function parseOverlayYaml(
   return builder.build(options.origin ?? commonSuffix([...zone.nodes.keys()]), warnings);
 }
 
-/** The record as the stub client would decode it from the wire. */
-function toDnsRecord(name: string, ttl: number, r: ZoneRecord): DnsRecord {
+/** A lab zone record as the stub client decodes it from the wire (the memory resolver uses it too). */
+export function toDnsRecord(name: string, ttl: number, r: ZoneRecord): DnsRecord {
   switch (r.type) {
     case 'TXT':
     case 'SPF':
