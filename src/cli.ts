@@ -8,6 +8,7 @@ import { sanitizeForTerminal } from '../reports/text.js';
 import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
 import { messageCommand, type StdinSource } from './cli/message.js';
+import { overlayPaths, readOverlays, writeWhatIf } from './cli/overlay.js';
 import { parseCommand } from './cli/parse.js';
 import {
   EXIT_FINDINGS,
@@ -21,6 +22,7 @@ import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, createProbe, evaluateSpf } from './index.js';
+import { auditWhatIf, REGRESSION_NEEDS_OVERLAY } from './overlay/index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import { normalizeIp } from './target.js';
 import { TOOL_VERSION } from './version.js';
@@ -134,26 +136,35 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (!domain) throw new UsageError('audit needs a DOMAIN');
   const timeoutMs = values.timeout ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
-  const report = await audit(
-    {
-      domain,
-      ips: values.ip ?? config.ips ?? [],
-      ...pick('helo', values.helo ?? config.helo),
-      ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
-      ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
-      ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
-      ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
-      ...pick('profile', values.profile ?? config.profile),
-    },
-    {
-      ...(resolvers ? { resolvers } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(values.check ? { checks: values.check } : {}),
-      ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
-      ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-      ...(values['no-smtp'] ? { noSmtp: true } : {}),
-    },
-  );
+  const overlays = readOverlays(overlayPaths(values.overlay, config, values.config));
+  if (overlays.length === 0 && values['fail-on'] === 'regression')
+    throw new UsageError(REGRESSION_NEEDS_OVERLAY);
+  if (overlays.length === 0 && values['overlay-complete'])
+    throw new UsageError('--overlay-complete needs --overlay');
+  const input = {
+    domain,
+    ips: values.ip ?? config.ips ?? [],
+    ...pick('helo', values.helo ?? config.helo),
+    ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
+    ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
+    ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
+    ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
+    ...pick('profile', values.profile ?? config.profile),
+  };
+  const options = {
+    ...(resolvers ? { resolvers } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(values.check ? { checks: values.check } : {}),
+    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
+    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
+    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+  };
+  if (overlays.length > 0) {
+    const complete = values['overlay-complete'] === true;
+    const { proposed } = await auditWhatIf(input, { zones: overlays, complete }, options);
+    return writeWhatIf(proposed, reportOutputOf(values, io, proposed.target.domain), io);
+  }
+  const report = await audit(input, options);
   return writeReport(report, reportOutputOf(values, io, report.target.domain), io);
 }
 

@@ -13,11 +13,13 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 export const MAX_CONFIG_ALIASES = 100;
 
 /** What an audit --config file holds (a fleet identity holds the `identity` scope only). */
-export const AUDIT_CONFIG_SCOPES: readonly ConfigScope[] = ['identity', 'run'];
+export const AUDIT_CONFIG_SCOPES: readonly ConfigScope[] = ['identity', 'run', 'audit-run'];
 
 export interface AuditConfig extends Partial<TargetInput> {
   resolvers?: string[];
   timeoutMs?: number;
+  /** --overlay files, as written in the config (relative to the config file). */
+  overlays?: string[];
 }
 
 export function readConfigFile(path: string): AuditConfig {

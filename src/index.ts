@@ -67,6 +67,7 @@ export type {
 export type { MessageSource } from './message/parse.js';
 export type { MessageSummary, ParsedMessage } from './message/types.js';
 export { auditMessage, type MessageAuditOptions } from './message-audit.js';
+export * from './overlay/index.js';
 export {
   AUDIT_SMTP_TIMEOUTS,
   createProbe,

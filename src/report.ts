@@ -5,7 +5,7 @@ import type { MessageSummary } from './message/types.js';
  * this. Keys are sorted on output (see stableStringify) so two runs can be diffed.
  */
 
-export const SCHEMA_VERSION = '1.1.0';
+export const SCHEMA_VERSION = '1.2.0';
 
 export type Severity = 'info' | 'warning' | 'error' | 'unknown';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown' | 'skipped';

@@ -8,6 +8,7 @@ import { renderJson } from '../../reports/json.js';
 import { renderJunit } from '../../reports/junit.js';
 import { renderText } from '../../reports/text.js';
 import { UsageError } from '../errors.js';
+import { REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import type { Report } from '../report.js';
 
 export const EXIT_OK = 0;
@@ -16,7 +17,7 @@ export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
 
 export type ReportFormat = 'text' | 'json' | 'html' | 'junit';
-export type FailOn = 'warn' | 'fail';
+export type FailOn = 'warn' | 'fail' | 'regression';
 
 export interface ReportOutput {
   format: ReportFormat;
@@ -60,14 +61,29 @@ export function reportOutputOf(
 
 /** Renders and writes the report; returns the exit code. */
 export function writeReport(report: Report, out: ReportOutput, io: ReportIo): number {
-  const rendered =
-    out.format === 'json'
-      ? renderJson(report)
-      : out.format === 'html'
-        ? renderReportHtml(report)
-        : out.format === 'junit'
-          ? renderJunit([{ key: out.junitName, report }], { failOn: out.failOn })
-          : renderText(report, { color: out.color });
+  if (out.failOn === 'regression') throw new UsageError(REGRESSION_NEEDS_OVERLAY);
+  const failOn = out.failOn;
+  writeRendered(renderReportAs(report, out, failOn), out, io);
+  return exitCodeFor(report, failOn);
+}
+
+/** The report in the format `out` asks for. */
+export function renderReportAs(
+  report: Report,
+  out: ReportOutput,
+  failOn: Exclude<FailOn, 'regression'>,
+): string {
+  return out.format === 'json'
+    ? renderJson(report)
+    : out.format === 'html'
+      ? renderReportHtml(report)
+      : out.format === 'junit'
+        ? renderJunit([{ key: out.junitName, report }], { failOn })
+        : renderText(report, { color: out.color });
+}
+
+/** Writes a rendered report to --output or standard output. */
+export function writeRendered(rendered: string, out: ReportOutput, io: ReportIo): void {
   if (out.output) {
     try {
       writeFileSync(out.output, rendered);
@@ -78,11 +94,10 @@ export function writeReport(report: Report, out: ReportOutput, io: ReportIo): nu
   } else {
     io.stdout(rendered);
   }
-  return exitCodeFor(report, out.failOn);
 }
 
 /** 1 when a finding reaches the threshold; else 2 when anything was unknown; else 0. */
-export function exitCodeFor(report: Report, failOn: FailOn): number {
+export function exitCodeFor(report: Report, failOn: Exclude<FailOn, 'regression'>): number {
   const findings = Object.values(report.checks).flatMap((c) => c.findings);
   const hit = findings.some((f) => f.severity === 'error' || (failOn === 'warn' && f.severity === 'warning'));
   if (hit) return EXIT_FINDINGS;

@@ -15,6 +15,7 @@ import { parseCommand } from '../cli/parse.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
 import { checkChoice, flagOf } from '../options/values.js';
+import { REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import { stableStringify } from '../report.js';
 import { type FleetInput, mergeFleetInputs, readDomainsFile, readFleetConfig } from './config.js';
 import { diffRuns, loadDiffSide } from './diff.js';
@@ -106,6 +107,7 @@ export async function fleetCommand(
   const formats = new Set((values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
   for (const f of formats) checkChoice(flagOf('fleet', 'format'), f);
   const failOn = values['fail-on'] ?? 'fail';
+  if (failOn === 'regression') throw new UsageError(REGRESSION_NEEDS_OVERLAY);
   if (values.baseline !== undefined && values['no-baseline'])
     throw new UsageError('give --baseline or --no-baseline, not both');
   const profile = values.profile;

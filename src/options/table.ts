@@ -30,9 +30,9 @@ export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet' | 'boun
 /**
  * Where a config key is read: `identity` in an audit --config file and in a fleet config's
  * defaults and identities; `run` in an audit --config file and at a fleet config's top level;
- * `fleet-run` at a fleet config's top level only.
+ * `fleet-run` at a fleet config's top level only; `audit-run` in an audit --config file only.
  */
-export type ConfigScope = 'identity' | 'run' | 'fleet-run';
+export type ConfigScope = 'identity' | 'run' | 'fleet-run' | 'audit-run';
 
 export interface ConfigKey {
   /** The documented key (the one error messages name). */
@@ -223,10 +223,13 @@ export const CLI_OPTIONS = [
     name: 'fail-on',
     type: 'string',
     arg: 'LEVEL',
-    help: 'fail (default): exit 1 on errors; warn: exit 1 on warnings too',
+    help:
+      'fail (default): exit 1 on errors; warn: exit 1 on warnings too;\n' +
+      'regression (with --overlay): exit 1 only when the proposed\n' +
+      'records are worse than live',
     section: 'audit',
     commands: ['audit', 'message', 'fleet'],
-    choices: ['warn', 'fail'],
+    choices: ['warn', 'fail', 'regression'],
   },
   {
     name: 'no-color',
@@ -436,6 +439,25 @@ export const CLI_OPTIONS = [
       'which findings explain each wave and category',
     section: 'bounces',
     commands: ['bounces'],
+  },
+  {
+    name: 'overlay',
+    type: 'list',
+    arg: 'FILE',
+    help:
+      'proposed DNS records (zone file or .yaml) answered as if\n' +
+      'published, the rest live (repeatable); the output compares live\n' +
+      'and proposed (config: overlay, relative to the config file)',
+    section: 'audit',
+    commands: ['audit'],
+    config: { key: 'overlay', field: 'overlays', synonyms: ['overlays'], scope: 'audit-run' },
+  },
+  {
+    name: 'overlay-complete',
+    type: 'boolean',
+    help: 'each overlay file is the whole zone of its origin: names it\nlacks are NXDOMAIN',
+    section: 'audit',
+    commands: ['audit'],
   },
   // Shown in the usage lines of --help.
   { name: 'ip', type: 'string', commands: ['spf'] },

@@ -97,7 +97,7 @@ describe('config keys follow the table', () => {
   });
 
   it('maps every spelling of a key to one field, and no spelling to two options', () => {
-    const all = configKeysOf(['identity', 'run', 'fleet-run']);
+    const all = configKeysOf(['identity', 'run', 'fleet-run', 'audit-run']);
     const spellings = configured.flatMap((o) => spellingsOf(o.config!));
     expect(new Set(spellings).size).toBe(spellings.length);
     for (const o of configured)

@@ -18,7 +18,8 @@
  */
 
 import { type AnswerRecord, answerIsSecure, lookup } from '../../src/lab/lookup.js';
-import { type Zone, type ZoneRecord, zoneFrom } from '../../src/lab/zone.js';
+import { type Zone, zoneFrom } from '../../src/lab/zone.js';
+import { toDnsRecord } from '../../src/overlay/yaml.js';
 import { MAX_CNAME_HOPS } from '../../src/probe/dns.js';
 import type {
   DnsCounters,
@@ -168,22 +169,4 @@ function resolve(
 
 function ownerOf(a: AnswerRecord): string {
   return normalizeName(a.owner);
-}
-
-/** The record as the stub client decodes it from the lab's wire answer. */
-function toDnsRecord(name: string, ttl: number, r: ZoneRecord): DnsRecord {
-  switch (r.type) {
-    case 'TXT':
-    case 'SPF':
-      return { type: r.type, name, ttl, data: r.data.map((s) => s.toString('utf8')) };
-    case 'AAAA':
-      return { type: r.type, name, ttl, data: canonicalIpv6(r.data) };
-    default:
-      return { ...r, name, ttl } as DnsRecord;
-  }
-}
-
-/** RFC 5952 text of an IPv6 address (lower case, longest zero run as '::'), as the client prints it. */
-function canonicalIpv6(address: string): string {
-  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }
