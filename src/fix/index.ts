@@ -1,0 +1,4 @@
+/** --fix: the records that fix an audit's findings, as a master file fragment. */
+export { type FixOptions, claimedFindings, proposeFixes } from './propose.js';
+export { renderFixFragment } from './render.js';
+export type { Fix, FixPlan, FixRecord, Remaining } from './types.js';
