@@ -62,7 +62,8 @@ export function renderFixFragment(plan: FixPlan): string {
   ];
   for (const fix of plan.fixes) {
     lines.push('');
-    lines.push(comment(`${fix.kind}: fixes ${fix.findings.length > 0 ? fix.findings.join(', ') : 'nothing yet'}`));
+    const what = fix.findings.length > 0 ? `fixes ${fix.findings.join(', ')}` : 'to publish later (see below)';
+    lines.push(comment(`${fix.kind}: ${what}`));
     for (const w of fix.warnings) lines.push(comment(`WARNING: ${w}`));
     for (const n of fix.notes) lines.push(comment(n));
     if (fix.policyText !== undefined) lines.push(comment('MTA-STS policy: see the .mta-sts.txt file written next to this one'));
@@ -70,7 +71,12 @@ export function renderFixFragment(plan: FixPlan): string {
   }
   if (plan.remaining.length > 0) {
     lines.push('', comment('remaining, no DNS fix:'));
-    for (const r of plan.remaining) lines.push(comment(`  ${r.id}: ${r.reason}`));
+    const seen = new Set<string>();
+    for (const r of plan.remaining) {
+      const line = `  ${r.id}: ${r.reason}`;
+      if (!seen.has(line)) lines.push(comment(line));
+      seen.add(line);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

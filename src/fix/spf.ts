@@ -7,6 +7,7 @@ import { parseSpf } from '../../checks/spf/record.js';
 import { SPF_LOOKUPS_NEAR_LIMIT } from '../../checks/spf/index.js';
 import type { SpfAuditNode, SpfTreeEvidence } from '../../checks/spf/tree.js';
 import type { Mechanism, Term } from '../../checks/spf/types.js';
+import { cidrMatch, parseIp } from '../ip-bytes.js';
 import type { Finding } from '../report.js';
 import type { Resolver } from '../probe/types.js';
 import { type FlattenContext, flattenSpf, type RecordLookup } from './spf-flatten.js';
@@ -49,12 +50,13 @@ function ipTerm(ip: string): string {
 /** The root's usable record text, and notes about what was merged or dropped to get it. */
 function baseRecord(root: SpfAuditNode, input: SpfFixInput, notes: string[]): string {
   if (root.spf === 'none') {
-    const terms = input.ips.map(ipTerm);
-    if (terms.length === 0 && input.hasMx) {
+    // The sending IPs are added by editedRecord, as for every record.
+    const terms: string[] = [];
+    if (input.ips.length === 0 && input.hasMx) {
       terms.push('mx');
       notes.push('no sending IP was given (--ip): the new record authorises the MX hosts; add your providers');
     }
-    if (terms.length === 0) notes.push(`no sending IP and no MX: ${root.domain} is taken to send no mail`);
+    if (input.ips.length === 0 && terms.length === 0) notes.push(`no sending IP and no MX: ${root.domain} is taken to send no mail`);
     return ['v=spf1', ...terms, '-all'].join(' ');
   }
   if (root.spf === 'many') {
@@ -137,7 +139,12 @@ function editedRecord(text: string, tree: SpfTreeEvidence, ips: readonly string[
     }
     out.push(m.text);
   }
+  const kept = out.flatMap((t) => {
+    const p = parseSpf(`v=spf1 ${t}`);
+    return p.ok ? p.record.mechanisms : [];
+  });
   for (const ip of ips) {
+    if (coveredByRange(ip, kept)) continue;
     out.push(ipTerm(ip));
     notes.push(`authorised the sending IP ${ip}`);
   }
@@ -147,6 +154,19 @@ function editedRecord(text: string, tree: SpfTreeEvidence, ips: readonly string[
     notes.push('ended the record with "-all"');
   }
   return ['v=spf1', ...out, ...(all ? [all] : []), ...mods.map((m) => m.text)].join(' ');
+}
+
+/** Whether an ip4/ip6 term with "+" already authorises the address. */
+function coveredByRange(ip: string, mechanisms: readonly Mechanism[]): boolean {
+  const addr = parseIp(ip);
+  if (!addr) return false;
+  return mechanisms.some((m) => {
+    if (m.qualifier !== '+' || (m.name !== 'ip4' && m.name !== 'ip6') || m.ip === undefined) return false;
+    if ((m.name === 'ip4') !== (addr.family === 4)) return false;
+    const net = parseIp(m.ip);
+    const prefix = (m.name === 'ip4' ? m.cidr4 : m.cidr6) ?? (addr.family === 4 ? 32 : 128);
+    return net !== undefined && cidrMatch(net.bytes, addr.bytes, prefix);
+  });
 }
 
 function owner(f: Finding): string | undefined {
