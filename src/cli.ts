@@ -4,6 +4,7 @@
  * Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the audit was
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
+import { fixAuditCommand } from './cli/fix.js';
 import { sanitizeForTerminal } from '../reports/text.js';
 import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
@@ -134,8 +135,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (!domain) throw new UsageError('audit needs a DOMAIN');
   const timeoutMs = values.timeout ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
-  const report = await audit(
-    {
+  const input = {
       domain,
       ips: values.ip ?? config.ips ?? [],
       ...pick('helo', values.helo ?? config.helo),
@@ -144,16 +144,17 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
       ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
       ...pick('profile', values.profile ?? config.profile),
-    },
-    {
+    };
+  const auditOptions = {
       ...(resolvers ? { resolvers } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(values.check ? { checks: values.check } : {}),
       ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
       ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
       ...(values['no-smtp'] ? { noSmtp: true } : {}),
-    },
-  );
+    };
+  if (values.fix !== undefined) return fixAuditCommand(input, auditOptions, values.fix, values, io);
+  const report = await audit(input, auditOptions);
   return writeReport(report, reportOutputOf(values, io, report.target.domain), io);
 }
 

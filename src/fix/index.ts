@@ -2,3 +2,5 @@
 export { type FixOptions, claimedFindings, proposeFixes } from './propose.js';
 export { renderFixFragment } from './render.js';
 export type { Fix, FixPlan, FixRecord, Remaining } from './types.js';
+export { compareFix, type FixRun, type FixVerdict, proveFixes } from './reaudit.js';
+export { type FixSection, fixSection, renderFixText } from './summary.js';
