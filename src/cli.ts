@@ -1,12 +1,12 @@
 #!/usr/bin/env node
+import { sanitizeForTerminal } from '../reports/text.js';
+import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 /**
  * Thin shell: parse arguments -> library -> render -> process.exitCode.
  * Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the audit was
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
 import { fixAuditCommand } from './cli/fix.js';
-import { sanitizeForTerminal } from '../reports/text.js';
-import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
 import { messageCommand, type StdinSource } from './cli/message.js';
 import { parseCommand } from './cli/parse.js';
@@ -136,23 +136,23 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   const timeoutMs = values.timeout ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
   const input = {
-      domain,
-      ips: values.ip ?? config.ips ?? [],
-      ...pick('helo', values.helo ?? config.helo),
-      ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
-      ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
-      ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
-      ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
-      ...pick('profile', values.profile ?? config.profile),
-    };
+    domain,
+    ips: values.ip ?? config.ips ?? [],
+    ...pick('helo', values.helo ?? config.helo),
+    ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
+    ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
+    ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
+    ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
+    ...pick('profile', values.profile ?? config.profile),
+  };
   const auditOptions = {
-      ...(resolvers ? { resolvers } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(values.check ? { checks: values.check } : {}),
-      ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
-      ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-      ...(values['no-smtp'] ? { noSmtp: true } : {}),
-    };
+    ...(resolvers ? { resolvers } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(values.check ? { checks: values.check } : {}),
+    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
+    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
+    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+  };
   if (values.fix !== undefined) return fixAuditCommand(input, auditOptions, values.fix, values, io);
   const report = await audit(input, auditOptions);
   return writeReport(report, reportOutputOf(values, io, report.target.domain), io);

@@ -76,9 +76,13 @@ export function correctedDmarc(sources: readonly string[], domain: string): stri
   return ['v=DMARC1', `p=${p}`, ...[...tags].map(([n, v]) => `${n}=${v}`)].join('; ');
 }
 
-const isDmarcLike = (t: string) => dmarcVersionProblem(t) !== undefined || hasMisplacedVersion(t) || /^v=DMARC1/.test(t);
+const isDmarcLike = (t: string) =>
+  dmarcVersionProblem(t) !== undefined || hasMisplacedVersion(t) || /^v=DMARC1/.test(t);
 
-export function planDmarcFix(ev: DmarcEvidence, findings: readonly Finding[]): { fix?: Fix; remaining: Remaining[] } {
+export function planDmarcFix(
+  ev: DmarcEvidence,
+  findings: readonly Finding[],
+): { fix?: Fix; remaining: Remaining[] } {
   const remaining: Remaining[] = [];
   const claimed: string[] = [];
   for (const f of findings) {
@@ -88,10 +92,18 @@ export function planDmarcFix(ev: DmarcEvidence, findings: readonly Finding[]): {
   }
   if (claimed.length === 0) return { remaining };
   // The name to write: where the applying record is, else where a broken one is, else the domain.
-  const broken = ev.lookups.find((l) => l.outcome === 'multiple' || l.misplacedVersion.length > 0 || l.txt.some((t) => dmarcVersionProblem(t) !== undefined));
+  const broken = ev.lookups.find(
+    (l) =>
+      l.outcome === 'multiple' ||
+      l.misplacedVersion.length > 0 ||
+      l.txt.some((t) => dmarcVersionProblem(t) !== undefined),
+  );
   const domain = ev.policyDomain ?? broken?.domain ?? ev.domain;
   const lookup = ev.lookups.find((l) => l.domain === domain);
-  const sources = [...(ev.policyDomain === domain && ev.record ? [ev.record] : []), ...(lookup?.txt.filter(isDmarcLike) ?? [])];
+  const sources = [
+    ...(ev.policyDomain === domain && ev.record ? [ev.record] : []),
+    ...(lookup?.txt.filter(isDmarcLike) ?? []),
+  ];
   const record = correctedDmarc(sources, domain);
   const others = lookup?.txt.filter((t) => !isDmarcLike(t)) ?? [];
   const notes = record.includes(placeholderRua(domain))

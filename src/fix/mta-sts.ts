@@ -13,17 +13,31 @@ import { FIX_TTL, type Fix, type Remaining } from './types.js';
 export const STS_FIX_MAX_AGE = 604_800;
 
 /** Fixed by the TXT record alone, when a policy is served already. */
-const RECORD_FINDINGS = new Set(['policy-without-record', 'multiple-records', 'invalid-record', 'record-syntax-warning']);
+const RECORD_FINDINGS = new Set([
+  'policy-without-record',
+  'multiple-records',
+  'invalid-record',
+  'record-syntax-warning',
+]);
 /** Fixed by serving the policy and then publishing the record. */
 const ADOPTION_FINDINGS = new Set(['no-record', 'tls-rpt-without-mta-sts']);
 
 /** An id that changes with every proposal (RFC 8461 3.1: 1 to 32 letters and digits). */
 export function stsId(now: Date): string {
-  return now.toISOString().replace(/[^0-9]/g, '').slice(0, 14);
+  return now
+    .toISOString()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 14);
 }
 
 export function policyText(hosts: readonly string[]): string {
-  return ['version: STSv1', 'mode: testing', ...hosts.map((h) => `mx: ${h}`), `max_age: ${STS_FIX_MAX_AGE}`, ''].join('\n');
+  return [
+    'version: STSv1',
+    'mode: testing',
+    ...hosts.map((h) => `mx: ${h}`),
+    `max_age: ${STS_FIX_MAX_AGE}`,
+    '',
+  ].join('\n');
 }
 
 export function planMtaStsFix(
@@ -41,9 +55,15 @@ export function planMtaStsFix(
     if (RECORD_FINDINGS.has(key) && served) claimed.push(f.id);
     else if (RECORD_FINDINGS.has(key) || ADOPTION_FINDINGS.has(key)) {
       wanted = true;
-      remaining.push({ id: f.id, reason: `serve the policy (the .mta-sts.txt file) at ${policyFile}, then publish the commented TXT record` });
+      remaining.push({
+        id: f.id,
+        reason: `serve the policy (the .mta-sts.txt file) at ${policyFile}, then publish the commented TXT record`,
+      });
     } else {
-      remaining.push({ id: f.id, reason: 'the policy file and the MX servers are served over HTTPS and SMTP: no DNS fix' });
+      remaining.push({
+        id: f.id,
+        reason: 'the policy file and the MX servers are served over HTTPS and SMTP: no DNS fix',
+      });
     }
   }
   if (claimed.length === 0 && !wanted) return { remaining };
@@ -60,7 +80,9 @@ export function planMtaStsFix(
           type: 'TXT',
           ttl: FIX_TTL,
           values: [`v=STSv1; id=${stsId(now)}`, ...others],
-          comments: served ? ['change the id whenever the policy changes'] : [`publish only once ${policyFile} serves the policy`],
+          comments: served
+            ? ['change the id whenever the policy changes']
+            : [`publish only once ${policyFile} serves the policy`],
           ...(served ? {} : { inactive: true }),
         },
       ],

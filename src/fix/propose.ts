@@ -27,7 +27,7 @@ export interface FixOptions {
 
 /** Why the findings of checks without a DNS fix remain. */
 const NO_DNS_FIX: Readonly<Record<string, string>> = {
-  ptr: "reverse DNS is set by the owner of the IP address (your hosting or ISP), not in your zone",
+  ptr: 'reverse DNS is set by the owner of the IP address (your hosting or ISP), not in your zone',
   tls: "the sending server's STARTTLS and certificate are server configuration",
   'mx-tls': "the MX servers' STARTTLS and certificates are server configuration",
   dane: 'TLSA records are made from the server certificate, which the audit does not hold',
@@ -65,7 +65,9 @@ function planNullMx(report: Report, spfText: string | undefined): { fix?: Fix; c
           type: 'MX',
           ttl: FIX_TTL,
           values: ['0 .'],
-          comments: [`${domain} authorises no sender ("${SPF_NOTHING}"): it sends and takes no mail (RFC 7505)`],
+          comments: [
+            `${domain} authorises no sender ("${SPF_NOTHING}"): it sends and takes no mail (RFC 7505)`,
+          ],
         },
       ],
       warnings: [],
@@ -92,7 +94,9 @@ export async function proposeFixes(report: Report, options: FixOptions): Promise
     const trees = spf.mailFrom ? [spf, spf.mailFrom] : [spf];
     for (const tree of trees) {
       const mine = spfFindings.filter((f) => (spfFindingOwner(f) ?? spf.domain) === tree.domain);
-      const ips = spf.ipResults.filter((r) => r.domain === tree.domain && r.result !== 'pass' && r.result !== 'temperror');
+      const ips = spf.ipResults.filter(
+        (r) => r.domain === tree.domain && r.result !== 'pass' && r.result !== 'temperror',
+      );
       const mx = mxDomains.find((d) => d.domain === tree.domain);
       const hasMx = (mx?.hosts.length ?? 0) > 0;
       const out = await planSpfFix({

@@ -62,11 +62,13 @@ export function renderFixFragment(plan: FixPlan): string {
   ];
   for (const fix of plan.fixes) {
     lines.push('');
-    const what = fix.findings.length > 0 ? `fixes ${fix.findings.join(', ')}` : 'to publish later (see below)';
+    const what =
+      fix.findings.length > 0 ? `fixes ${fix.findings.join(', ')}` : 'to publish later (see below)';
     lines.push(comment(`${fix.kind}: ${what}`));
     for (const w of fix.warnings) lines.push(comment(`WARNING: ${w}`));
     for (const n of fix.notes) lines.push(comment(n));
-    if (fix.policyText !== undefined) lines.push(comment('MTA-STS policy: see the .mta-sts.txt file written next to this one'));
+    if (fix.policyText !== undefined)
+      lines.push(comment('MTA-STS policy: see the .mta-sts.txt file written next to this one'));
     for (const r of fix.records) lines.push(...recordLines(r));
   }
   if (plan.remaining.length > 0) {

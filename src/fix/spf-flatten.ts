@@ -16,15 +16,7 @@ import { parseMacroString, parseSpf, selectSpfRecord } from '../../checks/spf/re
 import { staticDomain } from '../../checks/spf/tree.js';
 import type { Qualifier } from '../../checks/spf/types.js';
 import type { DnsResult, Resolver, RRType } from '../probe/types.js';
-import {
-  type AddressSet,
-  emptySet,
-  isEmpty,
-  setToTerms,
-  singleRange,
-  subtract,
-  union,
-} from './cidr.js';
+import { type AddressSet, emptySet, isEmpty, setToTerms, singleRange, subtract, union } from './cidr.js';
 
 /** Records walked while flattening one tree (hostile trees may fan out). */
 export const FLATTEN_MAX_RECORDS = 100;
@@ -124,12 +116,17 @@ class Flattener {
     if (r.kind !== 'ok') return out;
     const hosts = [...new Set(r.records.flatMap((x) => (x.type === 'MX' ? [x.data.exchange] : [])))];
     if (hosts.length > FLATTEN_MAX_MX_NAMES) throw new Stop(`${name} has more than 10 MX names`);
-    for (const host of hosts) if (host !== '' && host !== '.') out = union(out, await this.addresses(host, cidr4, cidr6));
+    for (const host of hosts)
+      if (host !== '' && host !== '.') out = union(out, await this.addresses(host, cidr4, cidr6));
     return out;
   }
 
   /** The items of the record at `domain` (its lookups counted as the original costs them). */
-  async itemsOf(domain: string, text: string, chain: string[]): Promise<{ items: FlatItem[]; lookups: number }> {
+  async itemsOf(
+    domain: string,
+    text: string,
+    chain: string[],
+  ): Promise<{ items: FlatItem[]; lookups: number }> {
     if (this.records++ >= FLATTEN_MAX_RECORDS) throw new Stop(`more than ${FLATTEN_MAX_RECORDS} records`);
     const parsed = parseSpf(text);
     if (!parsed.ok) throw new Stop(`the record at ${domain} does not parse: ${parsed.error.message}`);
@@ -166,7 +163,8 @@ class Flattener {
           m.name === 'a'
             ? await this.addresses(target, m.cidr4 ?? 32, m.cidr6 ?? 128)
             : await this.mxAddresses(target, m.cidr4 ?? 32, m.cidr6 ?? 128);
-        if (isEmpty(set)) this.notes.push(`dropped "${m.text}" from ${domain}: ${target} has no address (a void lookup)`);
+        if (isEmpty(set))
+          this.notes.push(`dropped "${m.text}" from ${domain}: ${target} has no address (a void lookup)`);
         else items.push({ kind: 'set', qualifier: q, set });
         continue;
       }
@@ -205,7 +203,8 @@ class Flattener {
       this.notes.push(`dropped "${term}" from ${parent}: it loops back to ${target}`);
       return undefined;
     }
-    if (chain.length > FLATTEN_MAX_DEPTH) throw new Stop(`nesting deeper than ${FLATTEN_MAX_DEPTH} at ${target}`);
+    if (chain.length > FLATTEN_MAX_DEPTH)
+      throw new Stop(`nesting deeper than ${FLATTEN_MAX_DEPTH} at ${target}`);
     const rec = await this.record(target);
     if (rec.kind === 'error') throw new Stop(rec.why);
     if (rec.kind === 'broken') {

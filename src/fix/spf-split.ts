@@ -4,8 +4,9 @@
  * Each moved run keeps its qualifier on the include ("-include:_spf2..." for "-ip4:..." terms),
  * so the first-match order of the record is unchanged.
  */
-import type { Qualifier } from '../../checks/spf/types.js';
+
 import { SPF_MAX_UDP_ANSWER_BYTES } from '../../checks/spf/tree.js';
+import type { Qualifier } from '../../checks/spf/types.js';
 import { MAX_CHARACTER_STRING_BYTES } from '../probe/wire.js';
 import { type FlatItem, itemLookups, itemTerms } from './spf-flatten.js';
 
@@ -38,7 +39,8 @@ const recordOf = (terms: readonly string[]): string => ['v=spf1', ...terms].join
 export function splitSpf(domain: string, items: readonly FlatItem[], otherBytes: number): SplitResult {
   const budget = SPF_MAX_UDP_ANSWER_BYTES - otherBytes;
   const whole = recordOf(items.flatMap(itemTerms));
-  if (txtAnswerBytes(whole) <= budget) return { ok: true, root: whole, parts: [], lookups: itemLookups(items) };
+  if (txtAnswerBytes(whole) <= budget)
+    return { ok: true, root: whole, parts: [], lookups: itemLookups(items) };
 
   const parts: SplitRecord[] = [];
   const rootTerms: string[] = [];
@@ -57,7 +59,10 @@ export function splitSpf(domain: string, items: readonly FlatItem[], otherBytes:
     const bare = itemTerms({ ...item, qualifier: '+' });
     let chunk: string[] = [];
     for (const term of bare) {
-      if (chunk.length > 0 && txtAnswerBytes(recordOf([...chunk, term, PART_END])) > SPF_MAX_UDP_ANSWER_BYTES) {
+      if (
+        chunk.length > 0 &&
+        txtAnswerBytes(recordOf([...chunk, term, PART_END])) > SPF_MAX_UDP_ANSWER_BYTES
+      ) {
         flush(item.qualifier, chunk);
         chunk = [];
       }
@@ -69,6 +74,9 @@ export function splitSpf(domain: string, items: readonly FlatItem[], otherBytes:
   }
   const root = recordOf(rootTerms);
   if (txtAnswerBytes(root) > budget)
-    return { ok: false, reason: `the record at ${domain} stays over ${SPF_MAX_UDP_ANSWER_BYTES} octets even split` };
+    return {
+      ok: false,
+      reason: `the record at ${domain} stays over ${SPF_MAX_UDP_ANSWER_BYTES} octets even split`,
+    };
   return { ok: true, root, parts, lookups };
 }

@@ -3,13 +3,14 @@
  * record edited term by term (the "all", broken or void terms, the sending IPs that did not
  * pass), flattened when it needs too many lookups, split when it does not fit 512 octets.
  */
-import { parseSpf } from '../../checks/spf/record.js';
+
 import { SPF_LOOKUPS_NEAR_LIMIT } from '../../checks/spf/index.js';
+import { parseSpf } from '../../checks/spf/record.js';
 import type { SpfAuditNode, SpfTreeEvidence } from '../../checks/spf/tree.js';
 import type { Mechanism, Term } from '../../checks/spf/types.js';
 import { cidrMatch, parseIp } from '../ip-bytes.js';
-import type { Finding } from '../report.js';
 import type { Resolver } from '../probe/types.js';
+import type { Finding } from '../report.js';
 import { type FlattenContext, flattenSpf, type RecordLookup } from './spf-flatten.js';
 import { splitSpf, txtAnswerBytes } from './spf-split.js';
 import { FIX_TTL, type Fix, type FixRecord, type Remaining } from './types.js';
@@ -54,9 +55,12 @@ function baseRecord(root: SpfAuditNode, input: SpfFixInput, notes: string[]): st
     const terms: string[] = [];
     if (input.ips.length === 0 && input.hasMx) {
       terms.push('mx');
-      notes.push('no sending IP was given (--ip): the new record authorises the MX hosts; add your providers');
+      notes.push(
+        'no sending IP was given (--ip): the new record authorises the MX hosts; add your providers',
+      );
     }
-    if (input.ips.length === 0 && terms.length === 0) notes.push(`no sending IP and no MX: ${root.domain} is taken to send no mail`);
+    if (input.ips.length === 0 && terms.length === 0)
+      notes.push(`no sending IP and no MX: ${root.domain} is taken to send no mail`);
     return ['v=spf1', ...terms, '-all'].join(' ');
   }
   if (root.spf === 'many') {
@@ -215,7 +219,9 @@ export async function planSpfFix(input: SpfFixInput): Promise<SpfFixOutcome> {
   const otherBytes = otherTxt.reduce((n, t) => n + txtAnswerBytes(t), 0);
 
   const flat = await flattenSpf(tree.domain, edited, ctx);
-  const heavy = flat.ok ? flat.originalLookups >= SPF_LOOKUPS_NEAR_LIMIT : tree.totalLookups >= SPF_LOOKUPS_NEAR_LIMIT;
+  const heavy = flat.ok
+    ? flat.originalLookups >= SPF_LOOKUPS_NEAR_LIMIT
+    : tree.totalLookups >= SPF_LOOKUPS_NEAR_LIMIT;
   const mxTooMany = input.findings.some((f) => f.id === 'spf/too-many-mx-names' && atRoot(f, tree.domain));
   const tooLong = txtAnswerBytes(edited) + otherBytes > 512;
   let flattened = false;
@@ -264,7 +270,10 @@ export async function planSpfFix(input: SpfFixInput): Promise<SpfFixOutcome> {
       claimed.push(f.id);
       continue;
     }
-    notDns(f, `in a record its owner publishes (${String(f.evidence.parent ?? f.evidence.domain)}): ask them, or flatten`);
+    notDns(
+      f,
+      `in a record its owner publishes (${String(f.evidence.parent ?? f.evidence.domain)}): ask them, or flatten`,
+    );
     if (f.severity === 'error') errorLeft.value = true;
   }
   for (const f of input.findings) {

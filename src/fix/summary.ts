@@ -5,7 +5,13 @@ export interface FixSection {
   file: string;
   policyFile?: string;
   createdAt: string;
-  fixes: { kind: string; findings: string[]; records: { name: string; type: string; values: string[]; inactive?: boolean }[]; warnings: string[]; notes: string[] }[];
+  fixes: {
+    kind: string;
+    findings: string[];
+    records: { name: string; type: string; values: string[]; inactive?: boolean }[];
+    warnings: string[];
+    notes: string[];
+  }[];
   cleared: string[];
   notCleared: string[];
   remaining: { id: string; reason: string }[];
@@ -20,7 +26,12 @@ export function fixSection(run: FixRun, file: string, policyFile: string | undef
     fixes: run.plan.fixes.map((f) => ({
       kind: f.kind,
       findings: f.findings,
-      records: f.records.map((r) => ({ name: r.name, type: r.type, values: r.values, ...(r.inactive ? { inactive: true } : {}) })),
+      records: f.records.map((r) => ({
+        name: r.name,
+        type: r.type,
+        values: r.values,
+        ...(r.inactive ? { inactive: true } : {}),
+      })),
       warnings: f.warnings,
       notes: f.notes,
     })),
@@ -36,7 +47,8 @@ export function renderFixText(section: FixSection): string {
     `Fix: records written to ${section.file}${section.policyFile ? `, MTA-STS policy to ${section.policyFile}` : ''}`,
     `  cleared by the fix (re-audited with it as an overlay): ${list(section.cleared)}`,
   ];
-  if (section.notCleared.length > 0) lines.push(`  meant to clear but still there: ${list(section.notCleared)}`);
+  if (section.notCleared.length > 0)
+    lines.push(`  meant to clear but still there: ${list(section.notCleared)}`);
   if (section.introduced.length > 0) lines.push(`  new with the fix: ${list(section.introduced)}`);
   const seen = new Set<string>();
   if (section.remaining.length > 0) lines.push('  remaining, no DNS fix:');

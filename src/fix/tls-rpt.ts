@@ -29,14 +29,18 @@ function usableRua(text: string): string[] {
   return out;
 }
 
-export function planTlsRptFix(ev: TlsRptEvidence, findings: readonly Finding[]): { fix?: Fix; remaining: Remaining[] } {
+export function planTlsRptFix(
+  ev: TlsRptEvidence,
+  findings: readonly Finding[],
+): { fix?: Fix; remaining: Remaining[] } {
   const remaining: Remaining[] = [];
   const claimed: string[] = [];
   for (const f of findings) {
     if (TLS_RPT_FIXED.has(f.id.slice('tls-rpt/'.length))) claimed.push(f.id);
     else remaining.push({ id: f.id, reason: 'could not be measured (DNS error)' });
   }
-  if (claimed.length === 0 || ev.txt.kind === 'error') return { remaining: [...remaining, ...claimed.map((id) => ({ id, reason: 'could not be measured' }))] };
+  if (claimed.length === 0 || ev.txt.kind === 'error')
+    return { remaining: [...remaining, ...claimed.map((id) => ({ id, reason: 'could not be measured' }))] };
   const mine = ev.txt.records.filter((t) => isTlsRptRecord(t) || looksLikeTlsRpt(t));
   const rua = [...new Set(mine.flatMap(usableRua))];
   const placeholder = rua.length === 0;

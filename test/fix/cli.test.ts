@@ -21,13 +21,27 @@ describe('audit --fix', () => {
 
   it('writes the fragment and the MTA-STS policy, and reports what the fix clears (text)', async () => {
     const file = join(dir, 'heavy.zone');
-    const r = await runCli(['audit', 'news.heavy.example', '--ip', '127.0.77.41', '--no-smtp', '--resolver', resolver, '--fix', file]);
+    const r = await runCli([
+      'audit',
+      'news.heavy.example',
+      '--ip',
+      '127.0.77.41',
+      '--no-smtp',
+      '--resolver',
+      resolver,
+      '--fix',
+      file,
+    ]);
     expect(r.stderr).toBe('');
     const fragment = readFileSync(file, 'utf8');
     expect(fragment).toContain('; spf: fixes spf/too-many-lookups');
     expect(parseMasterFile(fragment).rrsets.size).toBeGreaterThan(0);
-    expect(readFileSync(`${file}.mta-sts.txt`, 'utf8')).toBe('version: STSv1\nmode: testing\nmx: mx.heavy.example\nmax_age: 604800\n');
-    expect(r.stdout).toMatch(/Fix: records written to .*heavy\.zone, MTA-STS policy to .*heavy\.zone\.mta-sts\.txt/);
+    expect(readFileSync(`${file}.mta-sts.txt`, 'utf8')).toBe(
+      'version: STSv1\nmode: testing\nmx: mx.heavy.example\nmax_age: 604800\n',
+    );
+    expect(r.stdout).toMatch(
+      /Fix: records written to .*heavy\.zone, MTA-STS policy to .*heavy\.zone\.mta-sts\.txt/,
+    );
     expect(r.stdout).toMatch(/cleared by the fix .*: .*spf\/too-many-lookups/);
     expect(r.stdout).toMatch(/ptr\/not-forward-confirmed: reverse DNS is set by the owner of the IP address/);
     // The live audit decides the exit code: SPF over the limit is an error.
@@ -36,7 +50,18 @@ describe('audit --fix', () => {
 
   it('JSON: the report gains a fix section', async () => {
     const file = join(dir, 'broken.zone');
-    const r = await runCli(['audit', 'broken.example', '--ip', '127.0.77.20', '--no-smtp', '--resolver', resolver, '--fix', file, '--json']);
+    const r = await runCli([
+      'audit',
+      'broken.example',
+      '--ip',
+      '127.0.77.20',
+      '--no-smtp',
+      '--resolver',
+      resolver,
+      '--fix',
+      file,
+      '--json',
+    ]);
     const report = JSON.parse(r.stdout);
     expect(report.fix.file).toBe(file);
     expect(report.fix.cleared).toEqual(expect.arrayContaining(['spf/include-not-found', 'dmarc/missing']));

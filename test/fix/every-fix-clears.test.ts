@@ -5,16 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DEMO_IDENTITIES } from '../../src/demo/identities.js';
+import { parse as parseYaml } from 'yaml';
 import { audit } from '../../src/audit.js';
+import { DEMO_IDENTITIES } from '../../src/demo/identities.js';
 import { proveFixes } from '../../src/fix/reaudit.js';
 import type { Probe } from '../../src/probe/types.js';
 import type { TargetInput } from '../../src/target.js';
 import { makeWorld } from '../fleet/world.js';
 import { memoryProbe, memoryResolver, type ZoneObject } from '../helpers/memory-resolver.js';
-import { FIX_WORLD, FIX_IDENTITIES } from './worlds.js';
+import { FIX_IDENTITIES, FIX_WORLD } from './worlds.js';
 
 const root = join(import.meta.dirname, '../..');
 const NOW = new Date('2026-01-15T10:00:00Z');

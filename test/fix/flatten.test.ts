@@ -64,13 +64,45 @@ async function result(resolver: Resolver, domain: string, ip: string, maxDnsTerm
 
 /** Addresses at the edges of every range the tree names: first, last, one before, one after. */
 const EDGES = [
-  '192.0.2.9', '192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.20', '192.0.2.21', '192.0.2.49',
-  '192.0.2.50', '192.0.2.51', '192.0.2.127', '192.0.2.128', '192.0.2.143', '192.0.2.144', '192.0.2.159',
-  '192.0.2.160', '192.0.2.175', '192.0.2.176', '192.0.2.200', '192.0.2.201', '192.0.2.210',
-  '198.51.100.0', '198.51.100.127', '198.51.100.128', '198.51.100.191', '198.51.100.192',
-  '198.51.100.223', '198.51.100.224', '203.0.113.0', '203.0.113.7', '203.0.113.8', '203.0.113.15',
-  '203.0.113.16', '203.0.113.31', '203.0.113.32', '2001:db8:100::1', '2001:db8:101::1',
-  '2001:db8:200::10', '2001:db8:200::11', '10.0.0.1',
+  '192.0.2.9',
+  '192.0.2.10',
+  '192.0.2.11',
+  '192.0.2.12',
+  '192.0.2.20',
+  '192.0.2.21',
+  '192.0.2.49',
+  '192.0.2.50',
+  '192.0.2.51',
+  '192.0.2.127',
+  '192.0.2.128',
+  '192.0.2.143',
+  '192.0.2.144',
+  '192.0.2.159',
+  '192.0.2.160',
+  '192.0.2.175',
+  '192.0.2.176',
+  '192.0.2.200',
+  '192.0.2.201',
+  '192.0.2.210',
+  '198.51.100.0',
+  '198.51.100.127',
+  '198.51.100.128',
+  '198.51.100.191',
+  '198.51.100.192',
+  '198.51.100.223',
+  '198.51.100.224',
+  '203.0.113.0',
+  '203.0.113.7',
+  '203.0.113.8',
+  '203.0.113.15',
+  '203.0.113.16',
+  '203.0.113.31',
+  '203.0.113.32',
+  '2001:db8:100::1',
+  '2001:db8:101::1',
+  '2001:db8:200::10',
+  '2001:db8:200::11',
+  '10.0.0.1',
 ];
 
 describe('SPF flattening', () => {
@@ -100,10 +132,16 @@ describe('SPF flattening', () => {
     const { fixed } = await flattened(WORLD, 'heavy.fix.example');
     const original = memoryResolver(WORLD);
     const v4 = fc
-      .tuple(fc.constantFrom('192.0.2', '198.51.100', '203.0.113', '10.0.0'), fc.integer({ min: 0, max: 255 }))
+      .tuple(
+        fc.constantFrom('192.0.2', '198.51.100', '203.0.113', '10.0.0'),
+        fc.integer({ min: 0, max: 255 }),
+      )
       .map(([net, host]) => `${net}.${host}`);
     const v6 = fc
-      .tuple(fc.constantFrom('2001:db8:100', '2001:db8:200', '2001:db8:300'), fc.integer({ min: 0, max: 0xffff }))
+      .tuple(
+        fc.constantFrom('2001:db8:100', '2001:db8:200', '2001:db8:300'),
+        fc.integer({ min: 0, max: 0xffff }),
+      )
       .map(([net, host]) => `${net}::${host.toString(16)}`);
     await fc.assert(
       fc.asyncProperty(fc.oneof(v4, v6), async (ip) => {
@@ -124,12 +162,24 @@ describe('SPF flattening', () => {
     expect(names.slice(1)).toEqual(names.slice(1).map((_, i) => `_spf${i + 1}.wide.fix.example`));
     expect(names.length).toBeGreaterThan(2);
     for (const r of spf?.records ?? []) {
-      const bytes = r.values.reduce((n, v) => n + Buffer.byteLength(v) + Math.ceil(Buffer.byteLength(v) / 255), 0);
+      const bytes = r.values.reduce(
+        (n, v) => n + Buffer.byteLength(v) + Math.ceil(Buffer.byteLength(v) / 255),
+        0,
+      );
       expect(bytes).toBeLessThanOrEqual(512);
     }
-    for (const m of fragment.matchAll(/"([^"\\]|\\.)*"/g)) expect(Buffer.byteLength(m[0]) - 2).toBeLessThanOrEqual(255);
+    for (const m of fragment.matchAll(/"([^"\\]|\\.)*"/g))
+      expect(Buffer.byteLength(m[0]) - 2).toBeLessThanOrEqual(255);
     const original = memoryResolver(world);
-    for (const ip of ['10.0.0.1', '10.0.1.1', '10.11.14.255', '10.11.15.0', '10.12.0.1', '2001:db8:5::1', '2001:db8:12::1']) {
+    for (const ip of [
+      '10.0.0.1',
+      '10.0.1.1',
+      '10.11.14.255',
+      '10.11.15.0',
+      '10.12.0.1',
+      '2001:db8:5::1',
+      '2001:db8:12::1',
+    ]) {
       const before = await result(original, 'wide.fix.example', ip, UNLIMITED);
       const after = await result(fixed, 'wide.fix.example', ip);
       expect(after.result, ip).toBe(before.result);
