@@ -6,6 +6,7 @@
  */
 import { sanitizeForTerminal } from '../reports/text.js';
 import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
+import { fixAuditCommand } from './cli/fix.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
 import { messageCommand, type StdinSource } from './cli/message.js';
 import { overlayPaths, readOverlays, writeWhatIf } from './cli/overlay.js';
@@ -141,6 +142,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(REGRESSION_NEEDS_OVERLAY);
   if (overlays.length === 0 && values['overlay-complete'])
     throw new UsageError('--overlay-complete needs --overlay');
+  if (overlays.length > 0 && values.fix !== undefined)
+    throw new UsageError('give --fix or --overlay, not both (--fix audits the live records)');
   const input = {
     domain,
     ips: values.ip ?? config.ips ?? [],
@@ -164,6 +167,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     const { proposed } = await auditWhatIf(input, { zones: overlays, complete }, options);
     return writeWhatIf(proposed, reportOutputOf(values, io, proposed.target.domain), io);
   }
+  if (values.fix !== undefined) return fixAuditCommand(input, options, values.fix, values, io);
   const report = await audit(input, options);
   return writeReport(report, reportOutputOf(values, io, report.target.domain), io);
 }

@@ -29,6 +29,7 @@ const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^src\/replies\//, 'engine'],
   [/^src\/(errors|ip|ip-bytes|orgdomain|version|paths)\.ts$/, 'base'],
   [/^src\/overlay\//, 'library'],
+  [/^src\/fix\//, 'library'],
 ];
 
 /** What each layer may import (besides itself and packages). */

@@ -459,6 +459,17 @@ export const CLI_OPTIONS = [
     section: 'audit',
     commands: ['audit'],
   },
+  {
+    name: 'fix',
+    type: 'string',
+    arg: 'FILE',
+    help:
+      'write the DNS records that fix the findings to FILE (a zone file\n' +
+      'fragment; the MTA-STS policy to FILE.mta-sts.txt), audit again with\n' +
+      'them as an overlay and report which findings they clear',
+    section: 'audit',
+    commands: ['audit'],
+  },
   // Shown in the usage lines of --help.
   { name: 'ip', type: 'string', commands: ['spf'] },
   { name: 'sender', type: 'string', commands: ['spf'] },
