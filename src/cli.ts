@@ -9,6 +9,7 @@ import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
 import { messageCommand, type StdinSource } from './cli/message.js';
 import { parseCommand } from './cli/parse.js';
+import { loadPolicy, withPolicySelectors } from './cli/policy.js';
 import {
   EXIT_FINDINGS,
   EXIT_INCOMPLETE,
@@ -21,6 +22,7 @@ import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, createProbe, evaluateSpf } from './index.js';
+import { applyPolicy } from './policy/index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import { normalizeIp } from './target.js';
 import { TOOL_VERSION } from './version.js';
@@ -134,14 +136,16 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (!domain) throw new UsageError('audit needs a DOMAIN');
   const timeoutMs = values.timeout ?? config.timeoutMs;
   const resolvers = values.resolver ?? config.resolvers;
-  const report = await audit(
+  const policy = loadPolicy(values, config.policy);
+  const selectors = withPolicySelectors(values['dkim-selector'] ?? config.dkimSelectors, policy, domain);
+  const audited = await audit(
     {
       domain,
       ips: values.ip ?? config.ips ?? [],
       ...pick('helo', values.helo ?? config.helo),
       ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
       ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
-      ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
+      ...pick('dkimSelectors', selectors),
       ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
       ...pick('profile', values.profile ?? config.profile),
     },
@@ -154,7 +158,9 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...(values['no-smtp'] ? { noSmtp: true } : {}),
     },
   );
-  return writeReport(report, reportOutputOf(values, io, report.target.domain), io);
+  const report = policy ? applyPolicy(audited, policy) : audited;
+  const out = reportOutputOf(values, io, report.target.domain);
+  return writeReport(report, policy ? { ...out, files: { policyFile: policy.file } } : out, io);
 }
 
 function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -81,6 +81,8 @@ export interface FleetInput {
   concurrency?: number;
   timeoutMs?: number;
   checks?: string[];
+  /** The policy file (`policy:`). */
+  policy?: string;
   inputs: string[];
 }
 
@@ -420,7 +422,7 @@ function withTopLevel(
       // topLevel() has rejected unknown keys already.
     },
     lineOfKey,
-  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks'>;
+  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks' | 'policy'>;
   return { ...out, ...settings };
 }
 
@@ -448,6 +450,7 @@ export function mergeFleetInputs(inputs: readonly FleetInput[]): FleetInput {
     if (input.concurrency !== undefined) merged.concurrency = input.concurrency;
     if (input.timeoutMs !== undefined) merged.timeoutMs = input.timeoutMs;
     if (input.checks) merged.checks = input.checks;
+    if (input.policy !== undefined) merged.policy = input.policy;
   }
   return {
     ...merged,

@@ -92,7 +92,13 @@ function expiredFinding(waiver: Waiver, file: string): Finding {
     severity: 'error',
     title: POLICY_FINDING_TITLES['waiver-expired'],
     message: `The waiver of ${waiver.finding} ("${waiver.reason}") expired on ${waiver.expires}; the findings it covered count again.`,
-    evidence: { file, line: waiver.line, finding: waiver.finding, reason: waiver.reason, expires: waiver.expires },
+    evidence: {
+      file,
+      line: waiver.line,
+      finding: waiver.finding,
+      reason: waiver.reason,
+      expires: waiver.expires,
+    },
     remediation: `Fix what ${waiver.finding} reports, or renew the waiver with a new date and reason, or remove it (${file} line ${waiver.line}).`,
     predictedReplies: [],
   };

@@ -9,7 +9,13 @@ export {
   waiverExpired,
   waiverMatches,
 } from './apply.js';
-export { inScope, judgeExpectations, matchesDomain, POLICY_FINDING_TITLES, type PolicyFindingKey } from './judge.js';
+export {
+  inScope,
+  judgeExpectations,
+  matchesDomain,
+  POLICY_FINDING_TITLES,
+  type PolicyFindingKey,
+} from './judge.js';
 export {
   DEFAULT_POLICY_FILE,
   MAX_EXPECT_BLOCKS,

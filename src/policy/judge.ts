@@ -8,8 +8,8 @@
  */
 import { analyzeSelector, dkimEvidenceOf } from '../../checks/dkim/index.js';
 import { dmarcEvidenceOf, effectiveDmarc } from '../../checks/dmarc/index.js';
-import { hostName } from '../../checks/shared/dns.js';
 import { mxEvidenceOf } from '../../checks/mx/index.js';
+import { hostName } from '../../checks/shared/dns.js';
 import { spfEvidenceOf } from '../../checks/spf/index.js';
 import type { Finding, Report, Severity } from '../report.js';
 import { DMARC_STRENGTH, type DmarcStrength, type ExpectationBlock, type ExpectationKey } from './types.js';
@@ -26,7 +26,10 @@ export const POLICY_FINDING_TITLES = {
 export type PolicyFindingKey = keyof typeof POLICY_FINDING_TITLES;
 
 /** The three outcomes of one expected item. */
-type Outcome = { met: true; message: string } | { met: false; message: string; fix: string } | { unknown: string };
+type Outcome =
+  | { met: true; message: string }
+  | { met: false; message: string; fix: string }
+  | { unknown: string };
 
 /** A domain pattern of the policy file: `example.com` is that name, `*.example.com` any name below it. */
 export function matchesDomain(pattern: string, domain: string): boolean {
@@ -40,20 +43,32 @@ export function inScope(patterns: readonly string[], domain: string): boolean {
 }
 
 /** The policy's findings for one report: every expectation of every block in scope. */
-export function judgeExpectations(report: Report, blocks: readonly ExpectationBlock[], file: string): Finding[] {
+export function judgeExpectations(
+  report: Report,
+  blocks: readonly ExpectationBlock[],
+  file: string,
+): Finding[] {
   const out: Finding[] = [];
   for (const block of blocks) {
     if (!inScope(block.domains, report.target.domain)) continue;
     const finding = (key: PolicyFindingKey, expectation: ExpectationKey, expected: string, o: Outcome) =>
-      out.push(findingOf(key, o, block.severity, { file, line: block.lines[expectation] ?? block.line, expected }));
-    if (block.dmarc !== undefined) finding('dmarc-policy', 'dmarc', block.dmarc, judgeDmarc(report, block.dmarc));
+      out.push(
+        findingOf(key, o, block.severity, { file, line: block.lines[expectation] ?? block.line, expected }),
+      );
+    if (block.dmarc !== undefined)
+      finding('dmarc-policy', 'dmarc', block.dmarc, judgeDmarc(report, block.dmarc));
     for (const selector of block.dkimSelectors)
       finding('dkim-selector', 'dkimSelectors', selector, judgeDkimSelector(report, selector));
     for (const host of block.mxHosts) finding('mx-host', 'mxHosts', host, judgeMxHost(report, host));
     for (const include of block.spfIncludes)
       finding('spf-include', 'spfIncludes', include, judgeSpfInclude(report, include));
     if (block.spfMaxLookups !== undefined)
-      finding('spf-lookups', 'spfMaxLookups', String(block.spfMaxLookups), judgeSpfLookups(report, block.spfMaxLookups));
+      finding(
+        'spf-lookups',
+        'spfMaxLookups',
+        String(block.spfMaxLookups),
+        judgeSpfLookups(report, block.spfMaxLookups),
+      );
   }
   return out;
 }
@@ -71,7 +86,8 @@ function findingOf(
       severity: 'unknown',
       message: `Could not judge the policy's expectation (${evidence.expected}): ${o.unknown}.`,
       evidence: { ...evidence, outcome: 'unknown' },
-      remediation: 'Run the audit again where DNS answers; the expectation is judged from the audit’s evidence.',
+      remediation:
+        'Run the audit again where DNS answers; the expectation is judged from the audit’s evidence.',
     };
   const s: Severity = o.met ? 'info' : severity;
   return {
@@ -90,7 +106,11 @@ function judgeDmarc(report: Report, least: DmarcStrength): Outcome {
   if (eff.unknown) return { unknown: 'the DMARC record could not be looked up' };
   const fix = `Publish a DMARC record with p=${least === 'none' ? 'none' : least} or stricter at _dmarc.${report.target.domain}.`;
   if (!eff.found || eff.p === null)
-    return { met: false, message: `No DMARC policy applies; the organisation requires at least p=${least}.`, fix };
+    return {
+      met: false,
+      message: `No DMARC policy applies; the organisation requires at least p=${least}.`,
+      fix,
+    };
   const rank = (p: string) => DMARC_STRENGTH.indexOf(p as DmarcStrength);
   return rank(eff.p) >= rank(least)
     ? { met: true, message: `DMARC p=${eff.p} meets the required p=${least} or stricter.` }
@@ -120,7 +140,8 @@ function judgeDkimSelector(report: Report, selector: string): Outcome {
 function judgeMxHost(report: Report, pattern: string): Outcome {
   const domain = mxEvidenceOf(report)?.domains.find((d) => d.roles.includes('domain'));
   if (!domain) return { unknown: 'the mx check did not run' };
-  if (domain.mx.kind === 'error') return { unknown: `the MX lookup failed (${domain.mx.error ?? 'DNS error'})` };
+  if (domain.mx.kind === 'error')
+    return { unknown: `the MX lookup failed (${domain.mx.error ?? 'DNS error'})` };
   const hosts = domain.mx.records.map((r) => hostName(r.exchange)).filter((h) => h !== '');
   const fix = `Add an MX record for ${domain.domain} pointing at ${pattern.startsWith('*.') ? `a host under ${pattern.slice(2)}` : pattern}.`;
   if (hosts.some((h) => matchesDomain(pattern, h)))
@@ -139,7 +160,9 @@ function judgeSpfInclude(report: Report, include: string): Outcome {
   if (reached) return { met: true, message: `The SPF policy of ${ev.domain} includes ${include}.` };
   // A walk that stopped early or could not read part of the tree may have missed it.
   if (ev.incomplete || ev.truncated)
-    return { unknown: `the SPF tree of ${ev.domain} could not be read whole, and ${include} is not in the part read` };
+    return {
+      unknown: `the SPF tree of ${ev.domain} could not be read whole, and ${include} is not in the part read`,
+    };
   return {
     met: false,
     message:
@@ -161,6 +184,11 @@ function judgeSpfLookups(report: Report, max: number): Outcome {
       fix: 'Drop includes of providers no longer used, or replace a:/mx: terms with ip4:/ip6: ranges.',
     };
   if (ev.incomplete || ev.truncated)
-    return { unknown: `the SPF tree of ${ev.domain} could not be read whole (${ev.totalLookups} lookups counted so far)` };
-  return { met: true, message: `The SPF policy of ${ev.domain} takes ${ev.totalLookups} DNS lookups (at most ${max}).` };
+    return {
+      unknown: `the SPF tree of ${ev.domain} could not be read whole (${ev.totalLookups} lookups counted so far)`,
+    };
+  return {
+    met: true,
+    message: `The SPF policy of ${ev.domain} takes ${ev.totalLookups} DNS lookups (at most ${max}).`,
+  };
 }

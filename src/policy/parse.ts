@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
-import { hostName, isDnsName } from '../../checks/shared/dns.js';
 import { isValidSelector } from '../../checks/dkim/index.js';
+import { hostName, isDnsName } from '../../checks/shared/dns.js';
 import { UsageError } from '../errors.js';
 import {
   DMARC_STRENGTH,
@@ -77,7 +77,8 @@ export function readPolicyFile(path: string, options: ReadPolicyOptions = {}): P
 
 /** Parses policy text; `file` names it in errors and findings. */
 export function parsePolicy(text: string, file: string, options: ReadPolicyOptions = {}): Policy {
-  if (text.length > MAX_POLICY_BYTES) throw new UsageError(`policy ${file} is larger than ${MAX_POLICY_BYTES} bytes`);
+  if (text.length > MAX_POLICY_BYTES)
+    throw new UsageError(`policy ${file} is larger than ${MAX_POLICY_BYTES} bytes`);
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
@@ -101,8 +102,7 @@ export function parsePolicy(text: string, file: string, options: ReadPolicyOptio
     const key = reader.key(pair.key, TOP_KEYS, 'the policy');
     const value = pair.value as Node | null;
     if (key === 'version') {
-      if (!isScalar(value) || value.value !== 1)
-        throw reader.error(value ?? pair.key, '"version" must be 1');
+      if (!isScalar(value) || value.value !== 1) throw reader.error(value ?? pair.key, '"version" must be 1');
     } else if (key === 'expect') {
       const items = reader.seq(value, '"expect"', MAX_EXPECT_BLOCKS);
       for (const item of items) policy.expect.push(readBlock(reader, item));
@@ -159,7 +159,12 @@ function readBlock(reader: Reader, node: Node | null): ExpectationBlock {
         break;
       case 'spfMaxLookups': {
         const n = isScalar(value) ? value.value : undefined;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < SPF_LOOKUPS_RANGE.min || n > SPF_LOOKUPS_RANGE.max)
+        if (
+          typeof n !== 'number' ||
+          !Number.isInteger(n) ||
+          n < SPF_LOOKUPS_RANGE.min ||
+          n > SPF_LOOKUPS_RANGE.max
+        )
           throw reader.error(
             value ?? pair.key,
             `"spfMaxLookups" must be a whole number from ${SPF_LOOKUPS_RANGE.min} to ${SPF_LOOKUPS_RANGE.max} (RFC 7208 4.6.4)`,
@@ -189,7 +194,10 @@ function readWaiver(reader: Reader, node: Node | null, today: number): Waiver {
       case 'finding': {
         const pattern = reader.string(value, key).toLowerCase();
         if (!FINDING_PATTERN.test(pattern))
-          throw reader.error(value, `"finding" must be a finding id such as spf/too-many-lookups, or a glob such as spf/*`);
+          throw reader.error(
+            value,
+            `"finding" must be a finding id such as spf/too-many-lookups, or a glob such as spf/*`,
+          );
         if (pattern.startsWith('policy/waiver-expired'))
           throw reader.error(value, 'an expired waiver cannot be waived: renew or remove it');
         waiver.finding = pattern;
@@ -236,7 +244,9 @@ export function parseDay(text: string): number | undefined {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = Date.UTC(y, mo - 1, d);
   const back = new Date(t);
-  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? t : undefined;
+  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d
+    ? t
+    : undefined;
 }
 
 /** Midnight UTC of the day `date` falls on. */
@@ -290,10 +300,7 @@ class Reader {
   key<K extends string>(node: unknown, known: readonly K[], where: string): K {
     const key = isScalar(node) ? node.value : undefined;
     if (typeof key !== 'string' || !(known as readonly string[]).includes(key))
-      throw this.error(
-        node,
-        `unknown key "${String(key)}" in ${where} (known: ${known.join(', ')})`,
-      );
+      throw this.error(node, `unknown key "${String(key)}" in ${where} (known: ${known.join(', ')})`);
     return key as K;
   }
 
@@ -301,7 +308,8 @@ class Reader {
     this.refuseAlias(node);
     // A number or date is its written text: a selector `2024` or a date stays as written.
     const value = isScalar(node) ? (node.source ?? node.value) : undefined;
-    if (typeof value !== 'string' && typeof value !== 'number') throw this.error(node, `"${key}" must be a string`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw this.error(node, `"${key}" must be a string`);
     return String(value);
   }
 
@@ -309,7 +317,8 @@ class Reader {
     this.refuseAlias(node);
     if (isScalar(node)) return [this.string(node, key)];
     if (!isSeq(node)) throw this.error(node, `"${key}" must be a string or a list of strings`);
-    if (node.items.length > MAX_LIST_ITEMS) throw this.error(node, `"${key}" has more than ${MAX_LIST_ITEMS} items`);
+    if (node.items.length > MAX_LIST_ITEMS)
+      throw this.error(node, `"${key}" has more than ${MAX_LIST_ITEMS} items`);
     return node.items.map((item) => this.string(item, key));
   }
 
