@@ -73,7 +73,8 @@ export function applyPolicy(report: Report, policy: Policy, options: ApplyPolicy
 }
 
 function withWaiver(finding: Finding, active: readonly Waiver[], file: string): Finding {
-  if (finding.id === `${POLICY_CHECK_ID}/waiver-expired`) return finding;
+  // Info changes nothing and gates nothing: there is nothing to waive.
+  if (finding.severity === 'info' || finding.id === `${POLICY_CHECK_ID}/waiver-expired`) return finding;
   const waiver = active.find((w) => waiverMatches(w.finding, finding.id));
   if (!waiver) return finding;
   const waived: FindingWaiver = {
