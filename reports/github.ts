@@ -111,7 +111,7 @@ function gateLine(findings: readonly Finding[], failOn: 'warn' | 'fail'): string
   const waived = findings.filter((f) => f.waived).length;
   const gate = failOn === 'warn' ? 'warnings and errors' : 'errors';
   return (
-    `${failing === 0 ? '✅ No finding fails the gate' : `❌ ${failing} finding${failing === 1 ? '' : 's'} fail the gate`}` +
+    `${failing === 0 ? '✅ No finding fails the gate' : `❌ ${failing} ${failing === 1 ? 'finding fails' : 'findings fail'} the gate`}` +
     ` (--fail-on ${failOn}: ${gate})${waived > 0 ? `; ${waived} waived` : ''}.`
   );
 }

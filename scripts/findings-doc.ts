@@ -114,7 +114,9 @@ function exampleFileMarkdown(file: string): string {
 }
 
 function ciExamplesMarkdown(): string {
-  return CI_EXAMPLES.map((e) => `${e.title}\n\n${exampleFileMarkdown(e.file)}\n`).join('\n').trimEnd();
+  return CI_EXAMPLES.map((e) => `${e.title}\n\n${exampleFileMarkdown(e.file)}\n`)
+    .join('\n')
+    .trimEnd();
 }
 
 export async function generatedReadme(readme: string): Promise<string> {
