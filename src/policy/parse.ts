@@ -280,7 +280,11 @@ class Reader {
   }
 
   private refuseAlias(node: unknown): void {
-    if (isAlias(node)) throw this.error(node, 'aliases (*name) are not allowed in a policy file');
+    if (isAlias(node))
+      throw this.error(
+        node,
+        'aliases (*name) are not allowed in a policy file (quote a glob that starts with *)',
+      );
   }
 
   map(node: unknown, what: string): YAMLMap<unknown, unknown> {
