@@ -42,7 +42,7 @@ describe('auditMessage', () => {
     const bytes = await signedMessage();
     const report = await auditMessage(bytes, options());
     expect(validateReport(report)).toEqual({ valid: true, errors: [] });
-    expect(report.schemaVersion).toBe('1.1.0');
+    expect(report.schemaVersion).toBe('1.2.0');
     expect(report.target).toMatchObject({
       domain: 'shop.example',
       mailFrom: 'bounce.shop.example',
