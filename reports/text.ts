@@ -171,6 +171,10 @@ function renderFinding(
   const lines: string[] = [];
   const marker = paint(SEVERITY_STYLE[f.severity], `[${SEVERITY_LABEL[f.severity]}]`);
   lines.push(`  ${marker} ${safe(f.id)}: ${safe(f.title)}`);
+  if (f.waived)
+    lines.push(
+      `      ${paint('dim', `Waived: ${safe(f.waived.reason)}, until ${safe(f.waived.expires)} (does not fail the gate)`)}`,
+    );
   // Messages are one line by contract; a newline in one comes from data (a record), so it is escaped.
   if (f.message) lines.push(`      ${safe(f.message)}`);
   // Info findings change nothing at receivers: their title and message are enough here; the

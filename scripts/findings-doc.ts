@@ -100,6 +100,25 @@ export function repliesMarkdown(): string {
   return out.join('\n');
 }
 
+/** The CI examples of docs/examples/, as the README shows them (the tests run the same files). */
+export const CI_EXAMPLES = [
+  { file: 'github-workflow.yml', title: 'GitHub Actions: `.github/workflows/mail-preflight.yml`' },
+  { file: 'gitlab-ci.yml', title: 'GitLab CI: `.gitlab-ci.yml`' },
+  { file: '.mail-preflight.yml', title: 'The policy file beside them: `.mail-preflight.yml`' },
+] as const;
+
+/** A file of docs/examples/ in a YAML code fence. */
+function exampleFileMarkdown(file: string): string {
+  const text = readFileSync(join(packageRoot(), 'docs', 'examples', file), 'utf8');
+  return ['```yaml', text.trimEnd(), '```'].join('\n');
+}
+
+function ciExamplesMarkdown(): string {
+  return CI_EXAMPLES.map((e) => `${e.title}\n\n${exampleFileMarkdown(e.file)}\n`)
+    .join('\n')
+    .trimEnd();
+}
+
 export async function generatedReadme(readme: string): Promise<string> {
   const { HELP } = await import('../src/cli.js');
   let doc = replaceBlock(readme, 'findings', findingsMarkdown());
@@ -107,6 +126,8 @@ export async function generatedReadme(readme: string): Promise<string> {
   doc = replaceBlock(doc, 'help', helpMarkdown(HELP));
   doc = replaceBlock(doc, 'replies', repliesMarkdown());
   doc = replaceBlock(doc, 'bounce-categories', bounceCategoriesMarkdown());
+  doc = replaceBlock(doc, 'ci-examples', ciExamplesMarkdown());
+  doc = replaceBlock(doc, 'policy-reference', exampleFileMarkdown('policy-reference.yml'));
   return doc;
 }
 

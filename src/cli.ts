@@ -11,6 +11,7 @@ import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
 import { messageCommand, type StdinSource } from './cli/message.js';
 import { overlayPaths, readOverlays, writeWhatIf } from './cli/overlay.js';
 import { parseCommand } from './cli/parse.js';
+import { loadPolicy, withPolicySelectors } from './cli/policy.js';
 import {
   EXIT_FINDINGS,
   EXIT_INCOMPLETE,
@@ -24,6 +25,7 @@ import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, createProbe, evaluateSpf } from './index.js';
 import { auditWhatIf, REGRESSION_NEEDS_OVERLAY } from './overlay/index.js';
+import { applyPolicy } from './policy/index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import { normalizeIp } from './target.js';
 import { TOOL_VERSION } from './version.js';
@@ -144,13 +146,15 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError('--overlay-complete needs --overlay');
   if (overlays.length > 0 && values.fix !== undefined)
     throw new UsageError('give --fix or --overlay, not both (--fix audits the live records)');
+  const policy = loadPolicy(values, config.policy);
+  const selectors = withPolicySelectors(values['dkim-selector'] ?? config.dkimSelectors, policy, domain);
   const input = {
     domain,
     ips: values.ip ?? config.ips ?? [],
     ...pick('helo', values.helo ?? config.helo),
     ...pick('mailFrom', values['mail-from'] ?? config.mailFrom),
     ...pick('dkimDomain', values['dkim-domain'] ?? config.dkimDomain),
-    ...pick('dkimSelectors', values['dkim-selector'] ?? config.dkimSelectors),
+    ...pick('dkimSelectors', selectors),
     ...(values['no-dkim-discovery'] || config.dkimDiscovery === false ? { dkimDiscovery: false } : {}),
     ...pick('profile', values.profile ?? config.profile),
   };
@@ -165,11 +169,16 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (overlays.length > 0) {
     const complete = values['overlay-complete'] === true;
     const { proposed } = await auditWhatIf(input, { zones: overlays, complete }, options);
-    return writeWhatIf(proposed, reportOutputOf(values, io, proposed.target.domain), io);
+    const judged = policy
+      ? { ...applyPolicy(proposed, policy), overlay: proposed.overlay, diff: proposed.diff }
+      : proposed;
+    return writeWhatIf(judged, reportOutputOf(values, io, judged.target.domain), io);
   }
   if (values.fix !== undefined) return fixAuditCommand(input, options, values.fix, values, io);
-  const report = await audit(input, options);
-  return writeReport(report, reportOutputOf(values, io, report.target.domain), io);
+  const audited = await audit(input, options);
+  const report = policy ? applyPolicy(audited, policy) : audited;
+  const out = reportOutputOf(values, io, report.target.domain);
+  return writeReport(report, policy ? { ...out, files: { policyFile: policy.file } } : out, io);
 }
 
 function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -20,6 +20,8 @@ export interface AuditConfig extends Partial<TargetInput> {
   timeoutMs?: number;
   /** --overlay files, as written in the config (relative to the config file). */
   overlays?: string[];
+  /** The policy file (`policy:`), relative to the working directory. */
+  policy?: string;
 }
 
 export function readConfigFile(path: string): AuditConfig {

@@ -43,6 +43,11 @@ export interface MessageAuditOptions extends AuditOptions {
   domain?: string;
   /** The sending MTA uses SMTPUTF8 (raw UTF-8 in headers is then allowed, RFC 6532). */
   smtputf8?: boolean;
+  /**
+   * DKIM selectors to look up beside the message's own, for the audited domain (a policy
+   * file's expected selectors, src/policy/).
+   */
+  extraDkimSelectors?: (domain: string) => string[];
 }
 
 /** Parses and audits one message. Throws UsageError for bad options; everything else is in the Report. */
@@ -97,6 +102,8 @@ export function messageTarget(
     input.dkimSelectors = signatures.filter((s) => s.domain === signing.domain).map((s) => s.selector);
     input.dkimDiscovery = false;
   }
+  const extra = options.extraDkimSelectors?.(input.domain) ?? [];
+  if (extra.length > 0) input.dkimSelectors = [...new Set([...(input.dkimSelectors ?? []), ...extra])];
   let target: Target;
   let domainKnown = fromDomain !== undefined;
   try {

@@ -5,6 +5,7 @@ import type { MessageSummary } from './message/types.js';
  * this. Keys are sorted on output (see stableStringify) so two runs can be diffed.
  */
 
+// 1.2.0: findings may carry `waived` (a policy file's waiver, src/policy/)
 export const SCHEMA_VERSION = '1.2.0';
 
 export type Severity = 'info' | 'warning' | 'error' | 'unknown';
@@ -38,6 +39,23 @@ export interface Finding {
   evidence: Record<string, unknown>;
   remediation: string;
   predictedReplies: PredictedReply[];
+  /**
+   * Set when an active waiver of the policy file covers the finding (schema 1.2): the finding
+   * is still reported, but does not fail the gate (--fail-on).
+   */
+  waived?: FindingWaiver;
+}
+
+/** The waiver that covers a finding, as the policy file gives it. */
+export interface FindingWaiver {
+  reason: string;
+  /** Last day the waiver holds, YYYY-MM-DD (UTC). */
+  expires: string;
+  /** The waiver's `finding` pattern (an id, or a glob such as `spf/*`). */
+  finding: string;
+  /** The policy file and the line the waiver starts on. */
+  file?: string;
+  line?: number;
 }
 
 export interface CheckResult {

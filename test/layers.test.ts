@@ -25,6 +25,7 @@ const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^src\/(index|config|audit|message-audit|evaluate-spf)\.ts$/, 'library'],
   [/^src\/options\//, 'library'],
   [/^src\/fleet\//, 'library'],
+  [/^src\/policy\//, 'library'],
   [/^src\/(runner|registry|check|report|target)\.ts$/, 'engine'],
   [/^src\/replies\//, 'engine'],
   [/^src\/(errors|ip|ip-bytes|orgdomain|version|paths)\.ts$/, 'base'],

@@ -103,7 +103,10 @@ function detailFinding(f: Finding, withEvidence: boolean): DetailFinding {
     id: str(f.id),
     severity: str(f.severity),
     title: str(f.title),
-    message: str(f.message),
+    // A waived finding says so where it is read (schema 1.2).
+    message: str(
+      f.waived ? `${f.message} (waived: ${f.waived.reason}, until ${f.waived.expires})` : f.message,
+    ),
     fix: str(f.remediation, true),
     replies: (f.predictedReplies ?? []).slice(0, 20).map(detailReply),
   };

@@ -7,7 +7,9 @@ import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { auditMessage, type MessageAuditOptions } from '../index.js';
+import { applyPolicy, policySelectors } from '../policy/index.js';
 import { parseCommand } from './parse.js';
+import { loadPolicy } from './policy.js';
 import { EXIT_OK, type ReportIo, reportOutputOf, writeReport } from './report-output.js';
 
 /** What reads standard input (`-`): process.stdin unless a caller gives another stream. */
@@ -31,6 +33,7 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
   if (positionals.length !== 1)
     throw new UsageError(`message takes one FILE (or - for standard input), got ${positionals.length}`);
   const path = positionals[0] as string;
+  const policy = loadPolicy(values);
   const input = path === STDIN_ARG ? stdinInput(io.stdin) : fileInput(path);
   const options: MessageAuditOptions = {
     ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
@@ -47,16 +50,22 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
     ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
     ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...(policy ? { extraDkimSelectors: (domain: string) => policySelectors(policy, domain) } : {}),
   };
-  let report: Awaited<ReturnType<typeof auditMessage>>;
+  let audited: Awaited<ReturnType<typeof auditMessage>>;
   try {
-    report = await auditMessage(readOrUsageError(input.chunks, input.name), options);
+    audited = await auditMessage(readOrUsageError(input.chunks, input.name), options);
   } finally {
     input.close();
   }
+  const report = policy ? applyPolicy(audited, policy) : audited;
   const summary = report.target.message;
   const junitName = summary?.fileName ?? summary?.messageId ?? report.target.domain;
-  return writeReport(report, reportOutputOf(values, io, junitName), io);
+  const files = {
+    ...(policy ? { policyFile: policy.file } : {}),
+    ...(path !== STDIN_ARG ? { messageFile: path } : {}),
+  };
+  return writeReport(report, { ...reportOutputOf(values, io, junitName), files }, io);
 }
 
 interface MessageInput {

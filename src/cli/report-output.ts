@@ -2,21 +2,25 @@
  * One Report out of the CLI (audit and message): rendered in the chosen format, written to
  * standard output or --output, and turned into the exit code.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import type { CiFiles } from '../../reports/ci-findings.js';
+import { ciEntryOf, renderGithubCommands, renderGithubSummary } from '../../reports/github.js';
+import { renderGitlab } from '../../reports/gitlab.js';
 import { renderReportHtml } from '../../reports/html.js';
 import { renderJson } from '../../reports/json.js';
 import { renderJunit } from '../../reports/junit.js';
 import { renderText } from '../../reports/text.js';
 import { UsageError } from '../errors.js';
 import { REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
-import type { Report } from '../report.js';
+import { gating } from '../policy/index.js';
+import type { CheckResult, Report } from '../report.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 export const EXIT_USAGE = 64;
 
-export type ReportFormat = 'text' | 'json' | 'html' | 'junit';
+export type ReportFormat = 'text' | 'json' | 'html' | 'junit' | 'github' | 'gitlab';
 export type FailOn = 'warn' | 'fail' | 'regression';
 
 export interface ReportOutput {
@@ -28,6 +32,10 @@ export interface ReportOutput {
   color: boolean;
   /** The JUnit testsuite name. */
   junitName: string;
+  /** The files the findings of --format github and gitlab point at (policy file, .eml). */
+  files?: CiFiles;
+  /** --format github: where the job summary is appended ($GITHUB_STEP_SUMMARY). */
+  stepSummary?: string;
 }
 
 export interface ReportIo {
@@ -56,6 +64,7 @@ export function reportOutputOf(
     ...(values.output !== undefined ? { output: values.output } : {}),
     color: !values['no-color'] && !values.output && io.isTty && !io.env.NO_COLOR,
     junitName,
+    ...(io.env.GITHUB_STEP_SUMMARY ? { stepSummary: io.env.GITHUB_STEP_SUMMARY } : {}),
   };
 }
 
@@ -64,6 +73,8 @@ export function writeReport(report: Report, out: ReportOutput, io: ReportIo): nu
   if (out.failOn === 'regression') throw new UsageError(REGRESSION_NEEDS_OVERLAY);
   const failOn = out.failOn;
   writeRendered(renderReportAs(report, out, failOn), out, io);
+  if (out.format === 'github' && out.stepSummary)
+    appendStepSummary(out.stepSummary, renderGithubSummary(ciEntryOf(report), { failOn }));
   return exitCodeFor(report, failOn);
 }
 
@@ -79,7 +90,11 @@ export function renderReportAs(
       ? renderReportHtml(report)
       : out.format === 'junit'
         ? renderJunit([{ key: out.junitName, report }], { failOn })
-        : renderText(report, { color: out.color });
+        : out.format === 'github'
+          ? renderGithubCommands([ciEntryOf(report)], { files: out.files ?? {} })
+          : out.format === 'gitlab'
+            ? renderGitlab([ciEntryOf(report)], out.files ?? {})
+            : renderText(report, { color: out.color });
 }
 
 /** Writes a rendered report to --output or standard output. */
@@ -96,11 +111,30 @@ export function writeRendered(rendered: string, out: ReportOutput, io: ReportIo)
   }
 }
 
-/** 1 when a finding reaches the threshold; else 2 when anything was unknown; else 0. */
+/**
+ * 1 when a finding reaches the threshold; else 2 when anything was unknown; else 0. A waived
+ * finding (policy file) counts for neither: a check whose every unknown finding is waived is
+ * not incomplete.
+ */
 export function exitCodeFor(report: Report, failOn: Exclude<FailOn, 'regression'>): number {
-  const findings = Object.values(report.checks).flatMap((c) => c.findings);
+  const findings = Object.values(report.checks).flatMap((c) => c.findings.filter(gating));
   const hit = findings.some((f) => f.severity === 'error' || (failOn === 'warn' && f.severity === 'warning'));
   if (hit) return EXIT_FINDINGS;
-  const incomplete = Object.values(report.checks).some((c) => c.status === 'unknown');
+  const incomplete = Object.values(report.checks).some((c) => c.status === 'unknown' && !unknownsWaived(c));
   return incomplete ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
+/** A check that is unknown only through findings that are all waived (not through an error). */
+function unknownsWaived(c: CheckResult): boolean {
+  const unknowns = c.findings.filter((f) => f.severity === 'unknown');
+  return c.error === undefined && unknowns.length > 0 && !unknowns.some(gating);
+}
+
+/** Appends to the job summary file, as GitHub expects of every step ($GITHUB_STEP_SUMMARY). */
+export function appendStepSummary(path: string, markdown: string): void {
+  try {
+    appendFileSync(path, markdown);
+  } catch (err) {
+    throw new UsageError(`cannot write the job summary to ${path}: ${(err as Error).message}`);
+  }
 }

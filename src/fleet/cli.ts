@@ -6,22 +6,34 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
+import type { CiFiles } from '../../reports/ci-findings.js';
 import { renderDiffText, renderFleetText } from '../../reports/fleet-text.js';
+import { renderGithubCommands, renderGithubFleetSummary } from '../../reports/github.js';
+import { renderGitlab } from '../../reports/gitlab.js';
 import { renderFleetHtmlChunks } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
 import { sanitizeForTerminal } from '../../reports/text.js';
 import { sectionHelp, sharedWithAuditHelp } from '../cli/help.js';
 import { parseCommand } from '../cli/parse.js';
+import { loadPolicy, withPolicySelectors } from '../cli/policy.js';
+import { appendStepSummary } from '../cli/report-output.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
 import { checkChoice, flagOf } from '../options/values.js';
 import { REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
-import { stableStringify } from '../report.js';
-import { type FleetInput, mergeFleetInputs, readDomainsFile, readFleetConfig } from './config.js';
+import { applyPolicy, type Policy } from '../policy/index.js';
+import { type Report, stableStringify } from '../report.js';
+import {
+  type FleetIdentity,
+  type FleetInput,
+  mergeFleetInputs,
+  readDomainsFile,
+  readFleetConfig,
+} from './config.js';
 import { diffRuns, loadDiffSide } from './diff.js';
-import { HTML_FILE, JUNIT_FILE, SUMMARY_FILE } from './outdir.js';
+import { GITLAB_FILE, HTML_FILE, JUNIT_FILE, SUMMARY_FILE } from './outdir.js';
 import { ProgressReporter, progressMode } from './progress.js';
-import { type FleetOutput, runFleet } from './run.js';
+import { type FleetOutput, type FleetReportEntry, fleetReports, runFleet } from './run.js';
 import type { FleetSummary } from './summary.js';
 
 /** Exit code of a fleet run (or diff) that found regressions against its baseline. */
@@ -126,6 +138,8 @@ export async function fleetCommand(
     );
   if (input.identities.length === 0) throw new UsageError('no valid identity to audit');
 
+  const policy = loadPolicy(values, input.policy);
+  const files: CiFiles = policy ? { policyFile: policy.file } : {};
   const concurrency = values.concurrency ?? input.concurrency;
   const dnsConcurrency = values['dns-concurrency'] ?? input.dnsConcurrency;
   const timeoutMs = values.timeout ?? input.timeoutMs;
@@ -151,6 +165,11 @@ export async function fleetCommand(
       file: JUNIT_FILE,
       render: (_summary, reports) => renderJunit(reports.entries(), { failOn }),
     });
+  if (formats.has('gitlab'))
+    outputs.push({
+      file: GITLAB_FILE,
+      render: (_summary, reports) => renderGitlab(reported(reports.entries()), files),
+    });
 
   const mode = progressMode({ isTty: io.isTty, env: io.env, quiet: Boolean(values.quiet) });
   const reporter = new ProgressReporter({ write: io.stderr, mode });
@@ -164,7 +183,7 @@ export async function fleetCommand(
   process.once('SIGTERM', onSignal);
   let result: Awaited<ReturnType<typeof runFleet>>;
   try {
-    result = await runFleet(input.identities, {
+    result = await runFleet(policy ? withPolicy(input.identities, policy) : input.identities, {
       outDir,
       probeOptions,
       ...(concurrency !== undefined ? { concurrency } : {}),
@@ -176,6 +195,7 @@ export async function fleetCommand(
       invalidCount: input.invalidCount,
       inputs: input.inputs,
       outputs,
+      ...(policy ? { finishReport: (report, key) => applyPolicy(report, policy, { identity: key }) } : {}),
       onProgress: (p) => {
         last = p;
         reporter.update(p);
@@ -192,6 +212,13 @@ export async function fleetCommand(
   // summary.json lists every identity (the result keeps only the worst rows): copy it out.
   if (formats.has('json')) copyFileOut(join(outDir, SUMMARY_FILE), io.stdout);
   else io.stdout(renderFleetText(summary, outDir, formats.has('junit')));
+  if (formats.has('github')) {
+    const reports = fleetReports(outDir, summary);
+    io.stdout(renderGithubCommands(reported(reports.entries()), { files }));
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    if (stepSummary)
+      appendStepSummary(stepSummary, renderGithubFleetSummary(reported(reports.entries()), { failOn }));
+  }
   return fleetExitCode(summary, failOn, {
     errors: result.identitiesWithErrors,
     warnings: result.identitiesWithWarnings,
@@ -252,4 +279,17 @@ export async function diffCommand(args: string[], io: CommandIo, help: string): 
   }
   io.stdout(values.json ? `${stableStringify(diff)}\n` : renderDiffText(diff));
   return diff.hasRegressions ? EXIT_REGRESSIONS : EXIT_OK;
+}
+
+/** The entries of a run that have a report (an identity that could not be audited has none). */
+function* reported(entries: Iterable<FleetReportEntry>): Generator<{ key: string; report: Report }> {
+  for (const e of entries) if ('report' in e) yield e;
+}
+
+/** Identities with the DKIM selectors the policy expects for their domain (keys unchanged). */
+function withPolicy(identities: readonly FleetIdentity[], policy: Policy): FleetIdentity[] {
+  return identities.map((id) => {
+    const selectors = withPolicySelectors(id.target.dkimSelectors, policy, id.target.domain);
+    return selectors ? { ...id, target: { ...id.target, dkimSelectors: selectors } } : id;
+  });
 }

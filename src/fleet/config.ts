@@ -83,6 +83,8 @@ export interface FleetInput {
   dnsConcurrency?: number;
   timeoutMs?: number;
   checks?: string[];
+  /** The policy file (`policy:`). */
+  policy?: string;
   inputs: string[];
 }
 
@@ -422,7 +424,7 @@ function withTopLevel(
       // topLevel() has rejected unknown keys already.
     },
     lineOfKey,
-  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'dnsConcurrency' | 'timeoutMs' | 'checks'>;
+  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'dnsConcurrency' | 'timeoutMs' | 'checks' | 'policy'>;
   return { ...out, ...settings };
 }
 
@@ -451,6 +453,7 @@ export function mergeFleetInputs(inputs: readonly FleetInput[]): FleetInput {
     if (input.dnsConcurrency !== undefined) merged.dnsConcurrency = input.dnsConcurrency;
     if (input.timeoutMs !== undefined) merged.timeoutMs = input.timeoutMs;
     if (input.checks) merged.checks = input.checks;
+    if (input.policy !== undefined) merged.policy = input.policy;
   }
   return {
     ...merged,

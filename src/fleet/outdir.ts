@@ -23,6 +23,8 @@ export const RESULTS_FILE = 'results.ndjson';
 export const SUMMARY_FILE = 'summary.json';
 export const HTML_FILE = 'index.html';
 export const JUNIT_FILE = 'junit.xml';
+/** With --format gitlab: the GitLab Code Quality report of the run. */
+export const GITLAB_FILE = 'gl-code-quality-report.json';
 /** Marks temporary files; never part of a key (keys end in "-<hex8>"). */
 const TEMP_MARK = '.tmp-';
 /** Characters of pieces gathered before each write (writeFileAtomic with pieces). */

@@ -113,6 +113,8 @@ export interface FleetRunOptions {
   outputs?: readonly FleetOutput[];
   /** Clock (ms) for progress and timings; tests inject their own. */
   now?: () => number;
+  /** Applied to each report before it is written (the policy file: expectations, waivers). */
+  finishReport?: (report: Report, key: string) => Report;
 }
 
 export interface FleetRunResult {
@@ -244,7 +246,8 @@ async function runWithProbe(
     const t0 = now();
     let row: FleetIdentityRow;
     try {
-      const report = await audit(id.target, auditOptions);
+      const audited = await audit(id.target, auditOptions);
+      const report = options.finishReport ? options.finishReport(audited, id.key) : audited;
       // An audit cut short by the abort is partial: leave it for the next attempt.
       if (signal.aborted) return;
       // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.

@@ -199,10 +199,13 @@ export const CLI_OPTIONS = [
     name: 'format',
     type: 'string',
     arg: 'F',
-    help: 'text (default), json, html (one self-contained page) or junit (XML)',
+    help:
+      'text (default), json, html (one self-contained page), junit (XML),\n' +
+      'github (workflow commands; job summary to $GITHUB_STEP_SUMMARY)\n' +
+      'or gitlab (Code Quality JSON)',
     section: 'audit',
     commands: ['audit', 'message'],
-    choices: ['text', 'json', 'html', 'junit'],
+    choices: ['text', 'json', 'html', 'junit', 'github', 'gitlab'],
   },
   {
     name: 'json',
@@ -230,6 +233,24 @@ export const CLI_OPTIONS = [
     section: 'audit',
     commands: ['audit', 'message', 'fleet'],
     choices: ['warn', 'fail', 'regression'],
+  },
+  {
+    name: 'policy',
+    type: 'string',
+    arg: 'FILE',
+    help:
+      'the policy file: expectations and waivers (default:\n' +
+      '.mail-preflight.yml in the working directory, when present)',
+    section: 'audit',
+    commands: ['audit', 'message', 'fleet'],
+    config: { key: 'policy', scope: 'run' },
+  },
+  {
+    name: 'no-policy',
+    type: 'boolean',
+    help: 'read no policy file',
+    section: 'audit',
+    commands: ['audit', 'message', 'fleet'],
   },
   {
     name: 'no-color',
@@ -393,10 +414,12 @@ export const CLI_OPTIONS = [
     arg: 'F',
     help:
       'junit: also write junit.xml; json: print summary.json on stdout\n' +
-      '(repeatable; index.html is always written)',
+      '(repeatable; index.html is always written); github: workflow\n' +
+      'commands and $GITHUB_STEP_SUMMARY; gitlab: also write\n' +
+      'gl-code-quality-report.json',
     section: 'fleet',
     commands: ['fleet'],
-    choices: ['html', 'junit', 'json', 'text'],
+    choices: ['html', 'junit', 'json', 'text', 'github', 'gitlab'],
   },
   {
     name: 'quiet',

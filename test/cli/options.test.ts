@@ -78,7 +78,7 @@ describe('the option table', () => {
     expect(() => parseCommand('fleet', ['--timeout', '1e3'])).toThrow(/--timeout must be 1 to 120000 ms/);
     expect(() => parseCommand('fleet', ['--concurrency', '5000'])).toThrow(/--concurrency must be 1 to 1024/);
     expect(() => parseCommand('audit', ['--format', 'xml'])).toThrow(
-      '--format must be text, json, html or junit, not "xml"',
+      '--format must be text, json, html, junit, github or gitlab, not "xml"',
     );
     expect(() => parseCommand('fleet', ['--profile', 'x'])).toThrow(
       '--profile must be bulk or transactional, not "x"',

@@ -53,6 +53,6 @@ describe('audit --format html / junit', () => {
   it('rejects an unknown format', async () => {
     const r = await run(['audit', 'good.example', '--resolver', resolver, '--format', 'pdf']);
     expect(r.code).toBe(64);
-    expect(r.stderr).toContain('text, json, html or junit');
+    expect(r.stderr).toContain('text, json, html, junit, github or gitlab');
   });
 });
