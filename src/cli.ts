@@ -21,6 +21,7 @@ import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, createProbe, evaluateSpf } from './index.js';
+import { reputationOption } from './options/values.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
 import { normalizeIp } from './target.js';
 import { TOOL_VERSION } from './version.js';
@@ -152,6 +153,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
       ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
       ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
       ...(values['no-smtp'] ? { noSmtp: true } : {}),
+      ...reputationOption(values['dqs-key'] ?? config.dqsKey, values.blocklist ?? config.blocklists),
     },
   );
   return writeReport(report, reportOutputOf(values, io, report.target.domain), io);

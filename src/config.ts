@@ -18,6 +18,8 @@ export const AUDIT_CONFIG_SCOPES: readonly ConfigScope[] = ['identity', 'run'];
 export interface AuditConfig extends Partial<TargetInput> {
   resolvers?: string[];
   timeoutMs?: number;
+  dqsKey?: string;
+  blocklists?: string[];
 }
 
 export function readConfigFile(path: string): AuditConfig {

@@ -7,6 +7,7 @@ import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { auditMessage, type MessageAuditOptions } from '../index.js';
+import { reputationOption } from '../options/values.js';
 import { parseCommand } from './parse.js';
 import { EXIT_OK, type ReportIo, reportOutputOf, writeReport } from './report-output.js';
 
@@ -47,6 +48,7 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
     ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
     ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...reputationOption(values['dqs-key'], values.blocklist),
   };
   let report: Awaited<ReturnType<typeof auditMessage>>;
   try {

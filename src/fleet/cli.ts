@@ -2,10 +2,12 @@
  * The `fleet` and `diff` commands (wired into src/cli.ts). The shell around the library:
  * parse flags, run, print, return the exit code. Progress goes to stderr.
  */
+
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
+import { spamhausUsage } from '../../checks/reputation/index.js';
 import { renderDiffText, renderFleetText } from '../../reports/fleet-text.js';
 import { renderFleetHtmlChunks } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
@@ -14,7 +16,7 @@ import { sectionHelp, sharedWithAuditHelp } from '../cli/help.js';
 import { parseCommand } from '../cli/parse.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
-import { checkChoice, flagOf } from '../options/values.js';
+import { checkChoice, flagOf, reputationOption } from '../options/values.js';
 import { stableStringify } from '../report.js';
 import { type FleetInput, mergeFleetInputs, readDomainsFile, readFleetConfig } from './config.js';
 import { diffRuns, loadDiffSide } from './diff.js';
@@ -135,6 +137,22 @@ export async function fleetCommand(
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
   };
   const checks = values.check ?? input.checks;
+  const { reputation } = reputationOption(
+    values['dqs-key'] ?? input.dqsKey,
+    values.blocklist ?? input.blocklists,
+  );
+  if (!checks || checks.includes('reputation')) {
+    const usage = spamhausUsage(
+      input.identities.map((i) => i.target),
+      reputation,
+    );
+    if (usage?.overFreeUse)
+      io.stderr(
+        `mail-preflight: warning: this run would send about ${usage.queries} queries to the Spamhaus lists, ` +
+          `over their free-use limit of ${usage.limit} a day; give a DQS key (--dqs-key) or --blocklist ` +
+          'to choose other lists\n',
+      );
+  }
 
   const outputs: FleetOutput[] = [
     {
@@ -166,6 +184,7 @@ export async function fleetCommand(
       concurrency,
       signal: controller.signal,
       ...(checks ? { checks } : {}),
+      ...(reputation ? { reputation } : {}),
       ...(values['no-baseline'] ? { baseline: false as const } : {}),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       invalid: input.invalid,

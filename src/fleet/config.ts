@@ -81,6 +81,9 @@ export interface FleetInput {
   concurrency?: number;
   timeoutMs?: number;
   checks?: string[];
+  /** The reputation check's run-wide settings (config keys dqsKey, blocklists). */
+  dqsKey?: string;
+  blocklists?: string[];
   inputs: string[];
 }
 
@@ -420,7 +423,7 @@ function withTopLevel(
       // topLevel() has rejected unknown keys already.
     },
     lineOfKey,
-  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks'>;
+  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'timeoutMs' | 'checks' | 'dqsKey' | 'blocklists'>;
   return { ...out, ...settings };
 }
 
@@ -448,6 +451,8 @@ export function mergeFleetInputs(inputs: readonly FleetInput[]): FleetInput {
     if (input.concurrency !== undefined) merged.concurrency = input.concurrency;
     if (input.timeoutMs !== undefined) merged.timeoutMs = input.timeoutMs;
     if (input.checks) merged.checks = input.checks;
+    if (input.dqsKey !== undefined) merged.dqsKey = input.dqsKey;
+    if (input.blocklists) merged.blocklists = input.blocklists;
   }
   return {
     ...merged,
