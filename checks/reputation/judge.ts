@@ -95,6 +95,13 @@ function listed(list: Blocklist, l: ListLookup): Finding[] {
   return out;
 }
 
+/** What a list needs besides your own resolver, for the fix of a refusal or a failed lookup. */
+function accessOf(list: Blocklist): string {
+  if (list.dqsZone !== undefined) return ' (or use a Spamhaus DQS key: --dqs-key)';
+  if (list.needsRegistration) return ' (registered with the list first)';
+  return '';
+}
+
 function refused(list: Blocklist, l: ListLookup): Finding {
   const registration = list.needsRegistration ? ' (this list answers only registered resolvers)' : '';
   return {
@@ -104,6 +111,7 @@ function refused(list: Blocklist, l: ListLookup): Finding {
       query: l.query,
       code: (l.codes ?? []).join(', '),
       reason: `${l.reason ?? 'refused'}${registration}`,
+      access: accessOf(list),
     },
     evidence: lookupEvidence(l),
   };
@@ -113,7 +121,13 @@ function failedLookup(list: Blocklist, l: ListLookup): Finding {
   const registration = list.needsRegistration ? '; this list answers only resolvers registered with it' : '';
   return {
     key: 'lookup-failed',
-    data: { list: list.name, query: l.query, item: l.item, error: `${l.error ?? 'error'}${registration}` },
+    data: {
+      list: list.name,
+      query: l.query,
+      item: l.item,
+      error: `${l.error ?? 'error'}${registration}`,
+      access: accessOf(list),
+    },
     evidence: lookupEvidence(l),
   };
 }

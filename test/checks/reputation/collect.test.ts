@@ -47,7 +47,13 @@ describe('reputation collect + judge (memory resolver)', () => {
       }),
       { ips: ['192.0.2.1', '192.0.2.2', '192.0.2.3', V6] },
     );
-    expect(r.keys.sort()).toEqual(['ip-listed-css', 'ip-listed-pbl', 'ip-listed-pbl', 'ip-listed-sbl', 'ip-listed-xbl']);
+    expect(r.keys.sort()).toEqual([
+      'ip-listed-css',
+      'ip-listed-pbl',
+      'ip-listed-pbl',
+      'ip-listed-sbl',
+      'ip-listed-xbl',
+    ]);
     const sbl = r.findings.find((f) => f.key === 'ip-listed-sbl');
     expect(sbl?.data?.['reason']).toContain('SBL1');
     expect(sbl?.data?.['lookup']).toBe('https://check.spamhaus.org/results/?query=192.0.2.1');
@@ -69,7 +75,9 @@ describe('reputation collect + judge (memory resolver)', () => {
     ['127.255.255.255', 'excessive number of queries'],
     ['127.255.255.252', 'typo'],
   ])('Spamhaus refusal %s on an IP is list-refused (unknown), never listed', async (code, reason) => {
-    const r = await run(blocklistWorld({ '1.2.0.192.zen.spamhaus.org': { A: code } }), { ips: ['192.0.2.1'] });
+    const r = await run(blocklistWorld({ '1.2.0.192.zen.spamhaus.org': { A: code } }), {
+      ips: ['192.0.2.1'],
+    });
     expect(r.keys).toEqual(['list-refused']);
     expect(r.findings[0]?.data?.['reason']).toContain(reason);
   });
@@ -168,7 +176,10 @@ describe('reputation collect + judge (memory resolver)', () => {
         ...blocklistWorld(),
         [`2.0.0.127.${key}.zen.dq.spamhaus.net`]: { A: '127.0.0.2' },
         [`dbltest.com.${key}.dbl.dq.spamhaus.net`]: { A: '127.0.1.2' },
-        [`1.2.0.192.${key}.zen.dq.spamhaus.net`]: { A: '127.0.0.2', TXT: `listed via ${key}.zen.dq.spamhaus.net` },
+        [`1.2.0.192.${key}.zen.dq.spamhaus.net`]: {
+          A: '127.0.0.2',
+          TXT: `listed via ${key}.zen.dq.spamhaus.net`,
+        },
       },
       { ips: ['192.0.2.1'] },
       { dqsKey: key },
@@ -183,7 +194,9 @@ describe('reputation collect + judge (memory resolver)', () => {
 
   it('blocklists setting: only the chosen lists are asked; "none" asks nothing; unknown ids are reported', async () => {
     const only = await run(blocklistWorld(), { ips: ['192.0.2.1'] }, { lists: ['spamcop'] });
-    expect(new Set(only.asked.map((q) => q.split('.').slice(-2).join('.')))).toEqual(new Set(['spamcop.net']));
+    expect(new Set(only.asked.map((q) => q.split('.').slice(-2).join('.')))).toEqual(
+      new Set(['spamcop.net']),
+    );
     const none = await run(blocklistWorld(), { ips: ['192.0.2.1'] }, { lists: ['none'] });
     expect(none.asked).toEqual([]);
     const bad = await run(blocklistWorld(), {}, { lists: ['nope'] });
