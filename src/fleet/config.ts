@@ -471,6 +471,11 @@ function finish(builder: InputBuilder, inputs: string[]): FleetInput {
   };
 }
 
+/** "a, b and c" */
+function andList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** What an audit config holds that a fleet config takes at its top level only. */
 const RUN_WIDE = configuredOptions(['run']);
 
@@ -479,7 +484,7 @@ function identityFields(value: unknown, where: string, lineOfKey?: LineOfKey): P
   const config = configFromObject(value, where, lineOfKey);
   if (RUN_WIDE.some((o) => fieldOf(o.config) in config))
     throw new UsageError(
-      `${where}: ${RUN_WIDE.map((o) => o.config.key).join(' and ')} belong at the top of the config`,
+      `${where}: ${andList(RUN_WIDE.map((o) => o.config.key))} belong at the top of the config`,
     );
   return config;
 }
