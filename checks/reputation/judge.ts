@@ -36,16 +36,14 @@ export function judgeReputation(evidence: ReputationEvidence): Finding[] {
     const list = blocklistById(health.list);
     const failed = health.failed;
     if (!list || health.state === 'ok' || !failed) continue;
-    if (health.state === 'refused') out.push(refused(list, failed));
-    else if (health.state === 'error') out.push(failedLookup(list, failed));
-    else out.push(unreliable(list, failed, health.test ?? 'listed'));
+    if (health.state === 'broken') out.push(unreliable(list, failed, health.test ?? 'listed'));
+    else out.push(notAnswered(list, failed));
   }
   for (const l of evidence.lookups) {
     const list = blocklistById(l.list);
     if (!list) continue;
     if (l.state === 'listed') out.push(...listed(list, l));
-    else if (l.state === 'refused') out.push(refused(list, l));
-    else if (l.state === 'error') out.push(failedLookup(list, l));
+    else if (l.state === 'refused' || l.state === 'error') out.push(notAnswered(list, l));
     else if (l.state === 'unexpected') out.push(unexpected(list, l));
   }
   if (evidence.notChecked.length > 0) {
@@ -102,34 +100,21 @@ function accessOf(list: Blocklist): string {
   return '';
 }
 
-function refused(list: Blocklist, l: ListLookup): Finding {
-  const registration = list.needsRegistration ? ' (this list answers only registered resolvers)' : '';
-  return {
-    key: 'list-refused',
-    data: {
-      list: list.name,
-      query: l.query,
-      code: (l.codes ?? []).join(', '),
-      reason: `${l.reason ?? 'refused'}${registration}`,
-      access: accessOf(list),
-    },
-    evidence: lookupEvidence(l),
-  };
+/** Said after the reason of a refusal or a failed lookup of a list that wants its users registered. */
+function registrationNote(list: Blocklist): string {
+  return list.needsRegistration ? ' (this list answers only registered resolvers)' : '';
 }
 
-function failedLookup(list: Blocklist, l: ListLookup): Finding {
-  const registration = list.needsRegistration ? '; this list answers only resolvers registered with it' : '';
-  return {
-    key: 'lookup-failed',
-    data: {
-      list: list.name,
-      query: l.query,
-      item: l.item,
-      error: `${l.error ?? 'error'}${registration}`,
-      access: accessOf(list),
-    },
-    evidence: lookupEvidence(l),
-  };
+/** A refusal or a failed lookup: what the list said (or the DNS error) and how to get answers. */
+function notAnswered(list: Blocklist, l: ListLookup): Finding {
+  const data = { list: list.name, query: l.query, item: l.item, access: accessOf(list) };
+  if (l.state === 'refused') {
+    const code = (l.codes ?? []).join(', ');
+    const reason = `${l.reason ?? 'refused'}${registrationNote(list)}`;
+    return { key: 'list-refused', data: { ...data, code, reason }, evidence: lookupEvidence(l) };
+  }
+  const error = `${l.error ?? 'error'}${registrationNote(list)}`;
+  return { key: 'lookup-failed', data: { ...data, error }, evidence: lookupEvidence(l) };
 }
 
 function unexpected(list: Blocklist, l: ListLookup): Finding {
