@@ -1,5 +1,6 @@
 /** audit(): one sending identity through every check. Library code: never prints, never exits. */
 
+import type { ReputationSettings } from './check.js';
 import { type ProbeOptions, withProbe } from './probe/create.js';
 import type { Probe } from './probe/types.js';
 import { ALL_CHECKS, assertKnownCheckIds, DERIVED_CHECKS } from './registry.js';
@@ -15,6 +16,8 @@ export interface AuditOptions extends ProbeOptions {
   /** Bound on each check, in ms. */
   deadlineMs?: number;
   signal?: AbortSignal;
+  /** The reputation check's settings: a Spamhaus DQS key, the blocklists to ask. */
+  reputation?: ReputationSettings;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function audit(input: TargetInput, options: AuditOptions = {}): Pro
       ...(options.checks ? { only: options.checks } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.reputation ? { reputation: options.reputation } : {}),
       derived: DERIVED_CHECKS,
     }),
   );

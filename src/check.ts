@@ -30,7 +30,9 @@ export type Condition =
   | 'message-not-rfc5322'
   | 'attachment-blocked'
   | 'attachment-disguised'
-  | 'attachments-too-many';
+  | 'attachments-too-many'
+  | 'ip-blocklisted'
+  | 'domain-blocklisted';
 
 export interface FindingSpec {
   severity: Severity;
@@ -65,6 +67,16 @@ export interface CollectContext {
    */
   shared?: Map<string, Promise<unknown>>;
   message?: import('./message/types.js').ParsedMessage;
+  /** Settings of the reputation check (--dqs-key, blocklists); absent: its defaults. */
+  reputation?: ReputationSettings;
+}
+
+/** Run-wide settings of the reputation check. The DQS key never appears in a report. */
+export interface ReputationSettings {
+  /** Spamhaus Data Query Service key: the Spamhaus lists are asked in their DQS zones. */
+  dqsKey?: string;
+  /** Ids of the blocklists to ask (checks/reputation/lists.ts); `none` alone: none. Default: the defaults. */
+  lists?: readonly string[];
 }
 
 /** A check's published findings, keyed by the second half of their ids. */

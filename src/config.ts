@@ -22,6 +22,8 @@ export interface AuditConfig extends Partial<TargetInput> {
   overlays?: string[];
   /** The policy file (`policy:`), relative to the working directory. */
   policy?: string;
+  dqsKey?: string;
+  blocklists?: string[];
 }
 
 export function readConfigFile(path: string): AuditConfig {

@@ -72,6 +72,7 @@ export async function auditMessage(
       ...(options.checks ? { only: options.checks } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.reputation ? { reputation: options.reputation } : {}),
     });
   if (options.dns === false) {
     const probe = createOfflineProbe();

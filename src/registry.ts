@@ -17,6 +17,7 @@ import { mtaStsCheck } from '../checks/mta-sts/index.js';
 import { mxCheck } from '../checks/mx/index.js';
 import { mxTlsCheck } from '../checks/mx-tls/index.js';
 import { ptrCheck } from '../checks/ptr/index.js';
+import { reputationCheck } from '../checks/reputation/index.js';
 import { spfCheck } from '../checks/spf/index.js';
 import { tlsCheck } from '../checks/tls/index.js';
 import { tlsRptCheck } from '../checks/tls-rpt/index.js';
@@ -36,6 +37,7 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   tlsRptCheck,
   daneCheck,
   dnsCheck,
+  reputationCheck,
 ] as unknown as readonly Check<unknown>[];
 
 /** Checks that judge the evidence of the others (run after them, in this order). */

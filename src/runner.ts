@@ -4,7 +4,13 @@ import { setMaxListeners } from 'node:events';
  * a check that throws or overruns becomes `unknown` with the error, the others still run.
  */
 import { RESOLVER_UNRELIABLE_ID } from '../checks/dns/index.js';
-import { type Check, type Condition, type DerivedCheck, renderTemplate } from './check.js';
+import {
+  type Check,
+  type Condition,
+  type DerivedCheck,
+  type ReputationSettings,
+  renderTemplate,
+} from './check.js';
 import type { ParsedMessage } from './message/types.js';
 import type { Probe } from './probe/types.js';
 import { predictReplies, severityFollowingReplies, summarizeReplies } from './replies/index.js';
@@ -38,6 +44,8 @@ export interface RunOptions {
   shared?: Map<string, Promise<unknown>>;
   /** The sample message the message checks judge (CollectContext.message). */
   message?: ParsedMessage;
+  /** Settings of the reputation check (CollectContext.reputation). */
+  reputation?: ReputationSettings;
 }
 
 /** Listeners one check's abort signal may carry: one per in-flight query, bounded by the checks' own limits. */
@@ -167,6 +175,7 @@ export async function runCheck(
         signal: controller.signal,
         shared: options.shared ?? new Map(),
         ...(options.message ? { message: options.message } : {}),
+        ...(options.reputation ? { reputation: options.reputation } : {}),
       }),
       deadline,
       aborted,

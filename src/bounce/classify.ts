@@ -69,6 +69,9 @@ export const CONDITION_CATEGORY: Readonly<
   'message-not-rfc5322': { category: 'message-format' },
   'attachment-blocked': { category: 'message-blocked-content' },
   'attachment-disguised': { category: 'message-blocked-content' },
+  // Gmail's 421 4.7.0 for low reputation: a listing is only inferred as its cause.
+  'ip-blocklisted': { category: 'reputation' },
+  'domain-blocklisted': { category: 'reputation' },
 };
 
 /**
@@ -94,6 +97,8 @@ const CONDITION_TEXT: Readonly<Partial<Record<Condition, RegExp>>> = {
   'tls-missing': /\bTLS\b/i,
   'attachment-blocked': /security issue|file type|attachment/i,
   'attachment-disguised': /security issue|executable/i,
+  'ip-blocklisted': /reputation of the sending IP|IP reputation/i,
+  'domain-blocklisted': /reputation of the sending domain|domain reputation/i,
 };
 
 /**

@@ -7,6 +7,7 @@ import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { auditMessage, type MessageAuditOptions } from '../index.js';
+import { reputationOption } from '../options/values.js';
 import { applyPolicy, policySelectors } from '../policy/index.js';
 import { parseCommand } from './parse.js';
 import { loadPolicy } from './policy.js';
@@ -51,6 +52,7 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
     ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
     ...(policy ? { extraDkimSelectors: (domain: string) => policySelectors(policy, domain) } : {}),
+    ...reputationOption(values['dqs-key'], values.blocklist),
   };
   let audited: Awaited<ReturnType<typeof auditMessage>>;
   try {

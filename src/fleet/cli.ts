@@ -2,10 +2,12 @@
  * The `fleet` and `diff` commands (wired into src/cli.ts). The shell around the library:
  * parse flags, run, print, return the exit code. Progress goes to stderr.
  */
+
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
+import { spamhausUsage } from '../../checks/reputation/index.js';
 import type { CiFiles } from '../../reports/ci-findings.js';
 import { renderDiffText, renderFleetText } from '../../reports/fleet-text.js';
 import { renderGithubCommands, renderGithubFleetSummary } from '../../reports/github.js';
@@ -19,7 +21,7 @@ import { loadPolicy, withPolicySelectors } from '../cli/policy.js';
 import { appendStepSummary } from '../cli/report-output.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
-import { checkChoice, flagOf } from '../options/values.js';
+import { checkChoice, flagOf, reputationOption } from '../options/values.js';
 import { REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import { applyPolicy, type Policy } from '../policy/index.js';
 import { type Report, stableStringify } from '../report.js';
@@ -153,6 +155,22 @@ export async function fleetCommand(
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
   };
   const checks = values.check ?? input.checks;
+  const { reputation } = reputationOption(
+    values['dqs-key'] ?? input.dqsKey,
+    values.blocklist ?? input.blocklists,
+  );
+  if (!checks || checks.includes('reputation')) {
+    const usage = spamhausUsage(
+      input.identities.map((i) => i.target),
+      reputation,
+    );
+    if (usage?.overFreeUse)
+      io.stderr(
+        `mail-preflight: warning: this run would send about ${usage.queries} queries to the Spamhaus lists, ` +
+          `over their free-use limit of ${usage.limit} a day; give a DQS key (--dqs-key) or --blocklist ` +
+          'to choose other lists\n',
+      );
+  }
 
   const outputs: FleetOutput[] = [
     {
@@ -189,6 +207,7 @@ export async function fleetCommand(
       ...(concurrency !== undefined ? { concurrency } : {}),
       signal: controller.signal,
       ...(checks ? { checks } : {}),
+      ...(reputation ? { reputation } : {}),
       ...(values['no-baseline'] ? { baseline: false as const } : {}),
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       invalid: input.invalid,

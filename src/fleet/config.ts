@@ -85,6 +85,9 @@ export interface FleetInput {
   checks?: string[];
   /** The policy file (`policy:`). */
   policy?: string;
+  /** The reputation check's run-wide settings (config keys dqsKey, blocklists). */
+  dqsKey?: string;
+  blocklists?: string[];
   inputs: string[];
 }
 
@@ -424,7 +427,17 @@ function withTopLevel(
       // topLevel() has rejected unknown keys already.
     },
     lineOfKey,
-  ) as Pick<FleetInput, 'resolvers' | 'concurrency' | 'dnsConcurrency' | 'timeoutMs' | 'checks' | 'policy'>;
+  ) as Pick<
+    FleetInput,
+    | 'resolvers'
+    | 'concurrency'
+    | 'dnsConcurrency'
+    | 'timeoutMs'
+    | 'checks'
+    | 'policy'
+    | 'dqsKey'
+    | 'blocklists'
+  >;
   return { ...out, ...settings };
 }
 
@@ -454,6 +467,8 @@ export function mergeFleetInputs(inputs: readonly FleetInput[]): FleetInput {
     if (input.timeoutMs !== undefined) merged.timeoutMs = input.timeoutMs;
     if (input.checks) merged.checks = input.checks;
     if (input.policy !== undefined) merged.policy = input.policy;
+    if (input.dqsKey !== undefined) merged.dqsKey = input.dqsKey;
+    if (input.blocklists) merged.blocklists = input.blocklists;
   }
   return {
     ...merged,
@@ -472,6 +487,11 @@ function finish(builder: InputBuilder, inputs: string[]): FleetInput {
   };
 }
 
+/** "a, b and c" */
+function andList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** What an audit config holds that a fleet config takes at its top level only. */
 const RUN_WIDE = configuredOptions(['run']);
 
@@ -480,7 +500,7 @@ function identityFields(value: unknown, where: string, lineOfKey?: LineOfKey): P
   const config = configFromObject(value, where, lineOfKey);
   if (RUN_WIDE.some((o) => fieldOf(o.config) in config))
     throw new UsageError(
-      `${where}: ${RUN_WIDE.map((o) => o.config.key).join(' and ')} belong at the top of the config`,
+      `${where}: ${andList(RUN_WIDE.map((o) => o.config.key))} belong at the top of the config`,
     );
   return config;
 }

@@ -4,10 +4,12 @@
  * each report written as soon as it is done, and only a small row kept in memory.
  * Library code: never prints, never exits; progress goes to a callback.
  */
+
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type AuditOptions, audit } from '../audit.js';
+import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
 import { type ProbeOptions, withProbe } from '../probe/create.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
@@ -102,6 +104,8 @@ export interface FleetRunOptions {
   checks?: readonly string[];
   deadlineMs?: number;
   signal?: AbortSignal;
+  /** The reputation check's settings (a Spamhaus DQS key, the blocklists), for every audit. */
+  reputation?: ReputationSettings;
   /** A previous run directory; undefined: auto-detect (dated sibling); false: none. */
   baseline?: string | false;
   /** Entries of the input that were skipped, for the summary. */
@@ -236,6 +240,7 @@ async function runWithProbe(
     signal,
     ...(options.checks ? { checks: options.checks } : {}),
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+    ...(options.reputation ? { reputation: options.reputation } : {}),
   };
   const results = await ResultsStream.open(options.outDir);
   const resolverWarnings = new ResolverWarnings();

@@ -6,6 +6,7 @@
  * One entry is one option with one meaning: a flag that means something else in another command
  * (`--format` of audit and of fleet, the single `--ip` of spf) is a second entry.
  */
+import { BLOCKLIST_IDS } from '../../checks/reputation/index.js';
 import { ADAPTIVE_MAX_IDENTITIES } from '../fleet/run.js';
 import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
@@ -277,6 +278,25 @@ export const CLI_OPTIONS = [
     commands: ['audit', 'message', 'spf', 'fleet', 'bounces'],
     range: TIMEOUT_RANGE,
     config: { key: 'timeout', field: 'timeoutMs', synonyms: ['timeoutMs'], scope: 'run' },
+  },
+  {
+    name: 'dqs-key',
+    type: 'string',
+    arg: 'KEY',
+    help: 'Spamhaus DQS key: the reputation check asks the Spamhaus lists\nin their DQS zones (the key never appears in reports)',
+    section: 'dns',
+    commands: ['audit', 'message', 'fleet'],
+    config: { key: 'dqsKey', synonyms: ['dqs-key'], scope: 'run' },
+  },
+  {
+    name: 'blocklist',
+    type: 'list',
+    arg: 'ID',
+    help: `a blocklist the reputation check asks (repeatable; default: all;\n"none": none): ${wrapIds(BLOCKLIST_IDS)}`,
+    section: 'dns',
+    commands: ['audit', 'message', 'fleet'],
+    choices: [...BLOCKLIST_IDS, 'none'],
+    config: { key: 'blocklists', synonyms: ['blocklist', 'reputation.lists'], scope: 'run' },
   },
   {
     name: 'smtp-port',

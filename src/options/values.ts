@@ -1,4 +1,5 @@
 /** Option values checked the same way from a flag or a config file: numbers, choices. */
+import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
 import { safe } from '../target.js';
 import { type CliOption, type Command, flagsOf, type NumberRange } from './table.js';
@@ -30,4 +31,36 @@ export function flagOf(command: Command, name: string): CliOption {
   const option = flagsOf(command).find((o) => o.name === name);
   if (!option) throw new Error(`${command} takes no --${name}`);
   return option;
+}
+
+/** A Spamhaus DQS key is one DNS label of letters and digits (it is put in front of the zone). */
+const DQS_KEY_RE = /^[A-Za-z0-9]{1,63}$/;
+
+/**
+ * The reputation check's settings from --dqs-key / `dqsKey` and --blocklist / `blocklists`
+ * (flags win), or undefined when neither is given. A key that is not one label is a usage error
+ * that does not echo the key.
+ */
+export function reputationSettingsOf(
+  dqsKey: string | undefined,
+  lists: readonly string[] | undefined,
+): ReputationSettings | undefined {
+  if (dqsKey === undefined && lists === undefined) return undefined;
+  const out: ReputationSettings = {};
+  if (dqsKey !== undefined) {
+    if (!DQS_KEY_RE.test(dqsKey))
+      throw new UsageError('--dqs-key must be letters and digits only (one DNS label)');
+    out.dqsKey = dqsKey;
+  }
+  if (lists !== undefined) out.lists = lists;
+  return out;
+}
+
+/** `{ reputation }` for audit() and auditMessage() when --dqs-key or --blocklist (or their config keys) is given. */
+export function reputationOption(
+  dqsKey: string | undefined,
+  lists: readonly string[] | undefined,
+): { reputation?: ReputationSettings } {
+  const reputation = reputationSettingsOf(dqsKey, lists);
+  return reputation ? { reputation } : {};
 }

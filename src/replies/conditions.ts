@@ -71,6 +71,17 @@ export const CONDITION_INFO: Partial<Record<Condition, ConditionInfo>> = {
     checks: ['ptr'],
     fix: 'Publish a PTR for the IPv6 address (with a matching AAAA), or send over IPv4.',
   },
+  'ip-blocklisted': {
+    cause: 'A sending IP is listed on a DNS blocklist receivers consult (Spamhaus, Barracuda, SpamCop).',
+    checks: ['reputation'],
+    fix: 'Stop the cause of the listing, then ask the list for removal (its lookup page is in the finding).',
+  },
+  'domain-blocklisted': {
+    cause:
+      'A sending domain or a domain the message links to is listed on a domain blocklist (DBL, SURBL, URIBL).',
+    checks: ['reputation'],
+    fix: 'Clean up the domain or drop the links to it, then ask the list for removal.',
+  },
   'ptr-dynamic': {
     cause: "The sending IP's PTR name looks like dynamic or residential address space.",
     checks: ['ptr'],

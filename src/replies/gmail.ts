@@ -57,6 +57,30 @@ const ptrRows = (condition: 'ptr-missing' | 'ptr-mismatch'): ReplyRow[] => [
 ];
 
 export const GMAIL_ROWS: readonly ReplyRow[] = [
+  // Gmail documents 421 4.7.0 for "very low reputation" of the sending IP or domain, but never
+  // says a public blocklist listing causes it: a listing is one public sign of such reputation.
+  row({
+    condition: 'ip-blocklisted',
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Our system has detected an unusual rate of unsolicited mail or very low reputation of the sending IP.',
+    permanent: false,
+    bulkOnly: false,
+    confidence: 'inferred',
+    source:
+      'Gmail support answer 3726730 (421 4.7.0 low IP reputation; a blocklist listing as its cause is inferred)',
+  }),
+  row({
+    condition: 'domain-blocklisted',
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Our system has detected very low reputation of the sending domain or of the domains the message links to.',
+    permanent: false,
+    bulkOnly: false,
+    confidence: 'inferred',
+    source:
+      'Gmail support answer 3726730 (421 4.7.0 low domain reputation; a blocklist listing as its cause is inferred)',
+  }),
   ...ptrRows('ptr-missing'),
   ...ptrRows('ptr-mismatch'),
   // Gmail's 5.7.1 IPv6 text requires both a PTR and authentication: an IPv6 sender

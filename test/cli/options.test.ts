@@ -156,7 +156,7 @@ describe('config keys follow the table', () => {
     );
     expect(input.invalid.map((e) => e.message)).toEqual([
       expect.stringMatching(/unknown option "concurrency"/),
-      expect.stringMatching(/resolvers and timeout belong at the top of the config/),
+      expect.stringMatching(/resolvers, timeout, dqsKey and blocklists belong at the top of the config/),
     ]);
   });
 });

@@ -1,5 +1,6 @@
 /** A small generated world for fleet tests: ~20 identities sharing an ESP include tree and an MX. */
 import type { TargetInput } from '../../src/target.js';
+import { HEALTHY_BLOCKLISTS } from '../helpers/blocklists.js';
 
 export const ESP_INCLUDE = '_spf.esp.example';
 
@@ -31,6 +32,8 @@ export function makeWorld(count = 20): World {
     'esp.example': { SOA: 'ns1.esp.example hostmaster.esp.example 1 7200 3600 1209600 300' },
     'mx.shared.example': { A: '198.51.100.25' },
     'shared.example': { SOA: 'ns1.shared.example hostmaster.shared.example 1 7200 3600 1209600 300' },
+    // The blocklists the reputation check asks, answering only their test entries.
+    ...HEALTHY_BLOCKLISTS,
   };
   const identities: TargetInput[] = [];
   for (let i = 1; i <= count; i++) {

@@ -4,6 +4,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { healthyBlocklistsYaml } from './blocklists.js';
 
 /** A fresh RSA key pair: the private half signs, the lab serves the public half at s1. */
 export function shopKey(): { publicKey: string; privateKey: string } {
@@ -27,6 +28,7 @@ export function shopZone(publicKey: string): string {
     `s1._domainkey.shop.example: {TXT: [["v=DKIM1; k=rsa; p=", "${publicKey}"]]}`,
     '10.2.0.192.in-addr.arpa: {PTR: out.shop.example}',
     'out.shop.example: {A: 192.0.2.10}',
+    healthyBlocklistsYaml(),
   ].join('\n');
 }
 
