@@ -22,7 +22,7 @@ import {
   type RecipientStatus,
   type RecipientsSummary,
 } from './types.js';
-import { FrequentDomains, type TypoVerdict, typoOf } from './typos.js';
+import { FrequentDomains, type TypoVerdict, tldTypoOf, typoOf } from './typos.js';
 
 /**
  * Addresses in flight at once by default: enough distinct new domains to keep the probe's DNS
@@ -187,6 +187,8 @@ async function run(
   };
 
   const typoFor = (domain: string, verdict: DomainVerdict): TypoVerdict | undefined => {
+    // Without DNS only what needs none: a mistyped TLD and a provider lookalike.
+    if (verdict === NOT_CHECKED) return tldTypoOf(domain) ?? typoOf(domain, true);
     if (!verdict.receivesMail) return typoOf(domain, false, frequent.current());
     let memo = lookalikes.get(domain);
     if (memo === undefined) {

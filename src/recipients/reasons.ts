@@ -225,7 +225,7 @@ export const RECIPIENT_REASONS = {
   'typo/provider-lookalike': {
     status: 'risky',
     meaning:
-      "The domain takes mail but is one edit from a big provider's domain (gmial.com): typo domains like these are typically registered to catch misdirected mail.",
+      "The domain takes mail (or was not looked up) but is one edit from a big provider's domain (gmial.com for gmail.com): typo domains like these are typically registered to catch misdirected mail.",
     source: 'src/recipients/typos.ts (one edit from a provider of at least 5 letters)',
   },
   'typo/tld': {

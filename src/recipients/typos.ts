@@ -152,6 +152,13 @@ function nearest(
   return best;
 }
 
+/** A mistyped top-level label (TLD_TYPOS), with the domain fixed. */
+export function tldTypoOf(domain: string): TypoVerdict | undefined {
+  const dot = domain.lastIndexOf('.');
+  const fixed = TLD_TYPOS[domain.slice(dot + 1)];
+  return dot > 0 && fixed !== undefined ? { kind: 'tld', suggestion: `${domain.slice(0, dot)}.${fixed}` } : undefined;
+}
+
 /**
  * What looks mistyped about `domain`: `receivesMail` says whether DNS found a mail host for it.
  * A domain that takes no mail gets the nearest provider or frequent domain, or a fixed TLD;
