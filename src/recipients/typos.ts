@@ -210,7 +210,11 @@ export class FrequentDomains {
       for (const [d, c] of this.counts) if (c <= 1) this.counts.delete(d);
       if (this.counts.size >= FrequentDomains.MAX_TRACKED) return;
     }
-    this.counts.set(domain, (had ?? 0) + 1);
+    const count = (had ?? 0) + 1;
+    this.counts.set(domain, count);
+    // A domain becomes a candidate as soon as it is frequent enough, while the top has room.
+    if (count === FrequentDomains.MIN_COUNT && this.top.length < FrequentDomains.TOP_N && !this.top.includes(domain))
+      this.top = [...this.top, domain];
     if (++this.added % FrequentDomains.REFRESH_EVERY === 0) this.refresh();
   }
 
