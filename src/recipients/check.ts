@@ -9,7 +9,7 @@
 import { type ProbeOptions, withProbe } from '../probe/create.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { DomainJudge, type DomainVerdict } from './domain.js';
-import { type InputFormat, type InputRecord, readRecipientRecords } from './read.js';
+import { type InputFormat, type InputRecord, readRecipientBatches } from './read.js';
 import { RECIPIENT_REASONS, type ReasonSpec, type RecipientReason } from './reasons.js';
 import { HashedStringSet } from './seen.js';
 import { isDisposableDomain, isRoleAccount } from './signals.js';
@@ -168,6 +168,7 @@ async function run(
   const folded = new HashedStringSet();
   const frequent = new FrequentDomains();
   const lookalikes = new Map<string, TypoVerdict | null>();
+  const unreceiving = new Map<string, { version: number; typo: TypoVerdict | null }>();
   const tally = new Tally();
   const window = Math.max(1, options.window ?? DEFAULT_RECIPIENT_WINDOW);
   const queue = new Queue<Pending>();
@@ -189,7 +190,14 @@ async function run(
   const typoFor = (domain: string, verdict: DomainVerdict): TypoVerdict | undefined => {
     // Without DNS only what needs none: a mistyped TLD and a provider lookalike.
     if (verdict === NOT_CHECKED) return tldTypoOf(domain) ?? typoOf(domain, true);
-    if (!verdict.receivesMail) return typoOf(domain, false, frequent.current());
+    if (!verdict.receivesMail) {
+      const known = unreceiving.get(domain);
+      if (known && known.version === frequent.version) return known.typo ?? undefined;
+      if (unreceiving.size >= MAX_TYPO_MEMO) unreceiving.clear();
+      const typo = typoOf(domain, false, frequent.current()) ?? null;
+      unreceiving.set(domain, { version: frequent.version, typo });
+      return typo ?? undefined;
+    }
     let memo = lookalikes.get(domain);
     if (memo === undefined) {
       if (lookalikes.size >= MAX_TYPO_MEMO) lookalikes.clear();
@@ -267,20 +275,23 @@ async function run(
     if (!p) return;
     const result = await finish(p);
     tally.add(result);
-    await options.onResult?.(result);
+    const done = options.onResult?.(result);
+    if (done) await done;
   };
 
-  const records = readRecipientRecords(input, {
+  const batches = readRecipientBatches(input, {
     ...(options.column !== undefined ? { column: options.column } : {}),
     onFormat: (f) => {
       format = f;
       options.onFormat?.(f);
     },
   });
-  for await (const record of records) {
+  for await (const batch of batches) {
     if (options.signal?.aborted) break;
-    queue.push(start(record));
-    while (queue.length >= window) await emit();
+    for (const record of batch) {
+      queue.push(start(record));
+      while (queue.length >= window) await emit();
+    }
   }
   while (queue.length > 0) await emit();
 

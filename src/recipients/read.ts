@@ -59,6 +59,9 @@ export interface ReadOptions {
   onFormat?: (format: InputFormat) => void;
 }
 
+const QUOTE_OR_BREAK = /["\n\r]/g;
+const BREAK = /[\n\r]/g;
+
 /** A physical record: its text (without the line break) and where it starts. */
 interface RawRecord {
   line: number;
@@ -185,12 +188,9 @@ class RecordSplitter {
   }
 
   private nextStop(text: string, from: number): number {
-    let best = -1;
-    for (const ch of this.quoteAware && !this.oversize ? ['\n', '\r', '"'] : ['\n', '\r']) {
-      const at = text.indexOf(ch, from);
-      if (at >= 0 && (best < 0 || at < best)) best = at;
-    }
-    return best;
+    const re = this.quoteAware && !this.oversize ? QUOTE_OR_BREAK : BREAK;
+    re.lastIndex = from;
+    return re.exec(text)?.index ?? -1;
   }
 
   private append(text: string, from: number, to: number): void {
@@ -305,6 +305,17 @@ export async function* readRecipientRecords(
   chunks: AsyncIterable<Uint8Array | string>,
   options: ReadOptions = {},
 ): AsyncGenerator<InputRecord> {
+  for await (const batch of readRecipientBatches(chunks, options)) yield* batch;
+}
+
+/**
+ * The records of a list in batches, one per chunk of input read: a list of millions of
+ * addresses costs one await per chunk instead of one per address.
+ */
+export async function* readRecipientBatches(
+  chunks: AsyncIterable<Uint8Array | string>,
+  options: ReadOptions = {},
+): AsyncGenerator<InputRecord[]> {
   let encoding: InputFormat['encoding'] = 'utf-8';
   const splitter = new RecordSplitter();
   let format: InputFormat | undefined;
@@ -370,14 +381,18 @@ export async function* readRecipientRecords(
   for await (const text of decode(chunks, (e) => {
     encoding = e;
   })) {
+    const batch: InputRecord[] = [];
     for (const raw of splitter.push(text)) {
       const record = handle(raw);
-      if (record) yield record;
+      if (record) batch.push(record);
     }
+    if (batch.length > 0) yield batch;
   }
+  const last: InputRecord[] = [];
   for (const raw of splitter.end()) {
     const record = handle(raw);
-    if (record) yield record;
+    if (record) last.push(record);
   }
+  if (last.length > 0) yield last;
   if (format === undefined) options.onFormat?.({ format: 'lines', encoding });
 }

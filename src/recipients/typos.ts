@@ -156,7 +156,9 @@ function nearest(
 export function tldTypoOf(domain: string): TypoVerdict | undefined {
   const dot = domain.lastIndexOf('.');
   const fixed = TLD_TYPOS[domain.slice(dot + 1)];
-  return dot > 0 && fixed !== undefined ? { kind: 'tld', suggestion: `${domain.slice(0, dot)}.${fixed}` } : undefined;
+  return dot > 0 && fixed !== undefined
+    ? { kind: 'tld', suggestion: `${domain.slice(0, dot)}.${fixed}` }
+    : undefined;
 }
 
 /**
@@ -202,6 +204,8 @@ export class FrequentDomains {
   private counts = new Map<string, number>();
   private added = 0;
   private top: string[] = [];
+  /** Changes whenever the top changes: typo verdicts computed against an older top are stale. */
+  version = 0;
 
   add(domain: string): void {
     if (PROVIDERS.has(domain)) return;
@@ -213,8 +217,14 @@ export class FrequentDomains {
     const count = (had ?? 0) + 1;
     this.counts.set(domain, count);
     // A domain becomes a candidate as soon as it is frequent enough, while the top has room.
-    if (count === FrequentDomains.MIN_COUNT && this.top.length < FrequentDomains.TOP_N && !this.top.includes(domain))
+    if (
+      count === FrequentDomains.MIN_COUNT &&
+      this.top.length < FrequentDomains.TOP_N &&
+      !this.top.includes(domain)
+    ) {
       this.top = [...this.top, domain];
+      this.version++;
+    }
     if (++this.added % FrequentDomains.REFRESH_EVERY === 0) this.refresh();
   }
 
@@ -224,10 +234,13 @@ export class FrequentDomains {
   }
 
   refresh(): void {
-    this.top = [...this.counts]
+    const top = [...this.counts]
       .filter(([, c]) => c >= FrequentDomains.MIN_COUNT)
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
       .slice(0, FrequentDomains.TOP_N)
       .map(([d]) => d);
+    const same = top.length === this.top.length && [...top].sort().join() === [...this.top].sort().join();
+    this.top = top;
+    if (!same) this.version++;
   }
 }
