@@ -16,5 +16,7 @@ export function recipientReasonsMarkdown(): string {
       : '';
     return `| \`${id}\` | ${spec.status} | ${cell(spec.meaning)} | ${cell(spec.source)} | ${cell(reply)} |`;
   });
-  return ['| reason | status | meaning | source | predicted reply |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| reason | status | meaning | source | predicted reply |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
