@@ -5,6 +5,7 @@
  * (bench/lab-child.ts, world "recipients") serves the zone; bench/recipients.ts makes the list.
  */
 import { type Zone, zoneFromObject } from '../src/lab/index.js';
+import { mulberry32 } from './world.js';
 
 /** The big providers' stand-ins (real names: typos are judged against them). */
 export const BIG_PROVIDERS = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com'];
@@ -18,18 +19,6 @@ const IMPLICIT_PER_MILLE = 20;
 const PRIVATE_MX_PER_MILLE = 5;
 /** Zipf exponent of the domain ranks. */
 const ZIPF_S = 1.0;
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'ok' | 'nxdomain' | 'null-mx' | 'implicit' | 'private-mx';
 
@@ -108,7 +97,7 @@ export async function* recipientList(
   domains: number,
   seed: number,
 ): AsyncGenerator<string> {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const rank = zipfSampler(domains, random);
   const CHUNK = 5_000;
   for (let i = 0; i < addresses; i += CHUNK) {

@@ -6,8 +6,10 @@
  * whatever the list's size: the window, the bounded verdict and tally maps, and the duplicate
  * sets of 8 bytes per address (seen.ts).
  */
+
+import { countersSince } from '../fleet/run.js';
 import { type ProbeOptions, withProbe } from '../probe/create.js';
-import type { DnsCounters, Probe } from '../probe/types.js';
+import type { Probe } from '../probe/types.js';
 import { DomainJudge, type DomainVerdict } from './domain.js';
 import { type InputFormat, type InputRecord, readRecipientBatches } from './read.js';
 import { RECIPIENT_REASONS, type ReasonSpec, type RecipientReason } from './reasons.js';
@@ -310,16 +312,5 @@ async function run(
     },
     ...(dns ? { dns } : {}),
     elapsedMs: Math.round(performance.now() - started),
-  };
-}
-
-function countersSince(a: DnsCounters, b: DnsCounters): DnsCounters {
-  return {
-    queriesSent: b.queriesSent - a.queriesSent,
-    cacheHits: b.cacheHits - a.cacheHits,
-    cacheMisses: b.cacheMisses - a.cacheMisses,
-    timeouts: b.timeouts - a.timeouts,
-    tcpRetries: b.tcpRetries - a.tcpRetries,
-    errors: b.errors - a.errors,
   };
 }
