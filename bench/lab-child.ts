@@ -3,6 +3,8 @@
  * server and counts what it is asked. Runs in its own process (forked by bench/fleet.ts) so
  * the server's CPU and memory are not charged to the audit being measured.
  *
+ * Arguments: N, seed, latency ("20-50" ms), world ("fleet", default, or "recipients").
+ *
  * IPC protocol (process.send):
  *   -> parent { type: 'ready', host, port, nodes, buildMs }
  *   <- { type: 'stats', dump?: path, reset?: boolean }
@@ -16,6 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { LabDnsServer } from '../src/lab/index.js';
 import type { LatencySpec } from '../src/lab/zone.js';
+import { buildRecipientsZone } from './recipients-world.js';
 import { buildZone, planWorld } from './world.js';
 
 /** How often the server's query log is drained into the counters. */
@@ -38,9 +41,13 @@ function parseLatency(v: string | undefined): LatencySpec | undefined {
 }
 
 async function main(): Promise<void> {
-  const [nText = '1000', seedText = '1', latencyText] = process.argv.slice(2);
+  const [nText = '1000', seedText = '1', latencyText, world = 'fleet'] = process.argv.slice(2);
   const t0 = performance.now();
-  const zone = buildZone(planWorld(Number(nText), Number(seedText)));
+  // World "recipients" (bench/recipients.ts): N is the number of domains.
+  const zone =
+    world === 'recipients'
+      ? buildRecipientsZone(Number(nText))
+      : buildZone(planWorld(Number(nText), Number(seedText)));
   const buildMs = performance.now() - t0;
   const latency = parseLatency(latencyText);
   const server = await LabDnsServer.start({

@@ -137,3 +137,16 @@ export function validateBounces(triage: unknown): { valid: boolean; errors: stri
   compiledBounces ??= new Ajv({ allErrors: true }).compile(loadBouncesSchema());
   return schemaResult(compiledBounces, triage);
 }
+
+/** Path of the recipient check schema inside the package (JSON of `mail-preflight recipients`). */
+export const RECIPIENTS_SCHEMA_RELATIVE_PATH = join('reports', 'schema', 'recipients-v1.json');
+
+let compiledRecipients: ValidateFunction | undefined;
+
+/** Validate the JSON of `mail-preflight recipients` against reports/schema/recipients-v1.json. */
+export function validateRecipients(doc: unknown): { valid: boolean; errors: string[] } {
+  compiledRecipients ??= new Ajv({ allErrors: true }).compile(
+    loadSchemaFile(RECIPIENTS_SCHEMA_RELATIVE_PATH),
+  );
+  return schemaResult(compiledRecipients, doc);
+}

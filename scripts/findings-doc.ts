@@ -9,6 +9,7 @@ import { packageRoot } from '../src/paths.js';
 import { EVERY_CHECK, MESSAGE_CHECKS } from '../src/registry.js';
 import { predictReplies, REPLY_TABLE, severityFollowingReplies } from '../src/replies/index.js';
 import { bounceCategoriesMarkdown } from './bounce-doc.js';
+import { recipientReasonsMarkdown } from './recipients-doc.js';
 
 /**
  * Table cell text: template names shown as <name>, pipes escaped, HTML escaped outside code
@@ -128,6 +129,7 @@ export async function generatedReadme(readme: string): Promise<string> {
   doc = replaceBlock(doc, 'bounce-categories', bounceCategoriesMarkdown());
   doc = replaceBlock(doc, 'ci-examples', ciExamplesMarkdown());
   doc = replaceBlock(doc, 'policy-reference', exampleFileMarkdown('policy-reference.yml'));
+  doc = replaceBlock(doc, 'recipient-reasons', recipientReasonsMarkdown());
   return doc;
 }
 

@@ -12,6 +12,7 @@ import { messageCommand, type StdinSource } from './cli/message.js';
 import { overlayPaths, readOverlays, writeWhatIf } from './cli/overlay.js';
 import { parseCommand } from './cli/parse.js';
 import { loadPolicy, withPolicySelectors } from './cli/policy.js';
+import { RECIPIENTS_HELP, recipientsCommand } from './cli/recipients.js';
 import {
   EXIT_FINDINGS,
   EXIT_INCOMPLETE,
@@ -46,6 +47,7 @@ Usage:
   mail-preflight fleet --config FILE --out-dir DIR   audit many identities (see Fleet)
   mail-preflight diff OLD NEW                 regressions between two runs or two reports
   mail-preflight bounces PATH... [options]    triage bounces and logs: causes, actions, waves
+  mail-preflight recipients FILE [options]    check a recipient list before a campaign
   mail-preflight --help | --version
 
 Audit options:
@@ -59,6 +61,7 @@ ${sectionHelp('message')}${sharedWithAuditHelp('message', 'message')}
 
 ${FLEET_HELP}
 ${BOUNCES_HELP}
+${RECIPIENTS_HELP}
 Exit codes:
   0   nothing at or above --fail-on
   1   findings at or above --fail-on (spf: result other than pass)
@@ -67,6 +70,7 @@ Exit codes:
   3   fleet and diff: regressions against the baseline (wins over 1 and 2)
   64  bad usage or bad input
   bounces: 0 whenever the triage ran (bounces report, they do not gate), 64 bad usage
+  recipients: 0 whenever the check ran; 1 with --fail-on when an address is at or above it
 `;
 
 interface Io {
@@ -123,6 +127,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return diffCommand(rest, io, HELP);
     case 'bounces':
       return bouncesCommand(rest, io, HELP);
+    case 'recipients':
+      return recipientsCommand(rest, io, HELP);
     default:
       throw new UsageError(`unknown command "${command}"; see mail-preflight --help`);
   }

@@ -78,6 +78,17 @@ export {
 } from './probe/create.js';
 export { createDnsProbe, type DnsProbeOptions } from './probe/dns-probe.js';
 export type { ClosableProbe, DnsRecord, DnsResult, Probe, Resolver, RRType } from './probe/types.js';
+export {
+  type CheckRecipientsOptions,
+  checkRecipients,
+  type InputFormat as RecipientsInputFormat,
+  RECIPIENT_REASONS,
+  RecipientInputError,
+  type RecipientReason,
+  type RecipientResult,
+  type RecipientStatus,
+  type RecipientsSummary,
+} from './recipients/index.js';
 export { ALL_CHECKS, CHECK_IDS } from './registry.js';
 export * from './report.js';
 export { normalizeDomain, normalizeIp, normalizeTarget, type TargetInput } from './target.js';

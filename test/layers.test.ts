@@ -17,6 +17,7 @@ const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^src\/probe\//, 'probe'],
   [/^src\/message\//, 'input'],
   [/^src\/bounce\//, 'library'],
+  [/^src\/recipients\//, 'library'],
   [/^src\/lab\//, 'lab'],
   [/^checks\//, 'check'],
   [/^reports\//, 'renderer'],

@@ -42,7 +42,16 @@ export interface ProgressReporterOptions {
   now?: () => number;
   ttyIntervalMs?: number;
   lineIntervalMs?: number;
+  /** What the line starts with and calls a failure (default: "fleet", "failed"; recipients: "not ok"). */
+  labels?: ProgressLabels;
 }
+
+export interface ProgressLabels {
+  name: string;
+  failed: string;
+}
+
+const FLEET_LABELS: ProgressLabels = { name: 'fleet', failed: 'failed' };
 
 /** Rate (identities per second, this attempt) and ETA (seconds; undefined until measurable). */
 export function progressFigures(p: FleetProgress, nowMs: number): { rate: number; etaSeconds?: number } {
@@ -64,18 +73,22 @@ export function formatDuration(seconds: number): string {
 }
 
 /** "fleet: 120/1000 (12%), 35.2/s, 3 failed, ETA 0:25" */
-export function formatProgressLine(p: FleetProgress, nowMs: number): string {
+export function formatProgressLine(
+  p: FleetProgress,
+  nowMs: number,
+  labels: ProgressLabels = FLEET_LABELS,
+): string {
   const { rate, etaSeconds } = progressFigures(p, nowMs);
   const pct = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
   const eta = etaSeconds === undefined ? 'ETA ?' : `ETA ${formatDuration(etaSeconds)}`;
   const resumed = p.resumed > 0 ? `, ${p.resumed} resumed` : '';
-  return `fleet: ${p.done}/${p.total} (${pct}%), ${rate.toFixed(1)}/s, ${p.failures} failed${resumed}, ${eta}`;
+  return `${labels.name}: ${p.done}/${p.total} (${pct}%), ${rate.toFixed(1)}/s, ${p.failures} ${labels.failed}${resumed}, ${eta}`;
 }
 
-function formatBar(p: FleetProgress, nowMs: number): string {
+function formatBar(p: FleetProgress, nowMs: number, labels: ProgressLabels): string {
   const filled = p.total > 0 ? Math.round((p.done / p.total) * BAR_WIDTH) : BAR_WIDTH;
   const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}`;
-  return `[${bar}] ${formatProgressLine(p, nowMs).slice('fleet: '.length)}`;
+  return `[${bar}] ${formatProgressLine(p, nowMs, labels).slice(labels.name.length + 2)}`;
 }
 
 export class ProgressReporter {
@@ -111,10 +124,10 @@ export class ProgressReporter {
 
   private draw(p: FleetProgress, now: number): void {
     if (this.options.mode === 'tty') {
-      this.options.write(`\r${formatBar(p, now)}\x1b[K`);
+      this.options.write(`\r${formatBar(p, now, this.options.labels ?? FLEET_LABELS)}\x1b[K`);
       this.drawn = true;
     } else {
-      this.options.write(`${formatProgressLine(p, now)}\n`);
+      this.options.write(`${formatProgressLine(p, now, this.options.labels)}\n`);
     }
   }
 }

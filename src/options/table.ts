@@ -11,7 +11,7 @@ import { ADAPTIVE_MAX_IDENTITIES } from '../fleet/run.js';
 import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 
-export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff' | 'bounces';
+export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff' | 'bounces' | 'recipients';
 export const COMMANDS: readonly Command[] = [
   'audit',
   'message',
@@ -20,13 +20,14 @@ export const COMMANDS: readonly Command[] = [
   'fleet',
   'diff',
   'bounces',
+  'recipients',
 ];
 
 /** `list` is a repeatable string flag; `number` a string flag read as an integer in `range`. */
 export type OptionType = 'string' | 'boolean' | 'number' | 'list';
 
 /** The --help block an option is listed in; an option without one is shown in the usage lines. */
-export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet' | 'bounces';
+export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet' | 'bounces' | 'recipients';
 
 /**
  * Where a config key is read: `identity` in an audit --config file and in a fleet config's
@@ -213,7 +214,7 @@ export const CLI_OPTIONS = [
     type: 'boolean',
     help: 'same as --format json',
     section: 'audit',
-    commands: ['audit', 'message', 'spf', 'explain', 'diff', 'bounces'],
+    commands: ['audit', 'message', 'spf', 'explain', 'diff', 'bounces', 'recipients'],
   },
   {
     name: 'output',
@@ -221,7 +222,7 @@ export const CLI_OPTIONS = [
     arg: 'FILE',
     help: 'write the report to FILE instead of standard output',
     section: 'audit',
-    commands: ['audit', 'message', 'bounces'],
+    commands: ['audit', 'message', 'bounces', 'recipients'],
   },
   {
     name: 'fail-on',
@@ -266,7 +267,7 @@ export const CLI_OPTIONS = [
     arg: 'HOST[:PORT]',
     help: 'DNS server to ask (repeatable; IPv6 as [::1]:5353);\ndefault: the nameservers of /etc/resolv.conf',
     section: 'dns',
-    commands: ['audit', 'message', 'spf', 'fleet', 'bounces'],
+    commands: ['audit', 'message', 'spf', 'fleet', 'bounces', 'recipients'],
     config: { key: 'resolvers', synonyms: ['resolver'], scope: 'run' },
   },
   {
@@ -275,7 +276,7 @@ export const CLI_OPTIONS = [
     arg: 'MS',
     help: 'per-query timeout in milliseconds (default 2000; 2 tries)',
     section: 'dns',
-    commands: ['audit', 'message', 'spf', 'fleet', 'bounces'],
+    commands: ['audit', 'message', 'spf', 'fleet', 'bounces', 'recipients'],
     range: TIMEOUT_RANGE,
     config: { key: 'timeout', field: 'timeoutMs', synonyms: ['timeoutMs'], scope: 'run' },
   },
@@ -512,6 +513,46 @@ export const CLI_OPTIONS = [
       'them as an overlay and report which findings they clear',
     section: 'audit',
     commands: ['audit'],
+  },
+  {
+    name: 'format',
+    type: 'string',
+    arg: 'F',
+    help: 'text (default), json (reports/schema/recipients-v1.json) or csv (one row\nper address, safe for spreadsheets)',
+    section: 'recipients',
+    commands: ['recipients'],
+    choices: ['text', 'json', 'csv'],
+  },
+  {
+    name: 'column',
+    type: 'string',
+    arg: 'NAME',
+    help: 'the CSV column holding the address (default: email, e-mail,\nemail address, email_address or emailaddress; case ignored)',
+    section: 'recipients',
+    commands: ['recipients'],
+  },
+  {
+    name: 'fail-on',
+    type: 'string',
+    arg: 'STATUS',
+    help: 'exit 1 when an address is invalid or undeliverable (undeliverable),\nor also risky or unknown (risky); default: exit 0 whenever the check ran',
+    section: 'recipients',
+    commands: ['recipients'],
+    choices: ['undeliverable', 'risky'],
+  },
+  {
+    name: 'no-dns',
+    type: 'boolean',
+    help: 'no DNS: syntax, typos of the TLD, role, disposable and duplicate\nchecks only (domains are not looked up)',
+    section: 'recipients',
+    commands: ['recipients'],
+  },
+  {
+    name: 'quiet',
+    type: 'boolean',
+    help: 'no progress on stderr',
+    section: 'recipients',
+    commands: ['recipients'],
   },
   // Shown in the usage lines of --help.
   { name: 'ip', type: 'string', commands: ['spf'] },
