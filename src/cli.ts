@@ -17,6 +17,7 @@ import {
   reportOutputOf,
   writeReport,
 } from './cli/report-output.js';
+import { WORKER_HELP, workerCommand } from './cli/worker.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
@@ -40,6 +41,7 @@ Usage:
   mail-preflight fleet --config FILE --out-dir DIR   audit many identities (see Fleet)
   mail-preflight diff OLD NEW                 regressions between two runs or two reports
   mail-preflight bounces PATH... [options]    triage bounces and logs: causes, actions, waves
+  mail-preflight worker --queue URL           audit a fleet's identities taken from Redis
   mail-preflight --help | --version
 
 Audit options:
@@ -53,6 +55,7 @@ ${sectionHelp('message')}${sharedWithAuditHelp('message', 'message')}
 
 ${FLEET_HELP}
 ${BOUNCES_HELP}
+${WORKER_HELP}
 Exit codes:
   0   nothing at or above --fail-on
   1   findings at or above --fail-on (spf: result other than pass)
@@ -117,6 +120,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return diffCommand(rest, io, HELP);
     case 'bounces':
       return bouncesCommand(rest, io, HELP);
+    case 'worker':
+      return workerCommand(rest, io, HELP);
     default:
       throw new UsageError(`unknown command "${command}"; see mail-preflight --help`);
   }

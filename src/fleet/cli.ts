@@ -12,6 +12,7 @@ import { renderJunit } from '../../reports/junit.js';
 import { sanitizeForTerminal } from '../../reports/text.js';
 import { sectionHelp, sharedWithAuditHelp } from '../cli/help.js';
 import { parseCommand } from '../cli/parse.js';
+import { fleetQueueAuditor } from '../cli/worker.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
 import { checkChoice, flagOf } from '../options/values.js';
@@ -148,6 +149,20 @@ export async function fleetCommand(
       render: (_summary, reports) => renderJunit(reports.entries(), { failOn }),
     });
 
+  // --queue: the identities are audited by workers (mail-preflight worker) through Redis.
+  const auditor =
+    values.queue === undefined
+      ? undefined
+      : fleetQueueAuditor(
+          { ...values, queue: values.queue },
+          { ...io, quiet: Boolean(values.quiet) },
+          {
+            outDir,
+            inputs: input.inputs,
+            concurrency,
+            ...(checks ? { checks } : {}),
+          },
+        );
   const mode = progressMode({ isTty: io.isTty, env: io.env, quiet: Boolean(values.quiet) });
   const reporter = new ProgressReporter({ write: io.stderr, mode });
   let last: Parameters<ProgressReporter['update']>[0] | undefined;
@@ -172,6 +187,7 @@ export async function fleetCommand(
       invalidCount: input.invalidCount,
       inputs: input.inputs,
       outputs,
+      ...(auditor ? { auditor } : {}),
       onProgress: (p) => {
         last = p;
         reporter.update(p);
@@ -185,6 +201,10 @@ export async function fleetCommand(
   }
   if (last) reporter.finish(last);
   const { summary } = result;
+  if (result.stopped !== undefined)
+    io.stderr(
+      `mail-preflight: the run stopped: ${sanitizeForTerminal(result.stopped)}; ${summary.totals.identities - summary.totals.done} identities not audited (run again with the same --out-dir to finish)\n`,
+    );
   // summary.json lists every identity (the result keeps only the worst rows): copy it out.
   if (formats.has('json')) copyFileOut(join(outDir, SUMMARY_FILE), io.stdout);
   else io.stdout(renderFleetText(summary, outDir, formats.has('junit')));
