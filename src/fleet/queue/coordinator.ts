@@ -46,6 +46,8 @@ export const DEFAULT_RECONCILE_MS = 10_000;
 const RECONCILE_BATCH = 500;
 /** How often the coordinator checks Redis and its progress. */
 const TICK_MS = 250;
+/** Closing the queue's connections waits at most this long (Redis may be gone). */
+const CLOSE_TIMEOUT_MS = 5_000;
 /** Hex digits of a run id. */
 const RUN_ID_HEX = 16;
 
@@ -286,8 +288,13 @@ async function coordinate(
   });
   try {
     // Enqueuing waits for Redis like everything else; a Redis that never answers ends the run.
+    let enqueuedAll = false;
     const enqueued = enqueue([...outstanding.values()]).then(
-      () => say(`enqueued ${outstanding.size} identities on ${display} (run ${runId})`),
+      () => {
+        enqueuedAll = true;
+        lastProgress = Date.now();
+        say(`enqueued ${todo.length} identities on ${display} (run ${runId})`);
+      },
       (err: unknown) => {
         fatal ??= err;
       },
@@ -309,7 +316,7 @@ async function coordinate(
         }
         continue;
       }
-      if (now - lastProgress >= reconcileMs) {
+      if (enqueuedAll && now - lastProgress >= reconcileMs) {
         lastProgress = now;
         await reconcile().catch(noteError);
       }
@@ -317,15 +324,30 @@ async function coordinate(
     await Promise.race([enqueued, new Promise((r) => setTimeout(r, 0))]);
   } finally {
     signal.removeEventListener('abort', onAbort);
-    // A Redis that is gone would make a graceful close wait for it: force.
-    await collector.close(stopped !== undefined || fatal !== undefined).catch(() => {});
-    await collecting;
+    // A Redis that is gone would make a graceful close wait for it: force, and bound the wait.
+    await within(CLOSE_TIMEOUT_MS, collector.close(stopped !== undefined || fatal !== undefined));
+    await within(CLOSE_TIMEOUT_MS, collecting);
     if (outstanding.size === 0 && fatal === undefined)
-      await resultsQueue.obliterate({ force: true }).catch(noteError);
-    await Promise.all([auditQueue.close(), resultsQueue.close()].map((p) => p.catch(() => {})));
+      await within(CLOSE_TIMEOUT_MS, resultsQueue.obliterate({ force: true }));
+    await within(CLOSE_TIMEOUT_MS, Promise.all([auditQueue.close(), resultsQueue.close()]));
     watch.disconnect();
+    // Connections a bounded close left behind must not keep the process alive.
+    for (const q of [auditQueue, resultsQueue]) void q.disconnect().catch(() => {});
+    void collector.disconnect().catch(() => {});
   }
   if (fatal !== undefined) throw fatal;
   if (stopped !== undefined) say(stopped);
   return stopped !== undefined ? { stopped } : {};
+}
+
+/** Waits for `work` (its failure ignored) at most `ms`. */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }

@@ -34,6 +34,8 @@ const MINUTE_MS = 60_000;
 const MAX_PROBES_KEPT = 4;
 /** Results queues a worker keeps open at once. */
 const MAX_RESULT_QUEUES_KEPT = 4;
+/** A shutdown waits this long for the jobs in hand before it lets them go. */
+const SHUTDOWN_GRACE_MS = 60_000;
 /** How often an idle worker (--idle-exit) looks at its clock, within these bounds. */
 const IDLE_POLL_MIN_MS = 50;
 const IDLE_POLL_MAX_MS = 1000;
@@ -265,10 +267,27 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   clearInterval(idleTimer);
   say(`worker ${id} stopping (${reason}): finishing the jobs it holds`);
   // close() waits for the jobs in hand to finish; their results are posted before it returns.
-  await worker.close();
-  await running;
+  // A Redis that is gone would make it wait forever: then force (the jobs are retaken later).
+  if (!(await settlesWithin(SHUTDOWN_GRACE_MS, worker.close()))) await worker.close(true).catch(() => {});
+  await settlesWithin(SHUTDOWN_GRACE_MS, running);
   for (const q of resultQueues.values()) await q.close().catch(() => {});
   limiterRedis.disconnect();
   probes.closeAll();
   return { audited, reason, ...(reason === 'error' && lastError ? { error: lastError } : {}) };
+}
+
+/** True when `work` settled (either way) within `ms`. */
+async function settlesWithin(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
