@@ -306,8 +306,10 @@ async function coordinate(
       try {
         await watch.ping();
         lastRedisOk = now;
+        lastRedisError = undefined;
       } catch (err) {
-        noteError(err);
+        // The drivers' own error (WRONGPASS, ECONNREFUSED) says more than the failed ping.
+        lastRedisError ??= secretFree(err);
         if (now - lastRedisOk >= redisLostMs) {
           stopped = `lost the queue's Redis (${display}) for ${Math.round((now - lastRedisOk) / 1000)} s${
             lastRedisError ? `: ${lastRedisError}` : ''

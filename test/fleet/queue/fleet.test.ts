@@ -14,7 +14,15 @@ import { runQueueWorker } from '../../../src/fleet/queue/worker.js';
 import type { FleetSummary } from '../../../src/fleet/summary.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
 import { makeWorld } from '../world.js';
-import { keysOnce, readRows, reportFiles, spawnCli, waitFor, withoutTimings, writeConfig } from './helpers.js';
+import {
+  keysOnce,
+  readRows,
+  reportFiles,
+  spawnCli,
+  waitFor,
+  withoutTimings,
+  writeConfig,
+} from './helpers.js';
 import { type RedisHandle, startRedis } from './redis.js';
 
 const COUNT = 20;
@@ -59,7 +67,10 @@ describe('fleet --queue over worker processes', () => {
     const common = ['--config', config, '--no-smtp', '--no-baseline', '--quiet'];
     const localDir = join(root, 'local');
     const local = quietIo();
-    const localCode = await main(['fleet', ...common, '--resolver', resolver, '--out-dir', localDir], local.io);
+    const localCode = await main(
+      ['fleet', ...common, '--resolver', resolver, '--out-dir', localDir],
+      local.io,
+    );
 
     const workers = [0, 1, 2].map(() =>
       spawnCli(['worker', '--queue', redis.url, '--resolver', resolver, '--no-smtp', '--idle-exit', '3']),
@@ -112,8 +123,12 @@ describe('fleet --queue over worker processes', () => {
       LOCK_MS,
     ]);
     const coordinator = main(
-      ['fleet', '--config', config, '--no-smtp', '--no-baseline', '--quiet', '--out-dir', dir]
-        .concat(['--queue', redis.url, '--lock-duration', LOCK_MS]),
+      ['fleet', '--config', config, '--no-smtp', '--no-baseline', '--quiet', '--out-dir', dir].concat([
+        '--queue',
+        redis.url,
+        '--lock-duration',
+        LOCK_MS,
+      ]),
       quietIo().io,
     );
     expect(await waitFor(() => readRows(dir).length >= 3, 30_000)).toBe(true);

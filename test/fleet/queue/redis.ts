@@ -79,7 +79,8 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisHandl
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await canConnect(port))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start on ${port}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`redis-server did not start on ${port}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const auth = options.password !== undefined ? `:${options.password}@` : '';
