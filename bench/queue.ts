@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       });
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await runFleet(ids, {
+      const { summary } = await runFleet(ids, {
         outDir: join(work, 'local'),
         probe,
         concurrency: CONCURRENCY,
