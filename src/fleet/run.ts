@@ -497,7 +497,8 @@ function totalsOf(rows: readonly FleetIdentityRow[], identities: number, invalid
   return totals;
 }
 
-function countersSince(start: DnsCounters, end: DnsCounters): DnsCounters {
+/** The DNS traffic between two readings of a probe's counters. */
+export function countersSince(start: DnsCounters, end: DnsCounters): DnsCounters {
   return {
     queriesSent: end.queriesSent - start.queriesSent,
     cacheHits: end.cacheHits - start.cacheHits,

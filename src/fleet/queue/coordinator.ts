@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { newCounters } from '../../probe/dns.js';
 import type { DnsCounters } from '../../probe/types.js';
 import type { FleetAuditor, FleetAuditorEnd, FleetAuditResult, FleetResultSink } from '../auditor.js';
 import type { FleetIdentity } from '../config.js';
@@ -98,14 +99,7 @@ interface WorkerTally {
 
 /** The auditor that spreads a run over the workers of a Redis queue. */
 export function queueAuditor(options: QueueCoordinatorOptions): FleetAuditor {
-  const dns: DnsCounters = {
-    queriesSent: 0,
-    cacheHits: 0,
-    cacheMisses: 0,
-    timeouts: 0,
-    tcpRetries: 0,
-    errors: 0,
-  };
+  const dns: DnsCounters = newCounters();
   const tallies = new Map<string, WorkerTally>();
   return {
     concurrency: options.concurrency,

@@ -9,8 +9,9 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { audit } from '../../audit.js';
 import { createProbe, type ProbeOptions } from '../../probe/create.js';
+import { newCounters } from '../../probe/dns.js';
 import type { ClosableProbe, DnsCounters, Probe } from '../../probe/types.js';
-import { FLEET_DEFAULT_CACHE_ENTRIES } from '../run.js';
+import { countersSince, FLEET_DEFAULT_CACHE_ENTRIES } from '../run.js';
 import { type RedisTarget, redactSecrets } from './connection.js';
 import { limitSmtp, RedisRateLimiter } from './limiter.js';
 import {
@@ -116,16 +117,6 @@ function addInto(sum: DnsCounters, c: DnsCounters): void {
   for (const k of Object.keys(sum) as (keyof DnsCounters)[]) sum[k] += c[k];
 }
 
-function zeroCounters(): DnsCounters {
-  return { queriesSent: 0, cacheHits: 0, cacheMisses: 0, timeouts: 0, tcpRetries: 0, errors: 0 };
-}
-
-function diffCounters(now: DnsCounters, before: DnsCounters): DnsCounters {
-  const out = zeroCounters();
-  for (const k of Object.keys(out) as (keyof DnsCounters)[]) out[k] = now[k] - before[k];
-  return out;
-}
-
 /** Runs a worker until the signal, idleness or a fatal error; closes everything it opened. */
 export async function runQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerResult> {
   const id = options.id ?? `${hostname()}:${process.pid}`;
@@ -142,9 +133,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const probes = new ProbePerRun(() => {
     const probe = createProbe(probeOptions);
     return { probe, limited: limitSmtp(probe, smtpLimiter) };
-  }, zeroCounters());
+  }, newCounters());
   // Every result carries the DNS traffic since the previous one, so the run's sum counts each query once.
-  let reported = zeroCounters();
+  let reported = newCounters();
   const resultQueues = new Map<string, Queue>();
   const resultsQueue = (runId: string): Queue => {
     let q = resultQueues.get(runId);
@@ -204,7 +195,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       worker: id,
       startedAt,
       finishedAt,
-      dns: diffCounters(total, reported),
+      dns: countersSince(reported, total),
     };
     reported = total;
     if (resultSize(payload) > MAX_RESULT_BYTES) {

@@ -21,6 +21,7 @@ import {
   spawnCli,
   waitFor,
   withoutTimings,
+  workerArgs,
   writeConfig,
 } from './helpers.js';
 import { type RedisHandle, startRedis } from './redis.js';
@@ -65,9 +66,7 @@ describe('fleet --queue over worker processes', () => {
     const config = writeConfig(root, COUNT);
     const resolver = `${lab.host}:${lab.port}`;
     const common = ['--config', config, '--no-smtp', '--no-baseline', '--quiet'];
-    const workers = [0, 1, 2].map(() =>
-      spawnCli(['worker', '--queue', redis.url, '--resolver', resolver, '--no-smtp', '--idle-exit', '2']),
-    );
+    const workers = [0, 1, 2].map(() => spawnCli(workerArgs(redis.url, resolver, '--idle-exit', '2')));
     const queueDir = join(root, 'queued');
     const code = await main(['fleet', ...common, '--out-dir', queueDir, '--queue', redis.url], quietIo().io);
     // The local run goes on while the idle workers wind down.
@@ -108,18 +107,9 @@ describe('fleet --queue over worker processes', () => {
     const config = writeConfig(root, SLOW_COUNT);
     const resolver = `${slowLab.host}:${slowLab.port}`;
     const dir = join(root, 'worker-killed');
-    const doomed = spawnCli([
-      'worker',
-      '--queue',
-      redis.url,
-      '--resolver',
-      resolver,
-      '--no-smtp',
-      '--concurrency',
-      '3',
-      '--lock-duration',
-      LOCK_MS,
-    ]);
+    const doomed = spawnCli(
+      workerArgs(redis.url, resolver, '--concurrency', '3', '--lock-duration', LOCK_MS),
+    );
     const coordinator = main(
       ['fleet', '--config', config, '--no-smtp', '--no-baseline', '--quiet', '--out-dir', dir].concat([
         '--queue',

@@ -98,3 +98,8 @@ export function keysOnce(rows: readonly FleetIdentityRow[]): { keys: string[]; d
   }
   return { keys: [...seen].sort(), duplicates };
 }
+
+/** `mail-preflight worker` arguments against the lab, no SMTP, plus `extra`. */
+export function workerArgs(url: string, resolver: string, ...extra: string[]): string[] {
+  return ['worker', '--queue', url, '--resolver', resolver, '--no-smtp', ...extra];
+}

@@ -17,7 +17,7 @@ import { runFleet } from '../../../src/fleet/run.js';
 import type { FleetSummary } from '../../../src/fleet/summary.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
 import { makeWorld } from '../world.js';
-import { keysOnce, readRows, spawnCli, waitFor, writeConfig } from './helpers.js';
+import { keysOnce, readRows, spawnCli, waitFor, workerArgs, writeConfig } from './helpers.js';
 import { startRedis } from './redis.js';
 
 const COUNT = 12;
@@ -101,16 +101,7 @@ describe('Redis restarting in the middle of a queue run', () => {
     const redis = await startRedis();
     const config = writeConfig(root, COUNT);
     const dir = join(root, 'gone');
-    const worker = spawnCli([
-      'worker',
-      '--queue',
-      redis.url,
-      '--resolver',
-      `${lab.host}:${lab.port}`,
-      '--no-smtp',
-      '--concurrency',
-      '1',
-    ]);
+    const worker = spawnCli(workerArgs(redis.url, `${lab.host}:${lab.port}`, '--concurrency', '1'));
     let stderr = '';
     const io = {
       stdout: () => {},

@@ -11,6 +11,7 @@ import { main } from '../../../src/cli.js';
 import { maskRedisUrl, redactSecrets, redisTargetOf } from '../../../src/fleet/queue/connection.js';
 import { limitSmtp, RedisRateLimiter } from '../../../src/fleet/queue/limiter.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
+import { newCounters } from '../../../src/probe/dns.js';
 import type { SmtpProbeResult } from '../../../src/probe/smtp.js';
 import type { Probe } from '../../../src/probe/types.js';
 import { makeWorld } from '../world.js';
@@ -162,14 +163,7 @@ describe('the Redis-backed limit across workers', () => {
           detail: '',
         }),
       },
-      counters: () => ({
-        queriesSent: 0,
-        cacheHits: 0,
-        cacheMisses: 0,
-        timeouts: 0,
-        tcpRetries: 0,
-        errors: 0,
-      }),
+      counters: newCounters,
       smtp: {
         probe: async (host) => {
           probed.push(host);
