@@ -11,7 +11,7 @@ import { audit } from '../../audit.js';
 import { createProbe, type ProbeOptions } from '../../probe/create.js';
 import { newCounters } from '../../probe/dns.js';
 import type { ClosableProbe, DnsCounters, Probe } from '../../probe/types.js';
-import { countersSince, FLEET_DEFAULT_CACHE_ENTRIES } from '../run.js';
+import { countersSince, DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../run.js';
 import { type RedisTarget, redactSecrets } from './connection.js';
 import { limitSmtp, RedisRateLimiter } from './limiter.js';
 import {
@@ -26,8 +26,6 @@ import {
 
 /** A job's lock lasts this long unless renewed (BullMQ renews it at half): a dead worker's job is retaken after it. */
 export const DEFAULT_LOCK_DURATION_MS = 30_000;
-/** Identities one worker audits at once by default. */
-export const DEFAULT_WORKER_CONCURRENCY = 16;
 /** SMTP probes per MX host per minute across the whole run, by default. */
 export const DEFAULT_SMTP_HOST_PER_MINUTE = 10;
 const MINUTE_MS = 60_000;
@@ -43,6 +41,7 @@ const IDLE_POLL_MAX_MS = 1000;
 
 export interface QueueWorkerOptions {
   redis: RedisTarget;
+  /** Identities audited at once (default DEFAULT_FLEET_CONCURRENCY, as a local run). */
   concurrency?: number;
   probeOptions?: ProbeOptions;
   /** SMTP probes per MX host per minute, across every worker (Redis-backed). */
@@ -217,7 +216,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
 
   const worker = new Worker(AUDIT_QUEUE, processJob, {
     connection,
-    concurrency: options.concurrency ?? DEFAULT_WORKER_CONCURRENCY,
+    concurrency: options.concurrency ?? DEFAULT_FLEET_CONCURRENCY,
     lockDuration: options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
     stalledInterval: options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
     // A job whose worker died is retaken (its stalled count grows); only a job that kills
