@@ -448,7 +448,7 @@ export const CLI_OPTIONS = [
   {
     name: 'queue-timeout',
     type: 'number',
-    arg: 'SECONDS',
+    arg: 'SEC',
     help: 'fleet: end the run incomplete once Redis is gone this long (default 60)',
     section: 'queue',
     commands: ['fleet'],
@@ -457,7 +457,7 @@ export const CLI_OPTIONS = [
   {
     name: 'idle-exit',
     type: 'number',
-    arg: 'SECONDS',
+    arg: 'SEC',
     help: 'worker: exit after this long without a job (default: run until SIGTERM)',
     section: 'queue',
     commands: ['worker'],
