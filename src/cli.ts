@@ -21,6 +21,7 @@ import {
   reportOutputOf,
   writeReport,
 } from './cli/report-output.js';
+import { WORKER_HELP, workerCommand } from './cli/worker.js';
 import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
@@ -48,6 +49,7 @@ Usage:
   mail-preflight diff OLD NEW                 regressions between two runs or two reports
   mail-preflight bounces PATH... [options]    triage bounces and logs: causes, actions, waves
   mail-preflight recipients FILE [options]    check a recipient list before a campaign
+  mail-preflight worker --queue URL           audit a fleet's identities taken from Redis
   mail-preflight --help | --version
 
 Audit options:
@@ -62,6 +64,7 @@ ${sectionHelp('message')}${sharedWithAuditHelp('message', 'message')}
 ${FLEET_HELP}
 ${BOUNCES_HELP}
 ${RECIPIENTS_HELP}
+${WORKER_HELP}
 Exit codes:
   0   nothing at or above --fail-on
   1   findings at or above --fail-on (spf: result other than pass)
@@ -129,6 +132,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return bouncesCommand(rest, io, HELP);
     case 'recipients':
       return recipientsCommand(rest, io, HELP);
+    case 'worker':
+      return workerCommand(rest, io, HELP);
     default:
       throw new UsageError(`unknown command "${command}"; see mail-preflight --help`);
   }

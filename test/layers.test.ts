@@ -23,6 +23,7 @@ const LAYER_OF: readonly [RegExp, Layer][] = [
   [/^reports\//, 'renderer'],
   [/^src\/(cli|demo)(\.ts$|\/)/, 'cli'],
   [/^src\/fleet\/cli\.ts$/, 'cli'],
+  [/^src\/fleet\/queue\//, 'library'],
   [/^src\/(index|config|audit|message-audit|evaluate-spf)\.ts$/, 'library'],
   [/^src\/options\//, 'library'],
   [/^src\/fleet\//, 'library'],

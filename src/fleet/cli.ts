@@ -19,6 +19,7 @@ import { sectionHelp, sharedWithAuditHelp } from '../cli/help.js';
 import { parseCommand } from '../cli/parse.js';
 import { loadPolicy, withPolicySelectors } from '../cli/policy.js';
 import { appendStepSummary } from '../cli/report-output.js';
+import { fleetQueueAuditor } from '../cli/worker.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
 import { checkChoice, flagOf, reputationOption } from '../options/values.js';
@@ -35,7 +36,13 @@ import {
 import { diffRuns, loadDiffSide } from './diff.js';
 import { GITLAB_FILE, HTML_FILE, JUNIT_FILE, SUMMARY_FILE } from './outdir.js';
 import { ProgressReporter, progressMode } from './progress.js';
-import { type FleetOutput, type FleetReportEntry, fleetReports, runFleet } from './run.js';
+import {
+  DEFAULT_FLEET_CONCURRENCY,
+  type FleetOutput,
+  type FleetReportEntry,
+  fleetReports,
+  runFleet,
+} from './run.js';
 import type { FleetSummary } from './summary.js';
 
 /** Exit code of a fleet run (or diff) that found regressions against its baseline. */
@@ -189,6 +196,21 @@ export async function fleetCommand(
       render: (_summary, reports) => renderGitlab(reported(reports.entries()), files),
     });
 
+  // --queue: the identities are audited by workers (mail-preflight worker) through Redis.
+  const auditor =
+    values.queue === undefined
+      ? undefined
+      : fleetQueueAuditor(
+          { ...values, queue: values.queue },
+          { ...io, quiet: Boolean(values.quiet) },
+          {
+            outDir,
+            inputs: input.inputs,
+            // The summary's figure: each worker sets its own (worker --concurrency).
+            concurrency: concurrency ?? DEFAULT_FLEET_CONCURRENCY,
+            ...(checks ? { checks } : {}),
+          },
+        );
   const mode = progressMode({ isTty: io.isTty, env: io.env, quiet: Boolean(values.quiet) });
   const reporter = new ProgressReporter({ write: io.stderr, mode });
   let last: Parameters<ProgressReporter['update']>[0] | undefined;
@@ -215,6 +237,7 @@ export async function fleetCommand(
       inputs: input.inputs,
       outputs,
       ...(policy ? { finishReport: (report, key) => applyPolicy(report, policy, { identity: key }) } : {}),
+      ...(auditor ? { auditor } : {}),
       onProgress: (p) => {
         last = p;
         reporter.update(p);
@@ -228,6 +251,10 @@ export async function fleetCommand(
   }
   if (last) reporter.finish(last);
   const { summary } = result;
+  if (result.stopped !== undefined)
+    io.stderr(
+      `mail-preflight: the run stopped: ${sanitizeForTerminal(result.stopped)}; ${summary.totals.identities - summary.totals.done} identities not audited (run again with the same --out-dir to finish)\n`,
+    );
   // summary.json lists every identity (the result keeps only the worst rows): copy it out.
   if (formats.has('json')) copyFileOut(join(outDir, SUMMARY_FILE), io.stdout);
   else io.stdout(renderFleetText(summary, outDir, formats.has('junit')));

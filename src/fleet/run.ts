@@ -4,7 +4,6 @@
  * each report written as soon as it is done, and only a small row kept in memory.
  * Library code: never prints, never exits; progress goes to a callback.
  */
-
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -16,6 +15,7 @@ import type { DnsCounters, Probe } from '../probe/types.js';
 import { assertKnownCheckIds } from '../registry.js';
 import { type Report, stableStringify } from '../report.js';
 import { TOOL_VERSION } from '../version.js';
+import type { FleetAuditor, FleetAuditorEnd, FleetAuditResult, FleetResultSink } from './auditor.js';
 import type { FleetIdentity } from './config.js';
 import { diffRuns, loadRunDir, type RunView } from './diff.js';
 import { reportFileOf } from './key.js';
@@ -117,6 +117,11 @@ export interface FleetRunOptions {
   outputs?: readonly FleetOutput[];
   /** Clock (ms) for progress and timings; tests inject their own. */
   now?: () => number;
+  /**
+   * Where the identities are audited (the queue of src/fleet/queue/); default: here, through
+   * the run's probe, `concurrency` at a time. probe, probeOptions and concurrency are then unused.
+   */
+  auditor?: FleetAuditor;
   /** Applied to each report before it is written (the policy file: expectations, waivers). */
   finishReport?: (report: Report, key: string) => Report;
 }
@@ -135,6 +140,8 @@ export interface FleetRunResult {
   baseline?: string;
   /** True when the signal stopped the run before every identity finished. */
   aborted: boolean;
+  /** Why the auditor stopped before every identity was audited (e.g. the queue was lost). */
+  stopped?: string;
 }
 
 /**
@@ -180,128 +187,208 @@ export async function runFleet(
   // Load the baseline first: a bad --baseline should fail before hours of work.
   const baseline = baselineDir !== undefined ? await loadRunDir(baselineDir) : undefined;
 
+  const run = { now, startedAtMs, startedAt };
+  if (options.auditor)
+    return runWithAuditor(identities, options, options.auditor, baseline, baselineDir, run);
   // A probe made here ends with the run: SMTP probes still in flight are aborted.
   const probeOptions = { maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES, ...options.probeOptions };
   return withProbe(options.probe, probeOptions, (probe, ownsProbe) =>
-    runWithProbe(identities, options, probe, baseline, baselineDir, {
-      now,
-      startedAtMs,
-      startedAt,
-      concurrency,
-      ownsProbe,
-    }),
+    runWithAuditor(
+      identities,
+      options,
+      localAuditor(probe, options, concurrency, now, ownsProbe),
+      baseline,
+      baselineDir,
+      run,
+    ),
   );
 }
 
-async function runWithProbe(
+/**
+ * The local auditor: every identity through one probe (one cache), `concurrency` in flight
+ * (undefined: adaptive to the probe's DNS load, see `admission`). A probe made for the run
+ * (`ownsProbe`) drops its cache once the audits are done.
+ */
+function localAuditor(
+  probe: Probe,
+  options: FleetRunOptions,
+  concurrency: number | undefined,
+  now: () => number,
+  ownsProbe: boolean,
+): FleetAuditor {
+  const dnsAtStart = probe.counters();
+  let inFlight = 0;
+  let peakInFlight = 0;
+  return {
+    // The summary's concurrency: the fixed number, or the most identities an adaptive run had in flight.
+    get concurrency() {
+      return concurrency ?? peakInFlight;
+    },
+    dnsCounters: () => countersSince(dnsAtStart, probe.counters()),
+    async audit(todo, sink, signal): Promise<FleetAuditorEnd> {
+      // Our own controller stops the workers on a fatal error (e.g. the disk is full).
+      const internal = new AbortController();
+      const stop = AbortSignal.any([signal, internal.signal]);
+      // Every audit in flight (and its DNS queries) listens on this one signal.
+      setMaxListeners(0, stop);
+      const auditOptions: AuditOptions = {
+        probe,
+        signal: stop,
+        ...(options.checks ? { checks: options.checks } : {}),
+        ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+        ...(options.reputation ? { reputation: options.reputation } : {}),
+      };
+      let fatal: unknown;
+      let next = 0;
+      const auditOne = async (id: FleetIdentity): Promise<void> => {
+        const t0 = now();
+        let result: FleetAuditResult;
+        try {
+          const report = await audit(id.target, auditOptions);
+          // An audit cut short by the abort is partial: leave it for the next attempt.
+          if (stop.aborted) return;
+          result = { key: id.key, target: id.target, report, startedAtMs: t0 };
+        } catch (err) {
+          if (stop.aborted) return;
+          if (isFileSystemError(err)) throw err;
+          result = {
+            key: id.key,
+            target: id.target,
+            error: err instanceof Error ? err.message : String(err),
+            startedAtMs: t0,
+          };
+        }
+        await sink.accept(result);
+      };
+      const admit = admission(probe, concurrency, () => inFlight, stop);
+      const worker = async (): Promise<void> => {
+        while (!stop.aborted) {
+          await admit();
+          if (stop.aborted) return;
+          const id = todo[next++];
+          if (id === undefined) return;
+          inFlight++;
+          if (inFlight > peakInFlight) peakInFlight = inFlight;
+          try {
+            await auditOne(id);
+          } catch (err) {
+            fatal ??= err;
+            internal.abort();
+            return;
+          } finally {
+            inFlight--;
+          }
+        }
+      };
+      const workers = Math.min(concurrency ?? ADAPTIVE_MAX_IDENTITIES, todo.length);
+      await Promise.all(Array.from({ length: workers }, worker));
+      if (fatal) throw fatal;
+      // The audits are over: a cache this run made is not needed for the diff, summary or pages.
+      if (ownsProbe) probe.clearCache?.();
+      return {};
+    },
+  };
+}
+
+/**
+ * The out-dir as a result sink: each accepted result's report written atomically, then its
+ * row appended to results.ndjson; a key already finished (or not of this run) is discarded.
+ */
+class OutDirSink implements FleetResultSink {
+  failures = 0;
+  readonly resolverWarnings = new ResolverWarnings();
+
+  constructor(
+    private readonly outDir: string,
+    private readonly wanted: ReadonlySet<string>,
+    readonly done: Set<string>,
+    private readonly results: ResultsStream,
+    private readonly now: () => number,
+    private readonly onDone: () => void,
+    private readonly finishReport?: (report: Report, key: string) => Report,
+  ) {}
+
+  has(key: string): boolean {
+    return this.done.has(key);
+  }
+
+  async accept(result: FleetAuditResult): Promise<boolean> {
+    const { key } = result;
+    if (this.done.has(key) || !this.wanted.has(key)) return false;
+    // Taken before the first await: a second result for this key arriving meanwhile is a duplicate.
+    this.done.add(key);
+    let row: FleetIdentityRow;
+    try {
+      if (result.report) {
+        const report = this.finishReport ? this.finishReport(result.report, key) : result.report;
+        // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.
+        writeSmallFileAtomic(join(this.outDir, reportFileOf(key)), `${stableStringify(report)}\n`);
+        row = rowFromReport(key, report, this.durationOf(result));
+        this.resolverWarnings.add(report);
+      } else {
+        row = errorRow(key, result.target, result.error ?? 'no report');
+        row.durationMs = Math.max(0, Math.round(this.durationOf(result)));
+      }
+      await this.results.append(row);
+    } catch (err) {
+      this.done.delete(key);
+      throw err;
+    }
+    if (row.status === 'fail' || row.status === 'error') this.failures++;
+    this.onDone();
+    return true;
+  }
+
+  private durationOf(result: FleetAuditResult): number {
+    return result.durationMs ?? (result.startedAtMs !== undefined ? this.now() - result.startedAtMs : 0);
+  }
+}
+
+async function runWithAuditor(
   identities: readonly FleetIdentity[],
   options: FleetRunOptions,
-  probe: Probe,
+  auditor: FleetAuditor,
   baseline: RunView | undefined,
   baselineDir: string | undefined,
-  clock: {
-    now: () => number;
-    startedAtMs: number;
-    startedAt: string;
-    /** Fixed identities in flight; undefined: adaptive. */
-    concurrency: number | undefined;
-    /** The probe was made for this run: its cache can go once the audits are done. */
-    ownsProbe: boolean;
-  },
+  clock: { now: () => number; startedAtMs: number; startedAt: string },
 ): Promise<FleetRunResult> {
-  const { now, startedAtMs, startedAt, concurrency } = clock;
-  const dnsAtStart = probe.counters();
+  const { now, startedAtMs, startedAt } = clock;
 
   // Only the keys of finished identities stay in memory; their rows are in results.ndjson.
   const done = new Set<string>();
-  let failures = 0;
+  let failuresBefore = 0;
   for (const [key, status] of await prepareOutDir(options.outDir, identities)) {
     done.add(key);
-    if (status === 'fail' || status === 'error') failures++;
+    if (status === 'fail' || status === 'error') failuresBefore++;
   }
   const resumed = done.size;
   const todo = identities.filter((id) => !done.has(id.key));
+  const results = await ResultsStream.open(options.outDir);
   const progress = (): FleetProgress => ({
     total: identities.length,
     done: done.size,
     resumed,
-    failures,
+    failures: failuresBefore + sink.failures,
     startedAtMs,
   });
+  const sink: OutDirSink = new OutDirSink(
+    options.outDir,
+    new Set(identities.map((i) => i.key)),
+    done,
+    results,
+    now,
+    () => options.onProgress?.(progress()),
+    options.finishReport,
+  );
   options.onProgress?.(progress());
-
-  // Our own controller stops the workers on a fatal error (e.g. the disk is full).
-  const internal = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
-  // Every audit in flight (and its DNS queries) listens on this one signal.
-  setMaxListeners(0, signal);
-  const auditOptions: AuditOptions = {
-    probe,
-    signal,
-    ...(options.checks ? { checks: options.checks } : {}),
-    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
-    ...(options.reputation ? { reputation: options.reputation } : {}),
-  };
-  const results = await ResultsStream.open(options.outDir);
-  const resolverWarnings = new ResolverWarnings();
-  let fatal: unknown;
-  let next = 0;
-
-  const auditOne = async (id: FleetIdentity): Promise<void> => {
-    const t0 = now();
-    let row: FleetIdentityRow;
-    try {
-      const audited = await audit(id.target, auditOptions);
-      const report = options.finishReport ? options.finishReport(audited, id.key) : audited;
-      // An audit cut short by the abort is partial: leave it for the next attempt.
-      if (signal.aborted) return;
-      // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.
-      writeSmallFileAtomic(join(options.outDir, reportFileOf(id.key)), `${stableStringify(report)}\n`);
-      row = rowFromReport(id.key, report, now() - t0);
-      resolverWarnings.add(report);
-    } catch (err) {
-      if (signal.aborted) return;
-      if (isFileSystemError(err)) throw err;
-      row = errorRow(id.key, id.target, err instanceof Error ? err.message : String(err));
-      row.durationMs = Math.max(0, Math.round(now() - t0));
-    }
-    await results.append(row);
-    done.add(id.key);
-    if (row.status === 'fail' || row.status === 'error') failures++;
-    options.onProgress?.(progress());
-  };
-
-  let inFlight = 0;
-  let peakInFlight = 0;
-  const admit = admission(probe, concurrency, () => inFlight, signal);
-  const worker = async (): Promise<void> => {
-    while (!signal.aborted) {
-      await admit();
-      if (signal.aborted) return;
-      const id = todo[next++];
-      if (id === undefined) return;
-      inFlight++;
-      if (inFlight > peakInFlight) peakInFlight = inFlight;
-      try {
-        await auditOne(id);
-      } catch (err) {
-        fatal ??= err;
-        internal.abort();
-        return;
-      } finally {
-        inFlight--;
-      }
-    }
-  };
-  const workers = Math.min(concurrency ?? ADAPTIVE_MAX_IDENTITIES, todo.length);
+  let end: FleetAuditorEnd;
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    end = await auditor.audit(todo, sink, options.signal ?? new AbortController().signal);
   } finally {
     await results.close();
   }
-  if (fatal) throw fatal;
-  // The audits are over: a cache this run made is not needed for the diff, summary or pages.
-  if (clock.ownsProbe) probe.clearCache?.();
+  const resolverWarnings = sink.resolverWarnings;
+  const concurrency = auditor.concurrency;
   const aborted = done.size < identities.length;
   const resultsPath = join(options.outDir, RESULTS_FILE);
 
@@ -334,7 +421,7 @@ async function runWithProbe(
       startedAt,
       finishedAt: new Date().toISOString(),
       durationMs: Math.max(0, Math.round(finishedAtMs - startedAtMs)),
-      concurrency: concurrency ?? peakInFlight,
+      concurrency,
       resumed,
       complete: !aborted,
       inputs: [...(options.inputs ?? [])],
@@ -343,8 +430,10 @@ async function runWithProbe(
     checks,
     invalidEntries: [...(options.invalid ?? [])],
     identities: [],
-    dns: countersSince(dnsAtStart, probe.counters()),
+    dns: auditor.dnsCounters(),
   };
+  const workers = auditor.workerStats?.();
+  if (workers) summary.workers = workers;
   if (regressions) summary.regressions = regressions;
   const warnings = resolverWarnings.list();
   if (warnings.length > 0) summary.resolverWarnings = warnings;
@@ -372,6 +461,7 @@ async function runWithProbe(
       identitiesWithWarnings: streamed.withWarnings,
     };
     if (baselineDir !== undefined) result.baseline = baselineDir;
+    if (end.stopped !== undefined) result.stopped = end.stopped;
     return result;
   } finally {
     reader.close();
@@ -488,7 +578,7 @@ function totalsOf(rows: readonly FleetIdentityRow[], identities: number, invalid
   return totals;
 }
 
-/** DNS counters gathered between two readings of a probe's counters. */
+/** The DNS traffic between two readings of a probe's counters. */
 export function countersSince(start: DnsCounters, end: DnsCounters): DnsCounters {
   return {
     queriesSent: end.queriesSent - start.queriesSent,

@@ -17,8 +17,8 @@
 import type { DnsCounters } from '../probe/types.js';
 import type { CheckStatus, OverallStatus, Provider, Severity, Target } from '../report.js';
 
-// 1.1.0: rows may carry recordsDigest; 1.2.0: resolverWarnings
-export const SUMMARY_SCHEMA_VERSION = '1.2.0';
+// 1.1.0: rows may carry recordsDigest; 1.2.0: resolverWarnings; 1.3.0: workers (queue runs)
+export const SUMMARY_SCHEMA_VERSION = '1.3.0';
 
 /**
  * Rows a finished run keeps in memory (FleetSummary.identities of its result, the worst ones):
@@ -175,6 +175,16 @@ export interface ResolverWarning {
   identities: number;
 }
 
+/** One worker of a run spread over a queue (src/fleet/queue/): what it audited, how fast. */
+export interface FleetWorkerStats {
+  /** `hostname:pid` of the worker process. */
+  id: string;
+  /** Identities of this attempt whose result came from this worker (duplicates not counted). */
+  identities: number;
+  /** identities / (its last audit's end - its first audit's start), on the worker's clock. */
+  identitiesPerSecond: number;
+}
+
 export interface FleetSummary {
   schemaVersion: string;
   kind: 'mail-preflight-fleet-summary';
@@ -188,6 +198,8 @@ export interface FleetSummary {
   /** Present when the run's resolver denied names that exist: its answers of absence were not believed. */
   resolverWarnings?: ResolverWarning[];
   invalidEntries: InvalidEntry[];
+  /** Present when the run went through a queue: per-worker throughput of this attempt, by id. */
+  workers?: FleetWorkerStats[];
   /** Sorted by key. */
   identities: FleetIdentityRow[];
   dns: DnsCounters;

@@ -11,7 +11,16 @@ import { ADAPTIVE_MAX_IDENTITIES } from '../fleet/run.js';
 import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 
-export type Command = 'audit' | 'message' | 'spf' | 'explain' | 'fleet' | 'diff' | 'bounces' | 'recipients';
+export type Command =
+  | 'audit'
+  | 'message'
+  | 'spf'
+  | 'explain'
+  | 'fleet'
+  | 'diff'
+  | 'bounces'
+  | 'recipients'
+  | 'worker';
 export const COMMANDS: readonly Command[] = [
   'audit',
   'message',
@@ -21,13 +30,14 @@ export const COMMANDS: readonly Command[] = [
   'diff',
   'bounces',
   'recipients',
+  'worker',
 ];
 
 /** `list` is a repeatable string flag; `number` a string flag read as an integer in `range`. */
 export type OptionType = 'string' | 'boolean' | 'number' | 'list';
 
 /** The --help block an option is listed in; an option without one is shown in the usage lines. */
-export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet' | 'bounces' | 'recipients';
+export type HelpSection = 'audit' | 'smtp' | 'dns' | 'message' | 'fleet' | 'bounces' | 'recipients' | 'queue';
 
 /**
  * Where a config key is read: `identity` in an audit --config file and in a fleet config's
@@ -77,6 +87,8 @@ export interface CliOption {
 const PORT_RANGE = { min: 1, max: 65_535 } as const;
 /** Per-query DNS timeout bounds, in milliseconds. */
 const TIMEOUT_RANGE = { min: 1, max: 120_000, unit: 'ms' } as const;
+/** A queue job's lock (ms): long enough to renew over a slow link, short enough to retake a dead worker's job. */
+const LOCK_DURATION_RANGE = { min: 1_000, max: 600_000, unit: 'ms' } as const;
 /** A sane ceiling for --concurrency / `concurrency:`. */
 export const MAX_FLEET_CONCURRENCY = 1024;
 /** Width of the check id list in --help before it wraps. */
@@ -267,7 +279,7 @@ export const CLI_OPTIONS = [
     arg: 'HOST[:PORT]',
     help: 'DNS server to ask (repeatable; IPv6 as [::1]:5353);\ndefault: the nameservers of /etc/resolv.conf',
     section: 'dns',
-    commands: ['audit', 'message', 'spf', 'fleet', 'bounces', 'recipients'],
+    commands: ['audit', 'message', 'spf', 'fleet', 'bounces', 'recipients', 'worker'],
     config: { key: 'resolvers', synonyms: ['resolver'], scope: 'run' },
   },
   {
@@ -276,7 +288,7 @@ export const CLI_OPTIONS = [
     arg: 'MS',
     help: 'per-query timeout in milliseconds (default 2000; 2 tries)',
     section: 'dns',
-    commands: ['audit', 'message', 'spf', 'fleet', 'bounces', 'recipients'],
+    commands: ['audit', 'message', 'spf', 'fleet', 'bounces', 'recipients', 'worker'],
     range: TIMEOUT_RANGE,
     config: { key: 'timeout', field: 'timeoutMs', synonyms: ['timeoutMs'], scope: 'run' },
   },
@@ -305,7 +317,7 @@ export const CLI_OPTIONS = [
     arg: 'N',
     help: 'port to probe instead of 25 (labs, submission ports)',
     section: 'smtp',
-    commands: ['audit', 'message', 'fleet'],
+    commands: ['audit', 'message', 'fleet', 'worker'],
     range: PORT_RANGE,
   },
   {
@@ -314,14 +326,14 @@ export const CLI_OPTIONS = [
     arg: 'FILE',
     help: "trust the PEM CA certificates in FILE instead of the system's",
     section: 'smtp',
-    commands: ['audit', 'message', 'fleet'],
+    commands: ['audit', 'message', 'fleet', 'worker'],
   },
   {
     name: 'no-smtp',
     type: 'boolean',
     help: 'do not connect over SMTP (tls and mx-tls are skipped); useful\nwhere outbound port 25 is blocked',
     section: 'smtp',
-    commands: ['audit', 'message', 'fleet', 'bounces'],
+    commands: ['audit', 'message', 'fleet', 'bounces', 'worker'],
   },
   {
     name: 'no-dns',
@@ -387,7 +399,7 @@ export const CLI_OPTIONS = [
       'identities audited at once (default: adaptive, up to\n' +
       `${ADAPTIVE_MAX_IDENTITIES}, paced by the DNS questions waiting)`,
     section: 'fleet',
-    commands: ['fleet'],
+    commands: ['fleet', 'worker'],
     range: { min: 1, max: MAX_FLEET_CONCURRENCY },
     config: { key: 'concurrency', scope: 'fleet-run' },
   },
@@ -553,6 +565,53 @@ export const CLI_OPTIONS = [
     help: 'no progress on stderr',
     section: 'recipients',
     commands: ['recipients'],
+  },
+  {
+    name: 'queue',
+    type: 'string',
+    arg: 'URL',
+    help:
+      'the Redis a run is spread over: redis://[:PASSWORD@]HOST:6379/0\n' +
+      '(rediss:// for TLS); "env": MAIL_PREFLIGHT_REDIS_URL (the worker\'s\n' +
+      'default); REDIS_PASSWORD fills in a password the URL lacks',
+    section: 'queue',
+    commands: ['fleet', 'worker'],
+  },
+  {
+    name: 'lock-duration',
+    type: 'number',
+    arg: 'MS',
+    help: 'a job held by a process that died is retaken after this (default 30000)',
+    section: 'queue',
+    commands: ['fleet', 'worker'],
+    range: LOCK_DURATION_RANGE,
+  },
+  {
+    name: 'queue-timeout',
+    type: 'number',
+    arg: 'SEC',
+    help: 'fleet: end the run incomplete once Redis is gone this long (default 60)',
+    section: 'queue',
+    commands: ['fleet'],
+    range: { min: 1, max: 86_400, unit: 's' },
+  },
+  {
+    name: 'idle-exit',
+    type: 'number',
+    arg: 'SEC',
+    help: 'worker: exit after this long without a job (default: run until SIGTERM)',
+    section: 'queue',
+    commands: ['worker'],
+    range: { min: 1, max: 86_400, unit: 's' },
+  },
+  {
+    name: 'smtp-host-limit',
+    type: 'number',
+    arg: 'N',
+    help: 'worker: SMTP probes per MX host per minute, all workers together\n(default 10)',
+    section: 'queue',
+    commands: ['worker'],
+    range: { min: 1, max: 10_000 },
   },
   // Shown in the usage lines of --help.
   { name: 'ip', type: 'string', commands: ['spf'] },
