@@ -50,7 +50,16 @@ export interface LabServerOptions {
   tcpIdleTimeoutMs?: number;
   /** Entries kept in `queries` (oldest dropped first). */
   queryLogSize?: number;
+  /**
+   * Share (0 to 1) of received UDP queries dropped without a reply, as packet loss would:
+   * benchmarks measure retries and `unknown` results under loss. Default 0. Drawn from its
+   * own seeded PRNG, so latency draws do not change with it.
+   */
+  dropRate?: number;
 }
+
+/** Seed offset of the drop PRNG from the latency PRNG's seed. */
+const DROP_SEED_OFFSET = 0x5eed;
 
 export interface LoggedQuery {
   /** Lower-cased, no trailing dot. */
@@ -222,6 +231,11 @@ export function answerMessage(zone: Zone, msg: Buffer, transport: 'udp' | 'tcp')
   return { kind: 'reply', reply: Buffer.concat([h, rawQuestion, ...body, ...additionals]), log };
 }
 
+function checkDropRate(rate: number): number {
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`dropRate must be between 0 and 1, got ${rate}`);
+  return rate;
+}
+
 function bindUdp(socket: dgram.Socket, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -252,6 +266,10 @@ export class LabDnsServer {
   private zone: Zone;
   private readonly latencyOption: LatencySpec | undefined;
   private readonly random: () => number;
+  private readonly dropRandom: () => number;
+  private dropRate: number;
+  /** UDP queries dropped by `dropRate` (they are still logged in `queries`: they were received). */
+  droppedQueries = 0;
   private readonly idleMs: number;
   private readonly logSize: number;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -266,6 +284,8 @@ export class LabDnsServer {
     this.zone = opts.zone;
     this.latencyOption = opts.latencyMs;
     this.random = prng(opts.seed ?? 1);
+    this.dropRandom = prng((opts.seed ?? 1) + DROP_SEED_OFFSET);
+    this.dropRate = checkDropRate(opts.dropRate ?? 0);
     this.idleMs = opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS;
     this.logSize = opts.queryLogSize ?? DEFAULT_QUERY_LOG_SIZE;
     const address = udp.address();
@@ -299,6 +319,11 @@ export class LabDnsServer {
   /** Serves another zone from the next query on. */
   setZone(zone: Zone): void {
     this.zone = zone;
+  }
+
+  /** Drops this share (0 to 1) of the UDP queries received from now on. */
+  setDropRate(rate: number): void {
+    this.dropRate = checkDropRate(rate);
   }
 
   clearQueries(): void {
@@ -359,6 +384,10 @@ export class LabDnsServer {
     this.record(handled.log, 'udp');
     const reply = handled.reply;
     if (!reply) return;
+    if (this.dropRate > 0 && this.dropRandom() < this.dropRate) {
+      this.droppedQueries++;
+      return;
+    }
     this.later(() => this.udp.send(reply, rinfo.port, rinfo.address, () => {}));
   }
 
