@@ -47,6 +47,7 @@ export interface BenchSettings {
   replayInFlight: number;
   replaySockets: number;
   replayTries: number;
+  replayTimeoutMs: number;
   /** compiled (dist/, as users run the CLI) or tsx. */
   runtime: 'compiled' | 'tsx';
   /** V8 heap growing: the fleet command's FLEET_HEAP_GROWING_PERCENT, or V8's default. */
@@ -230,7 +231,7 @@ export function render(r: BenchResult): string {
       `cache ${s.cacheEntries} entries, timeout ${s.timeoutMs} ms x ${s.tries} tries, ` +
       `${f.mode === 'cli' ? 'measured: the CLI (dist/src/cli.js fleet, index.html written)' : `workers run ${s.runtime === 'compiled' ? 'compiled JavaScript (dist/)' : 'TypeScript through tsx'}`}, node ${s.node}`,
     `V8 heap growing factor: ${s.heapGrowth}`,
-    `replayer: ${s.replayInFlight} questions in flight over ${s.replaySockets} UDP sockets, ${s.replayTries} tries`,
+    `replayer: ${s.replayInFlight} questions in flight over ${s.replaySockets} UDP sockets, timeout ${s.replayTimeoutMs} ms x ${s.replayTries} tries`,
     '',
     'run              wall  ident./s  CPU ms/id     q/s      sent  lab rcvd  distinct  sent/min  peak RSS  timeouts',
   );
@@ -256,7 +257,12 @@ export function render(r: BenchResult): string {
   if (r.reference) out.push(`statuses without loss: ${statusLine(r.reference)}`);
   out.push(`statuses: ${statusLine(f)}`);
   if (f.lab.dropped > 0 || s.loss > 0) out.push(`lab dropped ${f.lab.dropped} of ${f.lab.udp} UDP queries`);
-  out.push(`lab CPU during the run: ${int(f.lab.cpuMs)} ms`);
+  // The lab is one Node process: when its CPU nears the wall time, it is the ceiling.
+  const labShare = (l: LabStats, wallMs: number) => `${int(l.cpuMs)} ms (${formatPercent(l.cpuMs / wallMs)} of the wall time)`;
+  out.push(
+    `lab CPU: fleet run ${labShare(f.lab, f.elapsedMs)}` +
+      (r.replayer ? `; replayer ${labShare(r.replayer.lab, r.replayer.elapsedMs)}` : ''),
+  );
   if (r.fleetOverReplayer === undefined) out.push('fleet / replayer (DNS questions answered per second): not measured');
   else
     out.push(

@@ -48,7 +48,12 @@ import {
   scenarioName,
 } from './fleet-report.js';
 import type { ReplayerOptions, ReplayerPhaseResult } from './replay-worker.js';
-import { DEFAULT_REPLAY_IN_FLIGHT, DEFAULT_REPLAY_SOCKETS, DEFAULT_REPLAY_TRIES } from './replayer.js';
+import {
+  DEFAULT_REPLAY_IN_FLIGHT,
+  DEFAULT_REPLAY_SOCKETS,
+  DEFAULT_REPLAY_TIMEOUT_MS,
+  DEFAULT_REPLAY_TRIES,
+} from './replayer.js';
 import { childRuntime } from './runtime.js';
 import { type RunningUnbound, startUnbound } from './unbound.js';
 import { countUnknownChecks, DNS_CHECKS, type PhaseResult, unknownsOfRun, type WorkerOptions } from './worker.js';
@@ -232,6 +237,7 @@ async function main(): Promise<void> {
       'replay-in-flight': { type: 'string', default: String(DEFAULT_REPLAY_IN_FLIGHT) },
       'replay-sockets': { type: 'string', default: String(DEFAULT_REPLAY_SOCKETS) },
       'replay-tries': { type: 'string', default: String(DEFAULT_REPLAY_TRIES) },
+      'replay-timeout-ms': { type: 'string', default: String(DEFAULT_REPLAY_TIMEOUT_MS) },
       'skip-replay': { type: 'boolean', default: false },
       'probe-replay': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -259,6 +265,8 @@ async function main(): Promise<void> {
   const replayInFlight = positiveInt('replay-in-flight', values['replay-in-flight']) ?? DEFAULT_REPLAY_IN_FLIGHT;
   const replaySockets = positiveInt('replay-sockets', values['replay-sockets']) ?? DEFAULT_REPLAY_SOCKETS;
   const replayTries = positiveInt('replay-tries', values['replay-tries']) ?? DEFAULT_REPLAY_TRIES;
+  const replayTimeoutMs =
+    positiveInt('replay-timeout-ms', values['replay-timeout-ms']) ?? DEFAULT_REPLAY_TIMEOUT_MS;
   const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']) ?? 2000;
   const tries = positiveInt('tries', values.tries) ?? 2;
   if (!/^\d+(-\d+)?$/.test(values.latency)) throw new Error('--latency must be MS or MIN-MAX');
@@ -331,6 +339,7 @@ async function main(): Promise<void> {
       replayInFlight,
       replaySockets,
       replayTries,
+      replayTimeoutMs,
       runtime: runtime.kind,
       heapGrowth: values['v8-default-growth']
         ? 'V8 default'
@@ -387,7 +396,7 @@ async function main(): Promise<void> {
         questionsFile: questions,
         inFlight: replayInFlight,
         sockets: replaySockets,
-        timeoutMs,
+        timeoutMs: replayTimeoutMs,
         tries: replayTries,
         progress: !values.quiet,
       };

@@ -23,6 +23,12 @@ import { buildZone, planWorld } from './world.js';
 
 /** How often the server's query log is drained into the counters. */
 const DRAIN_INTERVAL_MS = 50;
+/**
+ * UDP receive buffer of the lab: the replayer (and an adaptive probe) sends ~1,000 queries at
+ * once, which overflow the default ~200 KB (each small datagram costs ~1 KB of it), and the
+ * kernel would drop them before the lab saw them. 4 MB is Debian's default net.core.rmem_max.
+ */
+const LAB_UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** The server's log bound: far above what arrives between two drains. */
 const QUERY_LOG_SIZE = 1_000_000;
 
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
   const server = await LabDnsServer.start({
     zone,
     queryLogSize: QUERY_LOG_SIZE,
+    udpReceiveBufferBytes: LAB_UDP_RECEIVE_BUFFER_BYTES,
     ...(latency !== undefined ? { latencyMs: latency } : {}),
   });
   let stats = freshStats();
