@@ -258,12 +258,14 @@ export function render(r: BenchResult): string {
   out.push(`statuses: ${statusLine(f)}`);
   if (f.lab.dropped > 0 || s.loss > 0) out.push(`lab dropped ${f.lab.dropped} of ${f.lab.udp} UDP queries`);
   // The lab is one Node process: when its CPU nears the wall time, it is the ceiling.
-  const labShare = (l: LabStats, wallMs: number) => `${int(l.cpuMs)} ms (${formatPercent(l.cpuMs / wallMs)} of the wall time)`;
+  const labShare = (l: LabStats, wallMs: number) =>
+    `${int(l.cpuMs)} ms (${formatPercent(l.cpuMs / wallMs)} of the wall time)`;
   out.push(
     `lab CPU: fleet run ${labShare(f.lab, f.elapsedMs)}` +
       (r.replayer ? `; replayer ${labShare(r.replayer.lab, r.replayer.elapsedMs)}` : ''),
   );
-  if (r.fleetOverReplayer === undefined) out.push('fleet / replayer (DNS questions answered per second): not measured');
+  if (r.fleetOverReplayer === undefined)
+    out.push('fleet / replayer (DNS questions answered per second): not measured');
   else
     out.push(
       `fleet / replayer (DNS questions answered per second): ${fixed(r.fleetOverReplayer)} ` +

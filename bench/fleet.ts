@@ -56,7 +56,13 @@ import {
 } from './replayer.js';
 import { childRuntime } from './runtime.js';
 import { type RunningUnbound, startUnbound } from './unbound.js';
-import { countUnknownChecks, DNS_CHECKS, type PhaseResult, unknownsOfRun, type WorkerOptions } from './worker.js';
+import {
+  countUnknownChecks,
+  DNS_CHECKS,
+  type PhaseResult,
+  unknownsOfRun,
+  type WorkerOptions,
+} from './worker.js';
 import { planWorld, worldStats } from './world.js';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -259,10 +265,12 @@ async function main(): Promise<void> {
   if (values['dns-concurrency'] !== undefined && values.concurrency !== undefined)
     throw new Error('give --dns-concurrency (or its old name --concurrency), not both');
   const dnsConcurrency =
-    positiveInt('dns-concurrency', values['dns-concurrency']) ?? positiveInt('concurrency', values.concurrency);
+    positiveInt('dns-concurrency', values['dns-concurrency']) ??
+    positiveInt('concurrency', values.concurrency);
   const identityConcurrency =
     positiveInt('identity-concurrency', values['identity-concurrency']) ?? DEFAULT_FLEET_CONCURRENCY;
-  const replayInFlight = positiveInt('replay-in-flight', values['replay-in-flight']) ?? DEFAULT_REPLAY_IN_FLIGHT;
+  const replayInFlight =
+    positiveInt('replay-in-flight', values['replay-in-flight']) ?? DEFAULT_REPLAY_IN_FLIGHT;
   const replaySockets = positiveInt('replay-sockets', values['replay-sockets']) ?? DEFAULT_REPLAY_SOCKETS;
   const replayTries = positiveInt('replay-tries', values['replay-tries']) ?? DEFAULT_REPLAY_TRIES;
   const replayTimeoutMs =
@@ -357,7 +365,11 @@ async function main(): Promise<void> {
     );
     const nodeFlags = values['node-flags'].split(/\s+/).filter((f) => f !== '');
     const profileFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-    const runFleetPhase = async (o: WorkerOptions, outDir: string, measured: boolean): Promise<PhaseResult> =>
+    const runFleetPhase = async (
+      o: WorkerOptions,
+      outDir: string,
+      measured: boolean,
+    ): Promise<PhaseResult> =>
       values.cli
         ? runCli(o, dir, outDir, log)
         : runWorker<PhaseResult>('worker', o, [...nodeFlags, ...(measured ? profileFlags : [])]);
@@ -390,7 +402,9 @@ async function main(): Promise<void> {
 
     let replayer: ReplayerFigures | undefined;
     if (!values['skip-replay']) {
-      log(`replayer: ${fleet.minimum} distinct questions, ${replayInFlight} in flight over ${replaySockets} sockets`);
+      log(
+        `replayer: ${fleet.minimum} distinct questions, ${replayInFlight} in flight over ${replaySockets} sockets`,
+      );
       const o: ReplayerOptions = {
         ...(await target()),
         questionsFile: questions,
@@ -414,7 +428,9 @@ async function main(): Promise<void> {
     lab.send({ type: 'stop' });
 
     const markdownRows = [
-      ...(reference ? [markdownRow(scenarioName({ ...settings, loss: 0 }), settings, reference, undefined, undefined)] : []),
+      ...(reference
+        ? [markdownRow(scenarioName({ ...settings, loss: 0 }), settings, reference, undefined, undefined)]
+        : []),
       markdownRow(scenario, settings, fleet, replayer, extraUnknowns),
     ];
     const result: BenchResult = {
@@ -423,7 +439,9 @@ async function main(): Promise<void> {
       fleet,
       ...(reference ? { reference } : {}),
       ...(extraUnknowns ? { extraUnknowns } : {}),
-      ...(replayer ? { replayer, fleetOverReplayer: fleet.questionsPerSecond / replayer.questionsPerSecond } : {}),
+      ...(replayer
+        ? { replayer, fleetOverReplayer: fleet.questionsPerSecond / replayer.questionsPerSecond }
+        : {}),
       ...(probeReplay ? { probeReplay } : {}),
       markdownRows,
     };

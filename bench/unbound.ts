@@ -180,7 +180,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** Starts unbound forwarding to the lab and waits until it answers. */
 export async function startUnbound(o: StartUnboundOptions): Promise<RunningUnbound> {
   const binary = findExecutable(UNBOUND_PATHS);
-  if (!binary) throw new Error('--resolver unbound needs unbound: apt-get install unbound (see bench/README.md)');
+  if (!binary)
+    throw new Error('--resolver unbound needs unbound: apt-get install unbound (see bench/README.md)');
   const host = o.host ?? '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'mp-bench-unbound-'));
   const configFile = join(dir, 'unbound.conf');
