@@ -52,6 +52,7 @@ import {
   DEFAULT_REPLAY_IN_FLIGHT,
   DEFAULT_REPLAY_SOCKETS,
   DEFAULT_REPLAY_TIMEOUT_MS,
+  DEFAULT_REPLAY_TIMEOUT_VIA_RESOLVER_MS,
   DEFAULT_REPLAY_TRIES,
 } from './replayer.js';
 import { childRuntime } from './runtime.js';
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
       'replay-in-flight': { type: 'string', default: String(DEFAULT_REPLAY_IN_FLIGHT) },
       'replay-sockets': { type: 'string', default: String(DEFAULT_REPLAY_SOCKETS) },
       'replay-tries': { type: 'string', default: String(DEFAULT_REPLAY_TRIES) },
-      'replay-timeout-ms': { type: 'string', default: String(DEFAULT_REPLAY_TIMEOUT_MS) },
+      'replay-timeout-ms': { type: 'string' },
       'skip-replay': { type: 'boolean', default: false },
       'probe-replay': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -274,7 +275,8 @@ async function main(): Promise<void> {
   const replaySockets = positiveInt('replay-sockets', values['replay-sockets']) ?? DEFAULT_REPLAY_SOCKETS;
   const replayTries = positiveInt('replay-tries', values['replay-tries']) ?? DEFAULT_REPLAY_TRIES;
   const replayTimeoutMs =
-    positiveInt('replay-timeout-ms', values['replay-timeout-ms']) ?? DEFAULT_REPLAY_TIMEOUT_MS;
+    positiveInt('replay-timeout-ms', values['replay-timeout-ms']) ??
+    (values.resolver === 'unbound' ? DEFAULT_REPLAY_TIMEOUT_VIA_RESOLVER_MS : DEFAULT_REPLAY_TIMEOUT_MS);
   const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']) ?? 2000;
   const tries = positiveInt('tries', values.tries) ?? 2;
   if (!/^\d+(-\d+)?$/.test(values.latency)) throw new Error('--latency must be MS or MIN-MAX');

@@ -21,6 +21,12 @@ export const DEFAULT_REPLAY_SOCKETS = 4;
  * under a stub resolver's 2 s, so a lost packet costs the ceiling a short retry, not a 2 s tail.
  */
 export const DEFAULT_REPLAY_TIMEOUT_MS = 500;
+/**
+ * The same through a caching resolver (--resolver unbound), which retries upstream itself
+ * (its first timeout for an unknown server is ~376 ms): a client that re-asks sooner than a
+ * stub resolver's 2 s only adds load to a busy resolver.
+ */
+export const DEFAULT_REPLAY_TIMEOUT_VIA_RESOLVER_MS = 2000;
 /** Sends per question before it counts as unanswered. */
 export const DEFAULT_REPLAY_TRIES = 4;
 /** How often pending questions are checked against their deadline. */
@@ -161,7 +167,8 @@ export function parseQuestions(text: string): ReplayQuestion[] {
 }
 
 interface Pending {
-  question: number;
+  /** QNAME + QTYPE + QCLASS, encoded when the question is first sent (not all up front). */
+  question: Buffer;
   socket: number;
   id: number;
   deadline: number;
@@ -184,7 +191,6 @@ export async function replay(
   const tries = positiveInteger(options.tries ?? DEFAULT_REPLAY_TRIES, 'tries');
   if (inFlight > socketCount * DNS_ID_SPACE * MAX_ID_SPACE_SHARE)
     throw new RangeError(`${inFlight} in flight need more than ${socketCount} sockets (16-bit ids)`);
-  const encoded = questions.map(encodeQuestion);
   const result: ReplayResult = {
     questions: questions.length,
     answered: 0,
@@ -250,13 +256,13 @@ export async function replay(
       ids.set(id, p);
       byDeadline.add(p);
       result.sent++;
-      sockets[p.socket]!.send(encodeQuery(id, encoded[p.question]!));
+      sockets[p.socket]!.send(encodeQuery(id, p.question));
     };
     // Fills the window up to `inFlight` pending questions.
     const launch = () => {
       while (byDeadline.size < inFlight && next < questions.length) {
-        const question = next++;
-        if (encoded[question] === undefined) {
+        const question = encodeQuestion(questions[next++]!);
+        if (question === undefined) {
           result.unanswered++;
           finished++;
           continue;
