@@ -36,6 +36,8 @@ export const UNBOUND_DEFAULTS = {
 export const UNBOUND_START_TIMEOUT_MS = 10_000;
 /** Gap between two readiness queries. */
 const READY_POLL_MS = 100;
+/** Starts tried (a free port found may be taken before unbound binds it). */
+const START_ATTEMPTS = 3;
 /** Wait after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 3_000;
 
@@ -179,6 +181,18 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** Starts unbound forwarding to the lab and waits until it answers. */
 export async function startUnbound(o: StartUnboundOptions): Promise<RunningUnbound> {
+  let failure: Error | undefined;
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(o);
+    } catch (err) {
+      failure = err as Error; // e.g. the free port was taken in between: try another
+    }
+  }
+  throw failure ?? new Error('unbound did not start');
+}
+
+async function startOnce(o: StartUnboundOptions): Promise<RunningUnbound> {
   const binary = findExecutable(UNBOUND_PATHS);
   if (!binary)
     throw new Error('--resolver unbound needs unbound: apt-get install unbound (see bench/README.md)');
