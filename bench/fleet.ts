@@ -1,24 +1,29 @@
 /**
- * Fleet benchmark: `npm run bench -- --identities 10000 --latency 20-50 [--seed 1]
- * [--concurrency 64] [--identity-concurrency 32] [--json] [--profile DIR]`
+ * Fleet benchmark: `npm run bench -- --identities 10000 --latency 20-50 [--discovery]
+ * [--loss 0.01] [--resolver lab|unbound] [--dns-concurrency N] [--json] ...` (bench/README.md).
  *
- * Three processes, so that nothing measured shares an event loop with the DNS server:
+ * Processes, so that nothing measured shares an event loop with the DNS server:
  * 1. the lab (bench/lab-child.ts) builds the seeded world and serves it on 127.0.0.1 with
- *    the added latency, counting the packets it receives and the distinct questions;
- * 2. the audit worker (bench/worker.ts audit) audits every identity through one shared probe
- *    (the fleet path: one cache for the run), DNS checks only, known DKIM selectors;
- * 3. the replay worker (bench/worker.ts replay) asks exactly the distinct questions of phase
- *    2 through a fresh probe with the same DNS concurrency and no audit logic: the ceiling.
+ *    the added latency (and, with --loss, drops that share of the UDP queries), counting the
+ *    packets it receives and the distinct questions;
+ * 2. with --resolver unbound, Debian's unbound as a caching forwarder to the lab
+ *    (bench/unbound.ts), started afresh (cold cache) for each measured phase;
+ * 3. the fleet worker (bench/worker.ts fleet, or audit with --no-write, or the CLI itself with
+ *    --cli) audits every identity, DNS checks only; with --loss a loss-free run first, as
+ *    the reference for the unknown comparison;
+ * 4. the minimal replayer (bench/replay-worker.ts): a plain UDP client with 1,000 questions in
+ *    flight asks exactly the distinct questions of phase 3, through the same resolver: the
+ *    machine's DNS ceiling. `--probe-replay` also replays them through the product's probe.
  *
  * Definitions:
- * - minimum = distinct (name, type) questions the lab received during the audit: what the
- *   checks' logic needs answered, each once; what a perfect cache would send.
- * - queries sent = packets the probe sent (UDP and TCP, retries included); the lab's own
- *   packet count is printed beside it as a cross-check.
- * - throughput = identities / wall time of the audit; the replay's is expressed in the same
- *   unit (identities x replayed questions per second / minimum), so the ratio reads
- *   directly as "audit overhead over the DNS ceiling on this machine".
- * - peak RSS = VmHWM of the worker process (the lab's memory is not counted).
+ * - distinct (minimum) = distinct (name, type) questions the lab received during the fleet
+ *   run: what the checks' logic needs answered, each once; what a perfect cache would send.
+ * - fleet q/s = distinct / the fleet run's wall time; replayer q/s = questions answered / its
+ *   wall time. Their ratio is the headline (issue 12: at least 0.8).
+ * - queries sent = packets the product's probe sent (UDP and TCP, retries included).
+ * - CPU ms per identity = user + system CPU of the measured process over its timed part /
+ *   identities (the CLI: over its whole life).
+ * - peak RSS = VmHWM of the measured process (the lab's and unbound's memory is not counted).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,22 +31,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLEET_HEAP_GROWING_PERCENT } from '../src/fleet/cli.js';
-import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
+import { FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
+import {
+  type BenchResult,
+  type BenchSettings,
+  compareUnknowns,
+  type ExtraUnknowns,
+  type FleetRunFigures,
+  fleetFigures,
+  type LabStats,
+  markdownRow,
+  parseUnknowns,
+  type ReplayerFigures,
+  render,
+  replayerFigures,
+  scenarioName,
+} from './fleet-report.js';
+import type { ReplayerOptions, ReplayerPhaseResult } from './replay-worker.js';
+import {
+  DEFAULT_REPLAY_IN_FLIGHT,
+  DEFAULT_REPLAY_SOCKETS,
+  DEFAULT_REPLAY_TIMEOUT_MS,
+  DEFAULT_REPLAY_TIMEOUT_VIA_RESOLVER_MS,
+  DEFAULT_REPLAY_TRIES,
+} from './replayer.js';
 import { childRuntime } from './runtime.js';
-import { DNS_CHECKS, type PhaseResult, type WorkerOptions } from './worker.js';
+import { type RunningUnbound, startUnbound } from './unbound.js';
+import {
+  countUnknownChecks,
+  DNS_CHECKS,
+  type PhaseResult,
+  unknownsOfRun,
+  type WorkerOptions,
+} from './worker.js';
 import { planWorld, worldStats } from './world.js';
-
-/** Targets of issue 5 (2-core machine, known selectors, no SMTP). */
-export const TARGET_SENT_OVER_MINIMUM = 1.05;
-export const TARGET_THROUGHPUT_OF_CEILING = 0.8;
-export const TARGET_PEAK_RSS_10K_BYTES = 300 * 1024 * 1024;
-
-interface LabStats {
-  packets: number;
-  distinct: number;
-  udp: number;
-  tcp: number;
-}
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -76,28 +99,43 @@ function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
 
 /**
  * `--cli`: the measured process is the CLI itself, as a user runs it: `dist/src/cli.js fleet`
- * with a YAML config of the world's identities (known selectors, `dkimDiscovery: false`), the
- * DNS checks only and no SMTP, writing reports, results.ndjson, summary.json and index.html.
- * Its peak RSS comes from a --require hook (hwm-hook.cjs); wall time includes Node's start,
- * reading the config and writing the page. DNS counters come from its summary.json.
+ * with a YAML config of the world's identities (known selectors, `dkimDiscovery: false`) or,
+ * with --discovery, a plain domains file; the DNS checks only and no SMTP, writing reports,
+ * results.ndjson, summary.json and index.html. Its peak RSS and CPU come from a --require hook
+ * (hwm-hook.cjs); wall time includes Node's start, reading the input and writing the page.
+ * DNS counters come from its summary.json.
  */
-async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => void): Promise<PhaseResult> {
+async function runCli(
+  o: WorkerOptions,
+  dir: string,
+  outDir: string,
+  progress: (s: string) => void,
+): Promise<PhaseResult> {
   const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
   const cli = join(root, 'dist', 'src', 'cli.js');
   if (runtime.kind !== 'compiled' || !existsSync(cli))
     throw new Error('--cli needs a current build: npm run build');
-  const config = join(dir, 'fleet.yaml');
-  const lines = ['defaults:', '  dkimDiscovery: false', 'identities:'];
-  for (const { target: t } of planWorld(o.identities, o.seed).identities) {
-    lines.push(`  - domain: ${JSON.stringify(t.domain)}`);
-    if (t.ips.length > 0) lines.push(`    ips: ${JSON.stringify(t.ips)}`);
-    if (t.helo !== undefined) lines.push(`    helo: ${JSON.stringify(t.helo)}`);
-    if (t.dkimSelectors.length > 0) lines.push(`    dkimSelectors: ${JSON.stringify(t.dkimSelectors)}`);
-    lines.push(`    profile: ${t.profile}`);
+  const identities = planWorld(o.identities, o.seed).identities;
+  let input: string[];
+  if (o.discovery) {
+    const file = join(dir, 'domains.txt');
+    writeFileSync(file, `${identities.map((id) => id.target.domain).join('\n')}\n`);
+    input = ['--domains-file', file];
+  } else {
+    const config = join(dir, 'fleet.yaml');
+    const lines = ['defaults:', '  dkimDiscovery: false', 'identities:'];
+    for (const { target: t } of identities) {
+      lines.push(`  - domain: ${JSON.stringify(t.domain)}`);
+      if (t.ips.length > 0) lines.push(`    ips: ${JSON.stringify(t.ips)}`);
+      if (t.helo !== undefined) lines.push(`    helo: ${JSON.stringify(t.helo)}`);
+      if (t.dkimSelectors.length > 0) lines.push(`    dkimSelectors: ${JSON.stringify(t.dkimSelectors)}`);
+      lines.push(`    profile: ${t.profile}`);
+    }
+    writeFileSync(config, `${lines.join('\n')}\n`);
+    input = ['--config', config];
   }
-  writeFileSync(config, `${lines.join('\n')}\n`);
-  const outDir = o.outDir ?? join(dir, 'cli-out');
   const hwmFile = join(dir, 'cli-hwm');
+  rmSync(hwmFile, { force: true });
   const args = [
     // 0 is V8's own dynamic factor; giving it keeps the CLI from setting its own.
     ...(o.v8DefaultGrowth ? ['--heap-growing-percent=0'] : []),
@@ -105,16 +143,15 @@ async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => vo
     join(root, 'bench', 'hwm-hook.cjs'),
     cli,
     'fleet',
-    '--config',
-    config,
+    ...input,
     '--out-dir',
     outDir,
     '--resolver',
     `${o.host}:${o.port}`,
     '--timeout',
     String(o.timeoutMs),
-    '--concurrency',
-    String(o.identityConcurrency),
+    ...(o.identityConcurrency !== undefined ? ['--concurrency', String(o.identityConcurrency)] : []),
+    ...(o.dnsConcurrency !== undefined ? ['--dns-concurrency', String(o.dnsConcurrency)] : []),
     '--no-smtp',
     '--quiet',
     ...(o.baseline !== undefined ? ['--baseline', o.baseline] : ['--no-baseline']),
@@ -137,14 +174,19 @@ async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => vo
     totals: { done: number; pass: number; warn: number; fail: number; unknown: number };
     dns: PhaseResult['counters'];
   };
-  const peakKb = existsSync(hwmFile) ? Number(readFileSync(hwmFile, 'utf8')) : Number.NaN;
+  const [peakKb, cpuMs] = existsSync(hwmFile)
+    ? readFileSync(hwmFile, 'utf8').split(' ').map(Number)
+    : [Number.NaN, Number.NaN];
+  const unknowns = await unknownsOfRun(join(outDir, 'results.ndjson'));
+  if (o.unknownsFile !== undefined)
+    writeFileSync(o.unknownsFile, [...unknowns].map(([k, c]) => `${k}\t${c.join(',')}\n`).join(''));
   return {
     type: 'result',
     mode: 'cli',
     elapsedMs,
     items: summary.totals.done,
     counters: summary.dns,
-    peakRss: peakKb * 1024,
+    peakRss: (peakKb ?? Number.NaN) * 1024,
     startRss: Number.NaN,
     statuses: {
       pass: summary.totals.pass,
@@ -152,6 +194,9 @@ async function runCli(o: WorkerOptions, dir: string, progress: (s: string) => vo
       fail: summary.totals.fail,
       unknown: summary.totals.unknown,
     },
+    unknownChecks: countUnknownChecks(unknowns),
+    unknownIdentities: unknowns.size,
+    cpuMs: cpuMs ?? Number.NaN,
   };
 }
 
@@ -161,36 +206,22 @@ async function labStats(lab: ChildProcess, dump?: string): Promise<LabStats> {
   return reply;
 }
 
-async function runWorker(
-  o: WorkerOptions,
-  profileDir?: string,
-  nodeFlags: string[] = [],
-): Promise<PhaseResult> {
-  const extra = [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = startChild('worker', [JSON.stringify(o)], extra);
-  return nextMessage<PhaseResult>(child, 'result');
+async function setLoss(lab: ChildProcess, rate: number): Promise<void> {
+  const reply = nextMessage(lab, 'loss');
+  lab.send({ type: 'loss', rate });
+  await reply;
 }
 
-const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-const fixed = (x: number, d = 2) => x.toFixed(d);
+async function runWorker<T>(name: string, o: object, extraFlags: string[] = []): Promise<T> {
+  const child = startChild(name, [JSON.stringify(o)], extraFlags);
+  return nextMessage<T>(child, 'result');
+}
 
-export interface BenchResult {
-  identities: number;
-  seed: number;
-  latency: string;
-  concurrency: number;
-  identityConcurrency: number;
-  cacheEntries: number;
-  /** compiled (dist/, as users run the CLI) or tsx. */
-  runtime: 'compiled' | 'tsx';
-  /** V8 heap growing: the fleet command's FLEET_HEAP_GROWING_PERCENT, or V8's default. */
-  heapGrowth: string;
-  minimum: number;
-  audit: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
-  /** Absent with --skip-replay. */
-  replay?: PhaseResult & { labPackets: number; identitiesPerSecond: number; sentOverMinimum: number };
-  /** Absent with --skip-replay. */
-  throughputOfCeiling?: number;
+function positiveInt(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
+  return v;
 }
 
 async function main(): Promise<void> {
@@ -199,14 +230,24 @@ async function main(): Promise<void> {
       identities: { type: 'string', default: '1000' },
       latency: { type: 'string', default: '20-50' },
       seed: { type: 'string', default: '1' },
-      concurrency: { type: 'string', default: '64' },
+      'dns-concurrency': { type: 'string' },
+      // Before issue 12 the DNS bound was --concurrency (default 64): the same option now.
+      concurrency: { type: 'string' },
       'identity-concurrency': { type: 'string' },
       'timeout-ms': { type: 'string', default: '2000' },
       tries: { type: 'string', default: '2' },
+      discovery: { type: 'boolean', default: false },
+      loss: { type: 'string', default: '0' },
+      resolver: { type: 'string', default: 'lab' },
+      'replay-in-flight': { type: 'string', default: String(DEFAULT_REPLAY_IN_FLIGHT) },
+      'replay-sockets': { type: 'string', default: String(DEFAULT_REPLAY_SOCKETS) },
+      'replay-tries': { type: 'string', default: String(DEFAULT_REPLAY_TRIES) },
+      'replay-timeout-ms': { type: 'string' },
+      'skip-replay': { type: 'boolean', default: false },
+      'probe-replay': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       profile: { type: 'string' },
-      'skip-replay': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       'out-dir': { type: 'string' },
       baseline: { type: 'string' },
@@ -217,22 +258,37 @@ async function main(): Promise<void> {
       'node-flags': { type: 'string', default: '' },
     },
   });
-  const identities = Number(values.identities);
+  const identities = positiveInt('identities', values.identities) ?? 1;
   const seed = Number(values.seed);
-  const concurrency = Number(values.concurrency);
-  const identityConcurrency = Number(values['identity-concurrency'] ?? DEFAULT_FLEET_CONCURRENCY);
-  for (const [k, v] of Object.entries({ identities, seed, concurrency, identityConcurrency })) {
-    if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1))
-      throw new Error(`--${k} must be a positive integer`);
-  }
+  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed must be a non-negative integer');
+  if (values['dns-concurrency'] !== undefined && values.concurrency !== undefined)
+    throw new Error('give --dns-concurrency (or its old name --concurrency), not both');
+  const dnsConcurrency =
+    positiveInt('dns-concurrency', values['dns-concurrency']) ??
+    positiveInt('concurrency', values.concurrency);
+  const identityConcurrency = positiveInt('identity-concurrency', values['identity-concurrency']);
+  const replayInFlight =
+    positiveInt('replay-in-flight', values['replay-in-flight']) ?? DEFAULT_REPLAY_IN_FLIGHT;
+  const replaySockets = positiveInt('replay-sockets', values['replay-sockets']) ?? DEFAULT_REPLAY_SOCKETS;
+  const replayTries = positiveInt('replay-tries', values['replay-tries']) ?? DEFAULT_REPLAY_TRIES;
+  const replayTimeoutMs =
+    positiveInt('replay-timeout-ms', values['replay-timeout-ms']) ??
+    (values.resolver === 'unbound' ? DEFAULT_REPLAY_TIMEOUT_VIA_RESOLVER_MS : DEFAULT_REPLAY_TIMEOUT_MS);
+  const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']) ?? 2000;
+  const tries = positiveInt('tries', values.tries) ?? 2;
   if (!/^\d+(-\d+)?$/.test(values.latency)) throw new Error('--latency must be MS or MIN-MAX');
+  const loss = Number(values.loss);
+  if (!(loss >= 0 && loss < 1)) throw new Error('--loss must be a share from 0 to below 1, e.g. 0.01');
+  const resolver = values.resolver;
+  if (resolver !== 'lab' && resolver !== 'unbound') throw new Error('--resolver must be lab or unbound');
   const log = (s: string) => {
     if (!values.quiet) process.stderr.write(`${s}\n`);
   };
 
   const stats = worldStats(planWorld(identities, seed));
   log(
-    `world: ${identities} identities, seed ${seed}, ${stats.ips} sending IPs, ${stats.selectors} DKIM selectors`,
+    `world: ${identities} identities, seed ${seed}, ${stats.ips} sending IPs, ${stats.selectors} DKIM selectors` +
+      (values.discovery ? ' (not given: --discovery audits a plain domains list)' : ''),
   );
   const lab = startChild('lab-child', [String(identities), String(seed), values.latency]);
   const ready = await nextMessage<{ host: string; port: number; nodes: number; buildMs: number }>(
@@ -240,9 +296,18 @@ async function main(): Promise<void> {
     'ready',
   );
   log(
-    `lab: ${ready.nodes} names on ${ready.host}:${ready.port}, built in ${fixed(ready.buildMs / 1000, 1)} s, latency ${values.latency} ms`,
+    `lab: ${ready.nodes} names on ${ready.host}:${ready.port}, built in ${(ready.buildMs / 1000).toFixed(1)} s, latency ${values.latency} ms`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+  let unbound: RunningUnbound | undefined;
+  /** The resolver a phase asks: the lab, or a fresh unbound (cold cache) in front of it. */
+  const target = async (): Promise<{ host: string; port: number }> => {
+    if (resolver === 'lab') return { host: ready.host, port: ready.port };
+    await unbound?.stop();
+    unbound = await startUnbound({ forwardHost: ready.host, forwardPort: ready.port });
+    log(`unbound: ${unbound.host}:${unbound.port}, forwarding to the lab (config ${unbound.configFile})`);
+    return { host: unbound.host, port: unbound.port };
+  };
   try {
     const base: WorkerOptions = {
       mode: values['no-write'] ? 'audit' : 'fleet',
@@ -250,10 +315,11 @@ async function main(): Promise<void> {
       port: ready.port,
       identities,
       seed,
-      concurrency,
-      identityConcurrency,
-      timeoutMs: Number(values['timeout-ms']),
-      tries: Number(values.tries),
+      ...(dnsConcurrency !== undefined ? { dnsConcurrency } : {}),
+      ...(values.discovery ? { discovery: true } : {}),
+      ...(identityConcurrency !== undefined ? { identityConcurrency } : {}),
+      timeoutMs,
+      tries,
       progress: !values.quiet,
       ...(values['cache-entries'] !== undefined ? { cacheEntries: Number(values['cache-entries']) } : {}),
       ...(values['out-dir'] !== undefined ? { outDir: values['out-dir'] } : {}),
@@ -265,105 +331,126 @@ async function main(): Promise<void> {
       throw new Error('--baseline and --heap-snapshot need the fleet mode (not --no-write)');
     if (values.cli && (values['no-write'] || base.heapSnapshot !== undefined || values.profile !== undefined))
       throw new Error('--cli runs the CLI as it is: no --no-write, --heap-snapshot or --profile');
-    log(
-      `workers: ${runtime.kind === 'compiled' ? `compiled JavaScript (${runtime.dir})` : `tsx (${runtime.note ?? ''})`}`,
-    );
-    log(
-      `${base.mode}: ${identityConcurrency} identities at once, ${concurrency} DNS questions in flight` +
-        (base.mode === 'fleet' ? `, reports written to ${base.outDir ?? 'a temporary directory'}` : '') +
-        (base.baseline !== undefined ? `, compared with ${base.baseline}` : ''),
-    );
-    const nodeFlags = values['node-flags'].split(/\s+/).filter((f) => f !== '');
-    const audit = values.cli
-      ? await runCli(base, dir, log)
-      : await runWorker(base, values.profile, nodeFlags);
-    const questions = join(dir, 'questions.tsv');
-    const auditLab = await labStats(lab, questions);
-    log(`replay: ${auditLab.distinct} distinct questions, ${concurrency} in flight`);
-    const replay = values['skip-replay']
-      ? undefined
-      : await runWorker({ ...base, mode: 'replay', questionsFile: questions }, undefined, nodeFlags);
-    const replayLab = await labStats(lab);
-    lab.send({ type: 'stop' });
-
-    const minimum = auditLab.distinct;
-    const auditIps = (audit.items * 1000) / audit.elapsedMs;
-    const replayIps = replay
-      ? (identities * ((replay.items * 1000) / replay.elapsedMs)) / Math.max(1, minimum)
-      : undefined;
-    const result: BenchResult = {
+    const settings: BenchSettings = {
       identities,
       seed,
       latency: values.latency,
-      concurrency,
-      identityConcurrency,
+      selectors: values.discovery ? 'discovery' : 'known',
+      resolver,
+      loss,
+      ...(dnsConcurrency !== undefined ? { dnsConcurrency } : {}),
+      ...(identityConcurrency !== undefined ? { identityConcurrency } : {}),
       cacheEntries: base.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
+      timeoutMs,
+      tries,
+      replayInFlight,
+      replaySockets,
+      replayTries,
+      replayTimeoutMs,
       runtime: runtime.kind,
       heapGrowth: values['v8-default-growth']
         ? 'V8 default'
         : `${FLEET_HEAP_GROWING_PERCENT}% (the fleet command's)`,
-      minimum,
-      audit: {
-        ...audit,
-        labPackets: auditLab.packets,
-        identitiesPerSecond: auditIps,
-        sentOverMinimum: audit.counters.queriesSent / Math.max(1, minimum),
-      },
-      ...(replay && replayIps !== undefined
-        ? {
-            replay: {
-              ...replay,
-              labPackets: replayLab.packets,
-              identitiesPerSecond: replayIps,
-              sentOverMinimum: replay.counters.queriesSent / Math.max(1, minimum),
-            },
-            throughputOfCeiling: auditIps / replayIps,
-          }
+      node: process.version,
+    };
+    const scenario = scenarioName(settings);
+    log(
+      `workers: ${runtime.kind === 'compiled' ? `compiled JavaScript (${runtime.dir})` : `tsx (${runtime.note ?? ''})`}`,
+    );
+    log(
+      `${base.mode}: ${scenario}; ${identityConcurrency ?? 'adaptive'} identities at once, DNS in flight ${dnsConcurrency ?? "the product's default"}` +
+        (base.mode === 'fleet' ? `, reports written to ${base.outDir ?? 'a temporary directory'}` : '') +
+        (base.baseline !== undefined ? `, compared with ${base.baseline}` : ''),
+    );
+    const nodeFlags = values['node-flags'].split(/\s+/).filter((f) => f !== '');
+    const profileFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+    const runFleetPhase = async (
+      o: WorkerOptions,
+      outDir: string,
+      measured: boolean,
+    ): Promise<PhaseResult> =>
+      values.cli
+        ? runCli(o, dir, outDir, log)
+        : runWorker<PhaseResult>('worker', o, [...nodeFlags, ...(measured ? profileFlags : [])]);
+
+    // --loss: the same run without loss first, the reference for the unknown comparison. Its
+    // reports go to a temporary directory (never --out-dir, never compared with --baseline).
+    let reference: FleetRunFigures | undefined;
+    let extraUnknowns: ExtraUnknowns | undefined;
+    const referenceUnknowns = join(dir, 'unknowns-reference.tsv');
+    if (loss > 0) {
+      log('reference run: no loss');
+      const { outDir: _o, baseline: _b, heapSnapshot: _h, ...plain } = base;
+      const o: WorkerOptions = { ...plain, ...(await target()), unknownsFile: referenceUnknowns };
+      const phase = await runFleetPhase(o, join(dir, 'reference-out'), false);
+      reference = fleetFigures(phase, await labStats(lab));
+      await setLoss(lab, loss);
+      log(`measured run: the lab drops ${loss * 100}% of UDP queries`);
+    }
+    const unknownsFile = join(dir, 'unknowns.tsv');
+    const measuredOptions: WorkerOptions = { ...base, ...(await target()), unknownsFile };
+    const phase = await runFleetPhase(measuredOptions, base.outDir ?? join(dir, 'cli-out'), true);
+    const questions = join(dir, 'questions.tsv');
+    const fleet = fleetFigures(phase, await labStats(lab, questions));
+    if (reference)
+      extraUnknowns = compareUnknowns(
+        parseUnknowns(readFileSync(referenceUnknowns, 'utf8')),
+        parseUnknowns(readFileSync(unknownsFile, 'utf8')),
+        identities,
+      );
+
+    let replayer: ReplayerFigures | undefined;
+    if (!values['skip-replay']) {
+      log(
+        `replayer: ${fleet.minimum} distinct questions, ${replayInFlight} in flight over ${replaySockets} sockets`,
+      );
+      const o: ReplayerOptions = {
+        ...(await target()),
+        questionsFile: questions,
+        inFlight: replayInFlight,
+        sockets: replaySockets,
+        timeoutMs: replayTimeoutMs,
+        tries: replayTries,
+        progress: !values.quiet,
+      };
+      const r = await runWorker<ReplayerPhaseResult>('replay-worker', o, nodeFlags);
+      replayer = replayerFigures(r, await labStats(lab));
+    }
+    let probeReplay: BenchResult['probeReplay'];
+    if (values['probe-replay']) {
+      log('probe replay: the same questions through the product probe');
+      const o: WorkerOptions = { ...base, ...(await target()), mode: 'replay', questionsFile: questions };
+      const r = await runWorker<PhaseResult>('worker', o, nodeFlags);
+      const l = await labStats(lab);
+      probeReplay = { ...r, lab: l, questionsPerSecond: r.items / (r.elapsedMs / 1000) };
+    }
+    lab.send({ type: 'stop' });
+
+    const markdownRows = [
+      ...(reference
+        ? [markdownRow(scenarioName({ ...settings, loss: 0 }), settings, reference, undefined, undefined)]
+        : []),
+      markdownRow(scenario, settings, fleet, replayer, extraUnknowns),
+    ];
+    const result: BenchResult = {
+      scenario,
+      settings,
+      fleet,
+      ...(reference ? { reference } : {}),
+      ...(extraUnknowns ? { extraUnknowns } : {}),
+      ...(replayer
+        ? { replayer, fleetOverReplayer: fleet.questionsPerSecond / replayer.questionsPerSecond }
         : {}),
+      ...(probeReplay ? { probeReplay } : {}),
+      markdownRows,
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(render(result));
   } finally {
+    await unbound?.stop();
     rmSync(dir, { recursive: true, force: true });
     if (lab.connected) lab.disconnect();
   }
-}
-
-function render(r: BenchResult): string {
-  const row = (name: string, p: BenchResult['audit'] | undefined) =>
-    p === undefined
-      ? `${name.padEnd(8)} not run (--skip-replay)\n`
-      : `${name.padEnd(8)} ${fixed(p.elapsedMs / 1000, 1).padStart(8)} s ${fixed(p.identitiesPerSecond, 1).padStart(10)} ` +
-        `${String(p.counters.queriesSent).padStart(9)} ${String(p.labPackets).padStart(9)} ` +
-        `${fixed(p.sentOverMinimum, 3).padStart(8)} ${mb(p.peakRss).padStart(9)} ${String(p.counters.timeouts).padStart(8)}\n`;
-  const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-  const statuses = r.audit.statuses ?? {};
-  const unknown = Object.entries(r.audit.unknownChecks ?? {})
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  return (
-    `mail-preflight fleet benchmark: ${r.identities} identities, seed ${r.seed}, latency ${r.latency} ms, ` +
-    `${r.concurrency} DNS questions in flight, ${r.identityConcurrency} identities at once, ` +
-    `cache ${r.cacheEntries} entries, ${r.audit.mode === 'cli' ? 'measured: the CLI (dist/src/cli.js fleet, index.html written)' : `workers run ${r.runtime === 'compiled' ? 'compiled JavaScript (dist/)' : 'TypeScript through tsx'}`}\n` +
-    `V8 heap growing factor: ${r.heapGrowth}\n` +
-    `minimum (distinct questions a perfect cache asks): ${r.minimum}\n\n` +
-    `phase        wall  ident./s       sent  lab rcvd  sent/min  peak RSS  timeouts\n` +
-    row(r.audit.mode, r.audit) +
-    row('replay', r.replay) +
-    `\naudit statuses: ${Object.entries(statuses)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}${unknown ? `; unknown checks: ${unknown}` : ''}\n` +
-    (r.throughputOfCeiling === undefined
-      ? 'throughput / replay ceiling: not measured (--skip-replay)\n'
-      : `throughput / replay ceiling: ${fixed(r.throughputOfCeiling)} (target >= ${TARGET_THROUGHPUT_OF_CEILING}: ${verdict(r.throughputOfCeiling >= TARGET_THROUGHPUT_OF_CEILING)})\n`) +
-    `queries sent / minimum:      ${fixed(r.audit.sentOverMinimum, 3)} (target <= ${TARGET_SENT_OVER_MINIMUM}: ${verdict(r.audit.sentOverMinimum <= TARGET_SENT_OVER_MINIMUM)})\n` +
-    `peak RSS (${r.audit.mode === 'cli' ? 'the CLI' : 'audit worker'}):${r.audit.mode === 'cli' ? '        ' : '     '}${mb(r.audit.peakRss)}` +
-    (Number.isNaN(r.audit.startRss) ? '' : ` (start ${mb(r.audit.startRss)})`) +
-    (r.identities === 10_000
-      ? ` (target < 300 MB: ${verdict(r.audit.peakRss < TARGET_PEAK_RSS_10K_BYTES)})`
-      : '') +
-    '\n'
-  );
 }
 
 main().catch((err: unknown) => {

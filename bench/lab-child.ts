@@ -8,8 +8,11 @@
  * IPC protocol (process.send):
  *   -> parent { type: 'ready', host, port, nodes, buildMs }
  *   <- { type: 'stats', dump?: path, reset?: boolean }
- *   -> parent { type: 'stats', packets, distinct, udp, tcp }  (dump: distinct questions written
- *      to `path`, one "TYPE<TAB>name" per line; reset: counters and the set start afresh)
+ *   -> parent { type: 'stats', packets, distinct, udp, tcp, dropped, cpuMs }  (dump: distinct
+ *      questions written to `path`, one "TYPE<TAB>name" per line; reset: counters, the set
+ *      and the CPU clock start afresh)
+ *   <- { type: 'loss', rate }   drop this share of the UDP queries received from now on
+ *   -> parent { type: 'loss', rate }
  *   <- { type: 'stop' }
  *
  * `distinct` is the number of distinct (name, type) questions received: the questions the
@@ -23,6 +26,12 @@ import { buildZone, planWorld } from './world.js';
 
 /** How often the server's query log is drained into the counters. */
 const DRAIN_INTERVAL_MS = 50;
+/**
+ * UDP receive buffer of the lab: the replayer (and an adaptive probe) sends ~1,000 queries at
+ * once, which overflow the default ~200 KB (each small datagram costs ~1 KB of it), and the
+ * kernel would drop them before the lab saw them. 4 MB is Debian's default net.core.rmem_max.
+ */
+const LAB_UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** The server's log bound: far above what arrives between two drains. */
 const QUERY_LOG_SIZE = 1_000_000;
 
@@ -31,6 +40,14 @@ interface Stats {
   udp: number;
   tcp: number;
   distinct: Set<string>;
+  /** UDP queries dropped (--loss). */
+  dropped: number;
+  /** Process CPU at the last reset. */
+  cpu: NodeJS.CpuUsage;
+}
+
+function freshStats(): Stats {
+  return { packets: 0, udp: 0, tcp: 0, distinct: new Set(), dropped: 0, cpu: process.cpuUsage() };
 }
 
 function parseLatency(v: string | undefined): LatencySpec | undefined {
@@ -53,10 +70,13 @@ async function main(): Promise<void> {
   const server = await LabDnsServer.start({
     zone,
     queryLogSize: QUERY_LOG_SIZE,
+    udpReceiveBufferBytes: LAB_UDP_RECEIVE_BUFFER_BYTES,
     ...(latency !== undefined ? { latencyMs: latency } : {}),
   });
-  let stats: Stats = { packets: 0, udp: 0, tcp: 0, distinct: new Set() };
+  let stats = freshStats();
   const drain = () => {
+    stats.dropped += server.droppedQueries;
+    server.droppedQueries = 0;
     for (const q of server.queries) {
       stats.packets++;
       if (q.transport === 'udp') stats.udp++;
@@ -66,18 +86,24 @@ async function main(): Promise<void> {
     server.clearQueries();
   };
   const timer = setInterval(drain, DRAIN_INTERVAL_MS);
-  process.on('message', (msg: { type: string; dump?: string; reset?: boolean }) => {
+  process.on('message', (msg: { type: string; dump?: string; reset?: boolean; rate?: number }) => {
     if (msg.type === 'stats') {
       drain();
       if (msg.dump) writeFileSync(msg.dump, [...stats.distinct].join('\n') + '\n');
+      const cpu = process.cpuUsage(stats.cpu);
       process.send?.({
         type: 'stats',
         packets: stats.packets,
         distinct: stats.distinct.size,
         udp: stats.udp,
         tcp: stats.tcp,
+        dropped: stats.dropped,
+        cpuMs: (cpu.user + cpu.system) / 1000,
       });
-      if (msg.reset) stats = { packets: 0, udp: 0, tcp: 0, distinct: new Set() };
+      if (msg.reset) stats = freshStats();
+    } else if (msg.type === 'loss') {
+      server.setDropRate(msg.rate ?? 0);
+      process.send?.({ type: 'loss', rate: msg.rate ?? 0 });
     } else if (msg.type === 'stop') {
       clearInterval(timer);
       void server.stop().then(() => process.exit(0));

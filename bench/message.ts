@@ -212,7 +212,12 @@ async function runCli(
     checks: Record<string, { status: string }>;
   };
   const checks = Object.fromEntries(Object.entries(report.checks).map(([id, c]) => [id, c.status]));
-  return { elapsedMs, peakRss: Number(readFileSync(hwmFile, 'utf8')) * 1024, status: report.status, checks };
+  return {
+    elapsedMs,
+    peakRss: Number(readFileSync(hwmFile, 'utf8').split(' ')[0]) * 1024,
+    status: report.status,
+    checks,
+  };
 }
 
 const mb = (b: number) => (Number.isNaN(b) ? '-' : `${(b / MB).toFixed(1)} MB`);

@@ -1,23 +1,31 @@
 /**
  * Benchmark worker process (forked by bench/fleet.ts), one per measured phase, so each
- * phase's peak RSS (VmHWM) is its own:
+ * phase's peak RSS (VmHWM) and CPU are its own:
+ * - `fleet`: the real fleet path, runFleet() with the probe it makes from probe options, as
+ *   the fleet command does (reports, results.ndjson and summary.json written).
  * - `audit`: audits every identity of the seeded world through one shared probe (the fleet
  *   path: one cache for the run), DNS checks only, a bounded number of identities at once.
- * - `replay`: asks the distinct questions the audit needed (a file from the lab process)
- *   through a fresh probe with the same DNS concurrency and no audit logic: the ceiling.
+ * - `replay` (`--probe-replay`): asks the distinct questions the audit needed (a file from the
+ *   lab process) through a fresh product probe and no audit logic. The machine's ceiling is
+ *   the minimal replayer instead (bench/replay-worker.ts), which uses no product code.
+ *
+ * The probe is made from ProbeOptions as the fleet command makes it; `dnsConcurrency` (issue
+ * 12, the fleet's --dns-concurrency) is given only when the benchmark was given one.
  *
  * It sends one { type: 'result', ... } message (PhaseResult) to the parent and exits.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
 import { tuneHeapForFleet } from '../src/fleet/cli.js';
-import type { FleetIdentity } from '../src/fleet/config.js';
+import { type FleetIdentity, parseDomainsFile } from '../src/fleet/config.js';
 import { identityKey } from '../src/fleet/key.js';
-import { FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
-import { audit, createDnsProbe, type OverallStatus } from '../src/index.js';
-import type { DnsCounters, Probe, RRType } from '../src/probe/types.js';
+import { RESULTS_FILE } from '../src/fleet/outdir.js';
+import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
+import { audit, createProbe, type OverallStatus, type ProbeOptions } from '../src/index.js';
+import type { DnsCounters, RRType } from '../src/probe/types.js';
 import { normalizeTarget } from '../src/target.js';
 import { vmHwm } from './runtime.js';
 import { planWorld } from './world.js';
@@ -28,6 +36,8 @@ export const DNS_CHECKS = ['spf', 'dmarc', 'dkim', 'ptr', 'mx'] as const;
 /** RSS sampling period, for the timeline; the peak itself comes from VmHWM. */
 const RSS_SAMPLE_MS = 100;
 const PROGRESS_EVERY_MS = 5000;
+/** Questions handed to the probe at once in `replay` mode without --dns-concurrency. */
+const PROBE_REPLAY_LANES = 1000;
 
 export interface WorkerOptions {
   /** fleet: runFleet (reports written); audit: audit() per identity, nothing written. */
@@ -36,10 +46,15 @@ export interface WorkerOptions {
   port: number;
   identities: number;
   seed: number;
-  /** DNS questions in flight at once (the probe's bound). */
-  concurrency: number;
+  /** DNS questions in flight (--dns-concurrency); undefined: the product's default (adaptive). */
+  dnsConcurrency?: number;
+  /** DKIM selector discovery: the identities are a plain domains list (no IPs, no selectors). */
+  discovery?: boolean;
+  /** Write the identities with `unknown` checks here, one `key<TAB>check,check` per line. */
+  unknownsFile?: string;
   /** Identities audited at once (audit mode). */
-  identityConcurrency: number;
+  /** Identities in flight (--concurrency); undefined: the product's default (adaptive). */
+  identityConcurrency?: number;
   timeoutMs: number;
   tries: number;
   /** Bound on the probe's cache; undefined: the probe's default. */
@@ -78,6 +93,10 @@ export interface PhaseResult {
   unknownChecks?: Record<string, number>;
   /** Replay: answers that were errors. */
   errors?: number;
+  /** User + system CPU of this process over the timed part, ms. */
+  cpuMs: number;
+  /** Identities with at least one unknown check. */
+  unknownIdentities?: number;
 }
 
 function sampler(): { stop(): number } {
@@ -115,38 +134,69 @@ function progressTicker(label: string, total: number, done: () => number, enable
   return () => clearInterval(t);
 }
 
-function probeFor(o: WorkerOptions): Probe {
-  return createDnsProbe({
-    servers: [{ host: o.host, port: o.port }],
+/**
+ * The probe options the fleet command would make: the resolver, timeout, tries, no SMTP, and
+ * --dns-concurrency (ProbeOptions.concurrency) when given; else the adaptive DNS limit.
+ */
+export function probeOptionsFor(o: WorkerOptions): ProbeOptions {
+  const options: ProbeOptions = {
+    resolvers: [`${o.host}:${o.port}`],
     timeoutMs: o.timeoutMs,
     tries: o.tries,
-    concurrency: o.concurrency,
+    noSmtp: true,
     maxCacheEntries: o.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
-  });
+  };
+  if (o.dnsConcurrency !== undefined) options.concurrency = o.dnsConcurrency;
+  return options;
+}
+
+/** CPU (user + system) of this process since `from`, ms. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+
+/** Writes `key<TAB>check,check` per identity with unknown checks (the --loss comparison). */
+export function writeUnknowns(file: string | undefined, unknowns: Map<string, string[]>): void {
+  if (file === undefined) return;
+  const lines = [...unknowns].map(([key, checks]) => `${key}\t${checks.join(',')}\n`);
+  writeFileSync(file, lines.join(''));
+}
+
+function unknownChecksOfReport(checks: Record<string, { status: string }>): string[] {
+  return Object.entries(checks)
+    .filter(([, c]) => c.status === 'unknown')
+    .map(([id]) => id)
+    .sort();
 }
 
 export async function runAuditPhase(o: WorkerOptions): Promise<PhaseResult> {
-  const plan = planWorld(o.identities, o.seed);
-  const probe = probeFor(o);
+  const identities = fleetIdentities(o);
+  const probe = createProbe(probeOptionsFor(o));
   const statuses: Record<OverallStatus, number> = { pass: 0, warn: 0, fail: 0, unknown: 0 };
   const unknownChecks: Record<string, number> = {};
+  const unknowns = new Map<string, string[]>();
   let done = 0;
   const startRss = process.memoryUsage().rss;
   const rss = sampler();
-  const stopTicker = progressTicker('audit', o.identities, () => done, o.progress);
+  const stopTicker = progressTicker('audit', identities.length, () => done, o.progress);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await lanes(plan.identities.length, o.identityConcurrency, async (i) => {
-    const id = plan.identities[i]!;
+  await lanes(identities.length, o.identityConcurrency ?? DEFAULT_FLEET_CONCURRENCY, async (i) => {
+    const id = identities[i]!;
     const report = await audit(id.target, { probe, checks: DNS_CHECKS });
     statuses[report.status]++;
-    for (const c of Object.values(report.checks)) {
-      if (c.status === 'unknown') unknownChecks[c.id] = (unknownChecks[c.id] ?? 0) + 1;
-    }
+    const unknown = unknownChecksOfReport(report.checks);
+    for (const c of unknown) unknownChecks[c] = (unknownChecks[c] ?? 0) + 1;
+    if (unknown.length > 0) unknowns.set(id.key, unknown);
     done++;
   });
   const elapsedMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   stopTicker();
   const sampled = rss.stop();
+  probe.close();
+  writeUnknowns(o.unknownsFile, unknowns);
   return {
     type: 'result',
     mode: 'audit',
@@ -157,12 +207,23 @@ export async function runAuditPhase(o: WorkerOptions): Promise<PhaseResult> {
     startRss,
     statuses,
     unknownChecks,
+    unknownIdentities: unknowns.size,
+    cpuMs,
   };
 }
 
-/** The world's identities as a fleet config gives them; the plan itself is dropped. */
+/**
+ * The world's identities as a fleet config gives them (known selectors), or with `discovery`
+ * as a plain domains list gives them (read by the fleet's own domains-file parser); the plan
+ * itself is dropped.
+ */
 function fleetIdentities(o: WorkerOptions): FleetIdentity[] {
-  return planWorld(o.identities, o.seed).identities.map((id) => {
+  const plan = planWorld(o.identities, o.seed);
+  if (o.discovery) {
+    const text = plan.identities.map((id) => id.target.domain).join('\n');
+    return parseDomainsFile(text, 'bench-domains').identities;
+  }
+  return plan.identities.map((id) => {
     const target = normalizeTarget(id.target);
     return { key: identityKey(target), target, file: 'bench-world', line: id.index + 1 };
   });
@@ -173,18 +234,19 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
   // As `mail-preflight fleet` does when it is the process (src/cli.ts).
   if (!o.v8DefaultGrowth) tuneHeapForFleet();
   const identities = fleetIdentities(o);
-  const probe = probeFor(o);
   const outDir = o.outDir ?? mkdtempSync(join(tmpdir(), 'mp-bench-fleet-'));
   let done = 0;
   const startRss = process.memoryUsage().rss;
   const rss = sampler();
-  const stopTicker = progressTicker('fleet', o.identities, () => done, o.progress);
+  const stopTicker = progressTicker('fleet', identities.length, () => done, o.progress);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
+    // The probe is the one runFleet makes from these options, as in the fleet command.
     const { summary } = await runFleet(identities, {
       outDir,
-      probe,
-      concurrency: o.identityConcurrency,
+      probeOptions: probeOptionsFor(o),
+      ...(o.identityConcurrency !== undefined ? { concurrency: o.identityConcurrency } : {}),
       checks: DNS_CHECKS,
       baseline: o.baseline ?? false,
       onProgress: (p) => {
@@ -192,22 +254,28 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
       },
     });
     const elapsedMs = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
     stopTicker();
     const sampled = rss.stop();
     const peakRss = vmHwm() ?? sampled;
     // After the peak is read: writing a snapshot takes a lot of memory itself.
     if (o.heapSnapshot !== undefined) writeHeapSnapshot(o.heapSnapshot);
+    // summary.identities keeps only the worst rows: count over every row of results.ndjson.
+    const unknowns = await unknownsOfRun(join(outDir, RESULTS_FILE));
+    writeUnknowns(o.unknownsFile, unknowns);
     const t = summary.totals;
     return {
       type: 'result',
       mode: 'fleet',
       elapsedMs,
       items: t.done,
-      counters: probe.counters(),
+      counters: summary.dns,
       peakRss,
       startRss,
       statuses: { pass: t.pass, warn: t.warn, fail: t.fail, unknown: t.unknown },
-      unknownChecks: unknownChecksOf(summary.identities),
+      unknownChecks: countUnknownChecks(unknowns),
+      unknownIdentities: unknowns.size,
+      cpuMs,
     };
   } finally {
     stopTicker();
@@ -215,12 +283,25 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
   }
 }
 
-function unknownChecksOf(rows: readonly { checks: Record<string, string> }[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const row of rows) {
-    for (const [id, status] of Object.entries(row.checks))
-      if (status === 'unknown') out[id] = (out[id] ?? 0) + 1;
+/** Identities with unknown checks in a run's results.ndjson (read line by line). */
+export async function unknownsOfRun(resultsFile: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const lines = createInterface({ input: createReadStream(resultsFile), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line === '') continue;
+    const row = JSON.parse(line) as { key: string; checks?: Record<string, string> };
+    const unknown = Object.entries(row.checks ?? {})
+      .filter(([, status]) => status === 'unknown')
+      .map(([id]) => id)
+      .sort();
+    if (unknown.length > 0) out.set(row.key, unknown);
   }
+  return out;
+}
+
+export function countUnknownChecks(unknowns: Map<string, string[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const checks of unknowns.values()) for (const id of checks) out[id] = (out[id] ?? 0) + 1;
   return out;
 }
 
@@ -233,23 +314,26 @@ export async function runReplayPhase(o: WorkerOptions): Promise<PhaseResult> {
       const tab = l.indexOf('\t');
       return { type: l.slice(0, tab) as RRType, name: l.slice(tab + 1) };
     });
-  const probe = probeFor(o);
+  const probe = createProbe(probeOptionsFor(o));
   let done = 0;
   let errors = 0;
   const startRss = process.memoryUsage().rss;
   const rss = sampler();
   const stopTicker = progressTicker('replay', questions.length, () => done, o.progress);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  // As many lanes as the probe lets through: the probe's own limit is the only bound.
-  await lanes(questions.length, o.concurrency, async (i) => {
+  // More lanes than the probe lets through: the probe's own limit is the only bound.
+  await lanes(questions.length, o.dnsConcurrency ?? PROBE_REPLAY_LANES, async (i) => {
     const q = questions[i]!;
     const r = await probe.dns.query(q.name, q.type);
     if (r.kind === 'error') errors++;
     done++;
   });
   const elapsedMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   stopTicker();
   const sampled = rss.stop();
+  probe.close();
   return {
     type: 'result',
     mode: 'replay',
@@ -259,6 +343,7 @@ export async function runReplayPhase(o: WorkerOptions): Promise<PhaseResult> {
     peakRss: vmHwm() ?? sampled,
     startRss,
     errors,
+    cpuMs,
   };
 }
 

@@ -50,7 +50,22 @@ export interface LabServerOptions {
   tcpIdleTimeoutMs?: number;
   /** Entries kept in `queries` (oldest dropped first). */
   queryLogSize?: number;
+  /**
+   * Share (0 to 1) of received UDP queries dropped without a reply, as packet loss would:
+   * benchmarks measure retries and `unknown` results under loss. Default 0. Drawn from its
+   * own seeded PRNG, so latency draws do not change with it.
+   */
+  dropRate?: number;
+  /**
+   * UDP receive buffer to ask the kernel for (capped at net.core.rmem_max): benchmarks send
+   * a thousand queries at once, more than the default buffer (~200 KB) holds. Default:
+   * LAB_RECEIVE_BUFFER_BYTES (the kernel caps what it gives).
+   */
+  udpReceiveBufferBytes?: number;
 }
+
+/** Seed offset of the drop PRNG from the latency PRNG's seed. */
+const DROP_SEED_OFFSET = 0x5eed;
 
 export interface LoggedQuery {
   /** Lower-cased, no trailing dot. */
@@ -225,6 +240,11 @@ export function answerMessage(zone: Zone, msg: Buffer, transport: 'udp' | 'tcp')
 /** Receive buffer asked for the lab's UDP socket (the kernel caps it at net.core.rmem_max). */
 const LAB_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 
+function checkDropRate(rate: number): number {
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`dropRate must be between 0 and 1, got ${rate}`);
+  return rate;
+}
+
 function bindUdp(socket: dgram.Socket, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -262,6 +282,10 @@ export class LabDnsServer {
   private zone: Zone;
   private readonly latencyOption: LatencySpec | undefined;
   private readonly random: () => number;
+  private readonly dropRandom: () => number;
+  private dropRate: number;
+  /** UDP queries dropped by `dropRate` (they are still logged in `queries`: they were received). */
+  droppedQueries = 0;
   private readonly idleMs: number;
   private readonly logSize: number;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -276,6 +300,8 @@ export class LabDnsServer {
     this.zone = opts.zone;
     this.latencyOption = opts.latencyMs;
     this.random = prng(opts.seed ?? 1);
+    this.dropRandom = prng((opts.seed ?? 1) + DROP_SEED_OFFSET);
+    this.dropRate = checkDropRate(opts.dropRate ?? 0);
     this.idleMs = opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS;
     this.logSize = opts.queryLogSize ?? DEFAULT_QUERY_LOG_SIZE;
     const address = udp.address();
@@ -293,6 +319,7 @@ export class LabDnsServer {
     for (let attempt = 1; ; attempt++) {
       const udp = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
       await bindUdp(udp, host, wanted);
+      if (opts.udpReceiveBufferBytes !== undefined) udp.setRecvBufferSize(opts.udpReceiveBufferBytes);
       const port = udp.address().port;
       const tcp = net.createServer();
       try {
@@ -309,6 +336,11 @@ export class LabDnsServer {
   /** Serves another zone from the next query on. */
   setZone(zone: Zone): void {
     this.zone = zone;
+  }
+
+  /** Drops this share (0 to 1) of the UDP queries received from now on. */
+  setDropRate(rate: number): void {
+    this.dropRate = checkDropRate(rate);
   }
 
   clearQueries(): void {
@@ -369,6 +401,10 @@ export class LabDnsServer {
     this.record(handled.log, 'udp');
     const reply = handled.reply;
     if (!reply) return;
+    if (this.dropRate > 0 && this.dropRandom() < this.dropRate) {
+      this.droppedQueries++;
+      return;
+    }
     this.later(() => this.udp.send(reply, rinfo.port, rinfo.address, () => {}));
   }
 
