@@ -26,7 +26,7 @@ import {
   readReportFile,
   SUMMARY_FILE,
   writeFileAtomic,
-  writeSmallFileAtomic,
+  writeReportFile,
 } from './outdir.js';
 import type { FleetProgress } from './progress.js';
 import { ResolverWarnings } from './resolver.js';
@@ -322,7 +322,7 @@ class OutDirSink implements FleetResultSink {
       if (result.report) {
         const report = this.finishReport ? this.finishReport(result.report, key) : result.report;
         // The JSON report's form (reports/json.ts renders the same): sorted keys, one trailing newline.
-        writeSmallFileAtomic(join(this.outDir, reportFileOf(key)), `${stableStringify(report)}\n`);
+        await writeReportFile(join(this.outDir, reportFileOf(key)), `${stableStringify(report)}\n`);
         row = rowFromReport(key, report, this.durationOf(result));
         this.resolverWarnings.add(report);
       } else {
