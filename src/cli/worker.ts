@@ -5,12 +5,14 @@
  * (the jobs in hand go to another worker when their lock expires). Also the glue that gives
  * `fleet --queue` its auditor. Log lines go to stderr and never carry the Redis password.
  */
+
 import { sanitizeForTerminal } from '../../reports/text.js';
 import type { FleetAuditor } from '../fleet/auditor.js';
 import { type RedisTarget, redactSecrets, redisTargetOf } from '../fleet/queue/connection.js';
 import { type QueueCoordinatorOptions, queueAuditor } from '../fleet/queue/coordinator.js';
 import { runQueueWorker } from '../fleet/queue/worker.js';
 import { DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
+import { reputationOption } from '../options/values.js';
 import type { ProbeOptions } from '../probe/create.js';
 import { sectionHelp } from './help.js';
 import { parseCommand } from './parse.js';
@@ -28,7 +30,8 @@ export const WORKER_HELP = `Workers (one fleet over several machines):
                           audit identities taken from the queue (any number, any machine)
 
 Queue options:
-${sectionHelp('queue')}  worker also takes --concurrency, --resolver, --timeout, --smtp-port, --ca-file, --no-smtp
+${sectionHelp('queue')}  worker also takes --concurrency, --resolver, --timeout, --dqs-key, --blocklist, --smtp-port,
+  --ca-file, --no-smtp
   A TLS Redis (rediss://) signed by a private CA: MAIL_PREFLIGHT_REDIS_CA_FILE=ca.pem.
 `;
 
@@ -79,6 +82,7 @@ export async function workerCommand(
       redis,
       concurrency: values.concurrency ?? DEFAULT_FLEET_CONCURRENCY,
       probeOptions,
+      ...reputationOption(values['dqs-key'], values.blocklist),
       ...(values['smtp-host-limit'] !== undefined ? { smtpHostPerMinute: values['smtp-host-limit'] } : {}),
       ...(values['lock-duration'] !== undefined ? { lockDurationMs: values['lock-duration'] } : {}),
       ...(values['idle-exit'] !== undefined ? { idleExitMs: values['idle-exit'] * MS_PER_SECOND } : {}),

@@ -298,7 +298,7 @@ export const CLI_OPTIONS = [
     arg: 'KEY',
     help: 'Spamhaus DQS key: the reputation check asks the Spamhaus lists\nin their DQS zones (the key never appears in reports)',
     section: 'dns',
-    commands: ['audit', 'message', 'fleet'],
+    commands: ['audit', 'message', 'fleet', 'worker'],
     config: { key: 'dqsKey', synonyms: ['dqs-key'], scope: 'run' },
   },
   {
@@ -307,7 +307,7 @@ export const CLI_OPTIONS = [
     arg: 'ID',
     help: `a blocklist the reputation check asks (repeatable; default: all;\n"none": none): ${wrapIds(BLOCKLIST_IDS)}`,
     section: 'dns',
-    commands: ['audit', 'message', 'fleet'],
+    commands: ['audit', 'message', 'fleet', 'worker'],
     choices: [...BLOCKLIST_IDS, 'none'],
     config: { key: 'blocklists', synonyms: ['blocklist', 'reputation.lists'], scope: 'run' },
   },

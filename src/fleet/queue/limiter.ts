@@ -5,8 +5,10 @@
  * per MX host, so N machines are as polite to one destination as one machine is.
  */
 import type { Redis } from 'ioredis';
+import { BLOCKLISTS, type Blocklist } from '../../../checks/reputation/index.js';
 import type { SmtpProber } from '../../probe/smtp.js';
-import type { Probe } from '../../probe/types.js';
+import type { DnsResult, Probe, Resolver } from '../../probe/types.js';
+import { normalizeName } from '../../probe/wire.js';
 
 /** Something that waits its turn for a key. */
 export interface RateLimiter {
@@ -49,6 +51,15 @@ export class RedisRateLimiter implements RateLimiter {
     if (!Number.isInteger(options.limit) || options.limit < 1)
       throw new RangeError('limit must be at least 1');
     if (!(options.windowMs > 0)) throw new RangeError('windowMs must be positive');
+  }
+
+  /** Takes one use of `key` if the window has one left; never waits. */
+  async tryAcquire(key: string): Promise<boolean> {
+    const counter = `${KEY_PREFIX}${this.options.scope}:${key}`;
+    const wait = Number(
+      await this.redis.eval(ACQUIRE_LUA, 1, counter, this.options.limit, this.options.windowMs),
+    );
+    return wait === 0;
   }
 
   async acquire(key: string, signal?: AbortSignal): Promise<void> {
@@ -103,4 +114,72 @@ export function limitSmtp(probe: Probe, limiter: RateLimiter): Probe {
     },
   };
   return { ...probe, smtp };
+}
+
+/** A budget of queries per key that is either there or not: a list's daily free-use quota. */
+export interface QueryBudget {
+  /** True when one more query of `key` fits (and counts it); false when the budget is spent. */
+  take(key: string): Promise<boolean>;
+}
+
+/** A day, the window of the lists' free-use quotas (Spamhaus: queries per day). */
+export const DAY_MS = 86_400_000;
+
+/** One Redis counter per list with a free-use quota, shared by every worker of every run. */
+export function redisBlocklistBudget(redis: Redis, lists: readonly Blocklist[] = BLOCKLISTS): QueryBudget {
+  const limiters = new Map<string, RedisRateLimiter>();
+  for (const list of lists) {
+    if (list.freeQueriesPerDay === undefined) continue;
+    limiters.set(
+      list.zone,
+      new RedisRateLimiter(redis, { limit: list.freeQueriesPerDay, windowMs: DAY_MS, scope: 'blocklist' }),
+    );
+  }
+  return { take: (zone) => limiters.get(zone)?.tryAcquire(zone) ?? Promise.resolve(true) };
+}
+
+/**
+ * The probe with its queries to public blocklists counted against each list's free-use quota
+ * (`freeQueriesPerDay`, lists.ts) across every worker: over the quota, the query is not sent
+ * and answers REFUSED, which the reputation check reports as unknown ("could not check"),
+ * never as a listing or a pass. Waiting out a daily quota is no option for a nightly run, and
+ * sending over it gets the machine's resolver blocked. DQS zones (a paid key) are not counted.
+ * Repeated questions are answered by the probe's cache and count once.
+ */
+export function limitBlocklists(
+  probe: Probe,
+  budget: QueryBudget,
+  lists: readonly Blocklist[] = BLOCKLISTS,
+): Probe {
+  const quotaZones = lists.filter((l) => l.freeQueriesPerDay !== undefined).map((l) => l.zone);
+  if (quotaZones.length === 0) return probe;
+  const inner = probe.dns;
+  const counted = new Map<string, Promise<boolean>>();
+  const dns: Resolver = {
+    async query(name, type, options) {
+      const asked = normalizeName(name);
+      const zone = quotaZones.find((z) => asked.endsWith(`.${z}`));
+      if (zone === undefined) return inner.query(name, type, options);
+      const id = `${type} ${asked}`;
+      let allowed = counted.get(id);
+      if (!allowed) {
+        allowed = budget.take(zone).catch(() => false);
+        counted.set(id, allowed);
+      }
+      if (await allowed) return inner.query(name, type, options);
+      return overQuota(asked, type, zone);
+    },
+  };
+  return { ...probe, dns };
+}
+
+function overQuota(name: string, type: DnsResult['type'], zone: string): DnsResult {
+  return {
+    name,
+    type,
+    cnameChain: [],
+    kind: 'error',
+    error: 'refused',
+    detail: `not sent: this run's workers used ${zone}'s free-use quota for today (give a DQS key)`,
+  };
 }

@@ -4,16 +4,18 @@
  * run), and posts the report on the run's results queue. Library code: events go to a
  * callback, never to a terminal.
  */
+
 import { hostname } from 'node:os';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { audit } from '../../audit.js';
+import type { ReputationSettings } from '../../check.js';
 import { createProbe, type ProbeOptions } from '../../probe/create.js';
 import { newCounters } from '../../probe/dns.js';
 import type { ClosableProbe, DnsCounters, Probe } from '../../probe/types.js';
 import { countersSince, DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../run.js';
 import { type RedisTarget, redactSecrets } from './connection.js';
-import { limitSmtp, RedisRateLimiter } from './limiter.js';
+import { limitBlocklists, limitSmtp, RedisRateLimiter, redisBlocklistBudget } from './limiter.js';
 import {
   AUDIT_QUEUE,
   auditJobDataOf,
@@ -44,6 +46,11 @@ export interface QueueWorkerOptions {
   /** Identities audited at once (default DEFAULT_FLEET_CONCURRENCY, as a local run). */
   concurrency?: number;
   probeOptions?: ProbeOptions;
+  /**
+   * The reputation check's settings (a Spamhaus DQS key, the lists): given to each worker,
+   * never carried through Redis (a DQS key is a secret).
+   */
+  reputation?: ReputationSettings;
   /** SMTP probes per MX host per minute, across every worker (Redis-backed). */
   smtpHostPerMinute?: number;
   lockDurationMs?: number;
@@ -128,10 +135,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     windowMs: MINUTE_MS,
     scope: 'smtp-host',
   });
+  const blocklistBudget = redisBlocklistBudget(limiterRedis);
   const probeOptions = { maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES, ...options.probeOptions };
   const probes = new ProbePerRun(() => {
     const probe = createProbe(probeOptions);
-    return { probe, limited: limitSmtp(probe, smtpLimiter) };
+    return { probe, limited: limitBlocklists(limitSmtp(probe, smtpLimiter), blocklistBudget) };
   }, newCounters());
   // Every result carries the DNS traffic since the previous one, so the run's sum counts each query once.
   let reported = newCounters();
@@ -176,6 +184,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
           probe,
           ...(data.checks ? { checks: data.checks } : {}),
           ...(data.deadlineMs !== undefined ? { deadlineMs: data.deadlineMs } : {}),
+          ...(options.reputation ? { reputation: options.reputation } : {}),
           ...(signal ? { signal } : {}),
         }),
       );

@@ -179,5 +179,7 @@ describe('fleet --queue over worker processes', () => {
     expect(summary.run.complete).toBe(true);
     expect(summary.run.resumed).toBeGreaterThanOrEqual(finishedBefore);
     expect(summary.totals.done).toBe(SLOW_COUNT);
-  }, 60_000);
+    // ~42 s alone on a quiet machine (the restarted coordinator's recovery rounds); a loaded CI
+    // machine needs more.
+  }, 150_000);
 });

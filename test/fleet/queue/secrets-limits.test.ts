@@ -7,13 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOCKLISTS } from '../../../checks/reputation/index.js';
 import { main } from '../../../src/cli.js';
 import { maskRedisUrl, redactSecrets, redisTargetOf } from '../../../src/fleet/queue/connection.js';
-import { limitSmtp, RedisRateLimiter } from '../../../src/fleet/queue/limiter.js';
+import {
+  limitBlocklists,
+  limitSmtp,
+  RedisRateLimiter,
+  redisBlocklistBudget,
+} from '../../../src/fleet/queue/limiter.js';
 import { type LabHandle, startLab } from '../../../src/lab/index.js';
 import { newCounters } from '../../../src/probe/dns.js';
 import type { SmtpProbeResult } from '../../../src/probe/smtp.js';
 import type { Probe } from '../../../src/probe/types.js';
+import { memoryResolver } from '../../helpers/memory-resolver.js';
 import { makeWorld } from '../world.js';
 import { writeConfig } from './helpers.js';
 import { type RedisHandle, startRedis } from './redis.js';
@@ -185,5 +192,43 @@ describe('the Redis-backed limit across workers', () => {
     expect(asked).toEqual(['mx1.example', 'mx2.example']);
     expect(probed).toHaveLength(3);
     expect(limitSmtp({ ...probe, smtp: undefined }, { acquire: async () => {} }).smtp).toBeUndefined();
+  });
+
+  it('limitBlocklists: over the daily free-use quota of a list (counted in Redis across workers) a query is not sent and answers REFUSED; DQS and other names are not counted', async () => {
+    const clients = [0, 1].map(() => new Redis({ ...redisTargetOf(redis.url, {}).connection }));
+    try {
+      await clients[0]!.flushdb();
+      // Two Spamhaus lists with a quota of 2 queries a day each; the others have no quota.
+      const lists = BLOCKLISTS.map((l) =>
+        l.freeQueriesPerDay !== undefined ? { ...l, freeQueriesPerDay: 2 } : l,
+      );
+      const dns = memoryResolver({
+        '2.0.0.192.zen.spamhaus.org': { A: '127.0.0.2' },
+        '3.0.0.192.zen.spamhaus.org': { A: '127.0.0.3' },
+        '4.0.0.192.zen.spamhaus.org': { A: '127.0.0.4' },
+        '2.0.0.192.bl.spamcop.net': { A: '127.0.0.2' },
+        '2.0.0.192.key123.zen.dq.spamhaus.net': { A: '127.0.0.2' },
+      });
+      const probe: Probe = { dns, counters: newCounters };
+      const [a, b] = clients.map((c) => limitBlocklists(probe, redisBlocklistBudget(c, lists), lists)) as [
+        Probe,
+        Probe,
+      ];
+      // Worker a asks one name twice (counted once), worker b a second name: the quota of 2 is used.
+      expect((await a.dns.query('2.0.0.192.zen.spamhaus.org', 'A')).kind).toBe('ok');
+      expect((await a.dns.query('2.0.0.192.zen.spamhaus.org.', 'A')).kind).toBe('ok');
+      expect((await b.dns.query('3.0.0.192.zen.spamhaus.org', 'A')).kind).toBe('ok');
+      const over = await a.dns.query('4.0.0.192.zen.spamhaus.org', 'A');
+      expect(over).toMatchObject({ kind: 'error', error: 'refused' });
+      expect(over.kind === 'error' && over.detail).toContain("zen.spamhaus.org's free-use quota");
+      expect(dns.asked).not.toContain('A 4.0.0.192.zen.spamhaus.org');
+      // No quota on SpamCop; a DQS zone is paid for, never counted.
+      for (let i = 0; i < 3; i++) {
+        expect((await b.dns.query('2.0.0.192.bl.spamcop.net', 'A')).kind).toBe('ok');
+        expect((await b.dns.query('2.0.0.192.key123.zen.dq.spamhaus.net', 'A')).kind).toBe('ok');
+      }
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
   });
 });
