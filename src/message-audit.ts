@@ -10,8 +10,10 @@ import type { AuditOptions } from './audit.js';
 import { UsageError } from './errors.js';
 import { type MessageSource, parseMessage } from './message/parse.js';
 import type { ParsedMessage } from './message/types.js';
+import { type OverlayRunOptions, runWhatIf, type WhatIf } from './overlay/audit.js';
 import { withProbe } from './probe/create.js';
 import { createOfflineProbe } from './probe/offline.js';
+import type { Probe } from './probe/types.js';
 import {
   ALL_CHECKS,
   assertKnownCheckIds,
@@ -55,6 +57,35 @@ export async function auditMessage(
   source: MessageSource,
   options: MessageAuditOptions = {},
 ): Promise<Report> {
+  const { run, helo } = await prepareMessageAudit(source, options);
+  if (options.dns === false) {
+    const probe = createOfflineProbe();
+    return run(probe);
+  }
+  return withProbe(options.probe, { ...options, ...(helo ? { smtpHeloName: helo } : {}) }, run);
+}
+
+/**
+ * A message audited live and with proposed DNS records (--overlay): the message is read and
+ * parsed once, then audited twice through one probe (src/overlay/audit.ts runWhatIf).
+ */
+export async function auditMessageWhatIf(
+  source: MessageSource,
+  overlay: OverlayRunOptions,
+  options: MessageAuditOptions = {},
+): Promise<WhatIf> {
+  if (options.dns === false) throw new UsageError('--overlay needs DNS: it cannot go with --no-dns');
+  const { run, helo } = await prepareMessageAudit(source, options);
+  return withProbe(options.probe, { ...options, ...(helo ? { smtpHeloName: helo } : {}) }, (probe) =>
+    runWhatIf(probe, overlay, run),
+  );
+}
+
+/** The message read and parsed once, and the audit to run over it with a given probe. */
+async function prepareMessageAudit(
+  source: MessageSource,
+  options: MessageAuditOptions,
+): Promise<{ run: (probe: Probe) => Promise<Report>; helo: string | undefined }> {
   assertKnownCheckIds(options.checks, [...CHECK_IDS, ...MESSAGE_CHECK_IDS]);
   const message = await parseMessage(source, {
     ...(options.fileName !== undefined ? { fileName: options.fileName } : {}),
@@ -63,7 +94,7 @@ export async function auditMessage(
   });
   const { target, domainKnown } = messageTarget(message, options);
   const withDns = options.dns !== false && domainKnown;
-  const run = (probe: Parameters<typeof runAudit>[1]['probe']) =>
+  const run = (probe: Probe) =>
     runAudit(target, {
       probe,
       checks: withDns ? [...ALL_CHECKS, ...MESSAGE_CHECKS] : MESSAGE_CHECKS,
@@ -74,12 +105,7 @@ export async function auditMessage(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.reputation ? { reputation: options.reputation } : {}),
     });
-  if (options.dns === false) {
-    const probe = createOfflineProbe();
-    return run(probe);
-  }
-  const helo = options.smtpHeloName ?? target.helo;
-  return withProbe(options.probe, { ...options, ...(helo ? { smtpHeloName: helo } : {}) }, run);
+  return { run, helo: options.smtpHeloName ?? target.helo };
 }
 
 /** The sending identity the message shows, as a Target with the message's summary. */

@@ -7,8 +7,12 @@ import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { auditMessage, type MessageAuditOptions } from '../index.js';
+import { auditMessageWhatIf } from '../message-audit.js';
 import { reputationOption } from '../options/values.js';
+import { type ProposedReport, REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import { applyPolicy, policySelectors } from '../policy/index.js';
+import type { Report } from '../report.js';
+import { readOverlays, writeWhatIf } from './overlay.js';
 import { parseCommand } from './parse.js';
 import { loadPolicy } from './policy.js';
 import { EXIT_OK, type ReportIo, reportOutputOf, writeReport } from './report-output.js';
@@ -54,6 +58,34 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
     ...(policy ? { extraDkimSelectors: (domain: string) => policySelectors(policy, domain) } : {}),
     ...reputationOption(values['dqs-key'], values.blocklist),
   };
+  const overlays = readOverlays(values.overlay ?? []);
+  if (overlays.length === 0 && values['fail-on'] === 'regression')
+    throw new UsageError(REGRESSION_NEEDS_OVERLAY);
+  if (overlays.length === 0 && values['overlay-complete'])
+    throw new UsageError('--overlay-complete needs --overlay');
+  const files = {
+    ...(policy ? { policyFile: policy.file } : {}),
+    ...(path !== STDIN_ARG ? { messageFile: path } : {}),
+  };
+  const junitNameOf = (report: Report): string =>
+    report.target.message?.fileName ?? report.target.message?.messageId ?? report.target.domain;
+  if (overlays.length > 0) {
+    let proposed: ProposedReport;
+    try {
+      const complete = values['overlay-complete'] === true;
+      ({ proposed } = await auditMessageWhatIf(
+        readOrUsageError(input.chunks, input.name),
+        { zones: overlays, complete },
+        options,
+      ));
+    } finally {
+      input.close();
+    }
+    const judged = policy
+      ? { ...applyPolicy(proposed, policy), overlay: proposed.overlay, diff: proposed.diff }
+      : proposed;
+    return writeWhatIf(judged, { ...reportOutputOf(values, io, junitNameOf(judged)), files }, io);
+  }
   let audited: Awaited<ReturnType<typeof auditMessage>>;
   try {
     audited = await auditMessage(readOrUsageError(input.chunks, input.name), options);
@@ -61,13 +93,7 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
     input.close();
   }
   const report = policy ? applyPolicy(audited, policy) : audited;
-  const summary = report.target.message;
-  const junitName = summary?.fileName ?? summary?.messageId ?? report.target.domain;
-  const files = {
-    ...(policy ? { policyFile: policy.file } : {}),
-    ...(path !== STDIN_ARG ? { messageFile: path } : {}),
-  };
-  return writeReport(report, { ...reportOutputOf(values, io, junitName), files }, io);
+  return writeReport(report, { ...reportOutputOf(values, io, junitNameOf(report)), files }, io);
 }
 
 interface MessageInput {

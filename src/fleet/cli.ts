@@ -16,6 +16,7 @@ import { renderFleetHtmlChunks } from '../../reports/html.js';
 import { renderJunit } from '../../reports/junit.js';
 import { sanitizeForTerminal } from '../../reports/text.js';
 import { sectionHelp, sharedWithAuditHelp } from '../cli/help.js';
+import { readOverlays } from '../cli/overlay.js';
 import { parseCommand } from '../cli/parse.js';
 import { loadPolicy, withPolicySelectors } from '../cli/policy.js';
 import { appendStepSummary } from '../cli/report-output.js';
@@ -23,7 +24,7 @@ import { fleetQueueAuditor } from '../cli/worker.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
 import { checkChoice, flagOf, reputationOption } from '../options/values.js';
-import { REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
+import { type ProposedReport, REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import { applyPolicy, type Policy } from '../policy/index.js';
 import { type Report, stableStringify } from '../report.js';
 import {
@@ -127,8 +128,18 @@ export async function fleetCommand(
   // --format junit,json is --format junit --format json.
   const formats = new Set((values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()));
   for (const f of formats) checkChoice(flagOf('fleet', 'format'), f);
-  const failOn = values['fail-on'] ?? 'fail';
-  if (failOn === 'regression') throw new UsageError(REGRESSION_NEEDS_OVERLAY);
+  const failOnFlag = values['fail-on'] ?? 'fail';
+  const overlays = readOverlays(values.overlay ?? []);
+  if (overlays.length === 0 && failOnFlag === 'regression') throw new UsageError(REGRESSION_NEEDS_OVERLAY);
+  if (overlays.length === 0 && values['overlay-complete'])
+    throw new UsageError('--overlay-complete needs --overlay');
+  if (overlays.length > 0 && values.queue !== undefined)
+    throw new UsageError('--overlay runs locally: it cannot go with --queue');
+  // With --overlay, findings are judged as for --fail-on fail; regression gates on the diff.
+  const failOn = failOnFlag === 'regression' ? 'fail' : failOnFlag;
+  const overlay =
+    overlays.length > 0 ? { zones: overlays, complete: values['overlay-complete'] === true } : undefined;
+  let identitiesRegressed = 0;
   if (values.baseline !== undefined && values['no-baseline'])
     throw new UsageError('give --baseline or --no-baseline, not both');
   const profile = values.profile;
@@ -236,7 +247,11 @@ export async function fleetCommand(
       invalidCount: input.invalidCount,
       inputs: input.inputs,
       outputs,
-      ...(policy ? { finishReport: (report, key) => applyPolicy(report, policy, { identity: key }) } : {}),
+      ...(overlay ? { overlay } : {}),
+      finishReport: (report, key) => {
+        if ((report as Partial<ProposedReport>).diff?.regression) identitiesRegressed++;
+        return policy ? applyPolicy(report, policy, { identity: key }) : report;
+      },
       ...(auditor ? { auditor } : {}),
       onProgress: (p) => {
         last = p;
@@ -265,6 +280,11 @@ export async function fleetCommand(
     if (stepSummary)
       appendStepSummary(stepSummary, renderGithubFleetSummary(reported(reports.entries()), { failOn }));
   }
+  if (overlay)
+    io.stderr(
+      `mail-preflight: proposed records (--overlay): ${identitiesRegressed} of ${summary.totals.done} identities audited in this attempt are worse than live\n`,
+    );
+  if (failOnFlag === 'regression') return identitiesRegressed > 0 ? EXIT_FINDINGS : EXIT_OK;
   return fleetExitCode(summary, failOn, {
     errors: result.identitiesWithErrors,
     warnings: result.identitiesWithWarnings,

@@ -10,6 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type AuditOptions, audit } from '../audit.js';
 import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
+import { type OverlayRunOptions, runWhatIf } from '../overlay/audit.js';
 import { type ProbeOptions, withProbe } from '../probe/create.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { assertKnownCheckIds } from '../registry.js';
@@ -124,6 +125,11 @@ export interface FleetRunOptions {
   auditor?: FleetAuditor;
   /** Applied to each report before it is written (the policy file: expectations, waivers). */
   finishReport?: (report: Report, key: string) => Report;
+  /**
+   * Proposed DNS records (--overlay): each identity is audited live and with them through the
+   * run's probe, and its report is the proposed one with the comparison (`diff`). Local runs only.
+   */
+  overlay?: OverlayRunOptions;
 }
 
 export interface FleetRunResult {
@@ -244,7 +250,13 @@ function localAuditor(
         const t0 = now();
         let result: FleetAuditResult;
         try {
-          const report = await audit(id.target, auditOptions);
+          const report = options.overlay
+            ? (
+                await runWhatIf(probe, options.overlay, (p) =>
+                  audit(id.target, { ...auditOptions, probe: p }),
+                )
+              ).proposed
+            : await audit(id.target, auditOptions);
           // An audit cut short by the abort is partial: leave it for the next attempt.
           if (stop.aborted) return;
           result = { key: id.key, target: id.target, report, startedAtMs: t0 };

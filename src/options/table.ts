@@ -505,7 +505,7 @@ export const CLI_OPTIONS = [
       'published, the rest live (repeatable); the output compares live\n' +
       'and proposed (config: overlay, relative to the config file)',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message', 'fleet'],
     config: { key: 'overlay', field: 'overlays', synonyms: ['overlays'], scope: 'audit-run' },
   },
   {
@@ -513,7 +513,7 @@ export const CLI_OPTIONS = [
     type: 'boolean',
     help: 'each overlay file is the whole zone of its origin: names it\nlacks are NXDOMAIN',
     section: 'audit',
-    commands: ['audit'],
+    commands: ['audit', 'message', 'fleet'],
   },
   {
     name: 'fix',
