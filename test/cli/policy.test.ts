@@ -64,6 +64,21 @@ describe('the policy file through the CLI', () => {
       file: policy,
       line: 4,
     });
+    // JUnit: the waived finding is listed, not a failure (the waiver opens that gate too).
+    const junit = await runCli(['audit', 'example.com', ...args, '--policy', policy, '--format', 'junit']);
+    expect(junit.code).toBe(0);
+    expect(junit.stdout).toContain('policy/dmarc-policy');
+    expect(junit.stdout).not.toMatch(/<failure type="policy\/dmarc-policy"/);
+    const unwaived = await runCli([
+      'audit',
+      'example.com',
+      ...args,
+      '--policy',
+      write('plain.yml', EXPECT),
+      '--format',
+      'junit',
+    ]);
+    expect(unwaived.stdout).toMatch(/<failure type="policy\/dmarc-policy"/);
   });
 
   it('an expired waiver fails the gate and says so', async () => {
