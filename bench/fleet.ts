@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLEET_HEAP_GROWING_PERCENT } from '../src/fleet/cli.js';
-import { FLEET_DEFAULT_CACHE_ENTRIES } from '../src/fleet/run.js';
+import { FLEET_DEFAULT_CACHE_ENTRIES, FLEET_DEFAULT_TRIES } from '../src/fleet/run.js';
 import {
   type BenchResult,
   type BenchSettings,
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       'identity-concurrency': { type: 'string' },
       'timeout-ms': { type: 'string', default: '2000' },
-      tries: { type: 'string', default: '2' },
+      tries: { type: 'string' },
       discovery: { type: 'boolean', default: false },
       loss: { type: 'string', default: '0' },
       resolver: { type: 'string', default: 'lab' },
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     positiveInt('replay-timeout-ms', values['replay-timeout-ms']) ??
     (values.resolver === 'unbound' ? DEFAULT_REPLAY_TIMEOUT_VIA_RESOLVER_MS : DEFAULT_REPLAY_TIMEOUT_MS);
   const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']) ?? 2000;
-  const tries = positiveInt('tries', values.tries) ?? 2;
+  const tries = positiveInt('tries', values.tries) ?? FLEET_DEFAULT_TRIES;
   if (!/^\d+(-\d+)?$/.test(values.latency)) throw new Error('--latency must be MS or MIN-MAX');
   const loss = Number(values.loss);
   if (!(loss >= 0 && loss < 1)) throw new Error('--loss must be a share from 0 to below 1, e.g. 0.01');

@@ -13,7 +13,12 @@ import type { ReputationSettings } from '../../check.js';
 import { createProbe, type ProbeOptions } from '../../probe/create.js';
 import { newCounters } from '../../probe/dns.js';
 import type { ClosableProbe, DnsCounters, Probe } from '../../probe/types.js';
-import { countersSince, DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES } from '../run.js';
+import {
+  countersSince,
+  DEFAULT_FLEET_CONCURRENCY,
+  FLEET_DEFAULT_CACHE_ENTRIES,
+  FLEET_DEFAULT_TRIES,
+} from '../run.js';
 import { type RedisTarget, redactSecrets } from './connection.js';
 import { limitBlocklists, limitSmtp, RedisRateLimiter, redisBlocklistBudget } from './limiter.js';
 import {
@@ -136,7 +141,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     scope: 'smtp-host',
   });
   const blocklistBudget = redisBlocklistBudget(limiterRedis);
-  const probeOptions = { maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES, ...options.probeOptions };
+  const probeOptions = {
+    maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES,
+    tries: FLEET_DEFAULT_TRIES,
+    ...options.probeOptions,
+  };
   const probes = new ProbePerRun(() => {
     const probe = createProbe(probeOptions);
     return { probe, limited: limitBlocklists(limitSmtp(probe, smtpLimiter), blocklistBudget) };
