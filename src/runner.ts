@@ -59,8 +59,31 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
   const t0 = performance.now();
   const before = options.probe.counters();
   const checks = options.checks.filter((c) => !options.only || options.only.includes(c.id));
-  const scoped = { ...options, shared: new Map<string, Promise<unknown>>() };
-  const results = await Promise.all(checks.map((check) => runCheck(check, target, scoped)));
+  // The caller's signal gets one listener for the whole audit, not one per check (an audit
+  // runs ~20 checks; Node warns past 10 listeners on a caller's signal).
+  const auditScope = options.signal ? new AbortController() : undefined;
+  let stopListening = (): void => {};
+  if (auditScope && options.signal) {
+    setMaxListeners(MAX_SIGNAL_LISTENERS, auditScope.signal);
+    const outer = options.signal;
+    if (outer.aborted) auditScope.abort(outer.reason);
+    else {
+      const onAbort = () => auditScope.abort(outer.reason);
+      outer.addEventListener('abort', onAbort, { once: true });
+      stopListening = () => outer.removeEventListener('abort', onAbort);
+    }
+  }
+  const scoped = {
+    ...options,
+    shared: new Map<string, Promise<unknown>>(),
+    ...(auditScope ? { signal: auditScope.signal } : {}),
+  };
+  let results: CheckResult[];
+  try {
+    results = await Promise.all(checks.map((check) => runCheck(check, target, scoped)));
+  } finally {
+    stopListening();
+  }
   const byId: Record<string, CheckResult> = {};
   for (const r of results) byId[r.id] = r;
   let authentication: Record<string, unknown> | undefined;
