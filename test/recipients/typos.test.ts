@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HashedStringSet } from '../../src/recipients/seen.js';
 import { isDisposableDomain, isRoleAccount } from '../../src/recipients/signals.js';
-import { editDistance, typoOf } from '../../src/recipients/typos.js';
+import { editDistance, FrequentDomains, typoOf } from '../../src/recipients/typos.js';
 
 describe('typo suggestions', () => {
   it('optimal string alignment distance, with a cut-off', () => {
@@ -70,5 +70,25 @@ describe('signals', () => {
     expect(seen).toBe(Math.ceil(200_000 / 997));
     expect(s.size).toBe(200_000);
     expect(s.bytes).toBeLessThanOrEqual(8 * 2 ** 19);
+  });
+});
+
+describe('FrequentDomains (the list running top of domains, for typos of its own domains)', () => {
+  it('keeps the most frequent domains in order, and stays bounded past MAX_TRACKED with a long tail', () => {
+    const frequent = new FrequentDomains();
+    // 60 frequent domains, each seen 10 + i times, interleaved with a tail of 3 x MAX_TRACKED
+    // domains seen once each.
+    let tail = 0;
+    for (let round = 0; round < 70; round++) {
+      for (let i = 0; i < 60; i++) if (round < 10 + i) frequent.add(`shop${i}.example`);
+      for (let k = 0; k < (3 * FrequentDomains.MAX_TRACKED) / 70; k++) frequent.add(`tail${tail++}.example`);
+    }
+    frequent.refresh();
+    const top = frequent.current();
+    expect(top).toHaveLength(FrequentDomains.TOP_N);
+    // Most frequent first: shop59 (69 times) ... shop10 (20 times).
+    expect(top[0]).toBe('shop59.example');
+    expect(top[FrequentDomains.TOP_N - 1]).toBe('shop10.example');
+    expect(top.some((d) => d.startsWith('tail'))).toBe(false);
   });
 });
