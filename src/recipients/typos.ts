@@ -253,8 +253,7 @@ export class FrequentDomains {
       if (top.length > FrequentDomains.TOP_N) top.pop();
     }
     const names = top.map(([d]) => d);
-    const same =
-      names.length === this.top.length && [...names].sort().join() === [...this.top].sort().join();
+    const same = names.length === this.top.length && [...names].sort().join() === [...this.top].sort().join();
     this.top = names;
     if (!same) this.version++;
   }
