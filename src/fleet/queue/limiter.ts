@@ -23,7 +23,8 @@ const MIN_WAIT_MS = 5;
 
 /**
  * KEYS[1] the counter; ARGV[1] the limit, ARGV[2] the window (ms). Returns 0 when allowed,
- * else the ms until the window ends.
+ * else the ms until the window ends, at least 1: PTTL reads 0 in a window's last millisecond,
+ * which the caller would have taken for "allowed" (one use over the limit, seen under load).
  */
 const ACQUIRE_LUA = `
 local n = redis.call('INCR', KEYS[1])
@@ -31,6 +32,7 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if n <= tonumber(ARGV[1]) then return 0 end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
+if ttl < 1 then ttl = 1 end
 return ttl
 `;
 
