@@ -177,6 +177,13 @@ export async function fleetCommand(
     values['dqs-key'] ?? input.dqsKey,
     values.blocklist ?? input.blocklists,
   );
+  // Queue runs audit on the workers, which take the reputation settings themselves: a DQS key
+  // is a secret and never travels through Redis.
+  if (values.queue !== undefined && reputation)
+    io.stderr(
+      'mail-preflight: warning: with --queue the workers audit: give --dqs-key and --blocklist to ' +
+        '`mail-preflight worker` (the coordinator does not pass them on)\n',
+    );
   if (!checks || checks.includes('reputation')) {
     const usage = spamhausUsage(
       input.identities.map((i) => i.target),

@@ -114,6 +114,21 @@ describe('the Redis password', () => {
       bad.io,
     );
     expect(badCode).not.toBe(0);
+    // A DQS key given to the coordinator is not passed on through Redis: it says so, and the
+    // key appears nowhere.
+    const dqs = capture({});
+    await main(
+      [
+        ...args,
+        '--out-dir',
+        join(root, 'dqs'),
+        '--queue',
+        `redis://:${wrong}@127.0.0.1:${redis.port}/0`,
+      ].concat(['--queue-timeout', '1', '--dqs-key', 'dqskey4711']),
+      dqs.io,
+    );
+    expect(dqs.text()).toContain('give --dqs-key and --blocklist to `mail-preflight worker`');
+    expect(`${dqs.text()}${allText(join(root, 'dqs'))}`).not.toContain('dqskey4711');
     expect(bad.text()).toMatch(
       /lost the queue's Redis \(redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0\) for \d+ s: WRONGPASS/,
     );
