@@ -4,7 +4,7 @@ import type { FindingSpecs } from '../../src/check.js';
 const LISTED_MESSAGE = '{item} is listed on {list} ({query} answers {codes}: {meaning}).{reason}';
 /** `{access}` is what else the list needs: a Spamhaus DQS key, or registering the resolver. */
 const RESOLVER_FIX =
-  'Query through your own recursive resolver, not a public one such as 8.8.8.8 or 1.1.1.1{access}, then run again.';
+  'Query through your own recursive resolver, not a shared public resolver (Google, Cloudflare, Quad9){access}, then run again.';
 
 export const REPUTATION_FINDINGS = {
   'ip-listed-sbl': {

@@ -67,11 +67,10 @@ export async function workerCommand(
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
   };
   const controller = new AbortController();
-  let signals = 0;
+  const force = new AbortController();
   const onSignal = (): void => {
-    signals++;
     // The second signal: stop now; the jobs in hand are retaken by another worker later.
-    if (signals > 1) process.exit(EXIT_WORKER_FAILED);
+    if (controller.signal.aborted) force.abort();
     controller.abort();
   };
   signal?.addEventListener('abort', onSignal, { once: true });
@@ -87,6 +86,7 @@ export async function workerCommand(
       ...(values['lock-duration'] !== undefined ? { lockDurationMs: values['lock-duration'] } : {}),
       ...(values['idle-exit'] !== undefined ? { idleExitMs: values['idle-exit'] * MS_PER_SECOND } : {}),
       signal: controller.signal,
+      force: force.signal,
       onEvent: logger(io, redis),
     });
     io.stderr(`mail-preflight: worker done: ${result.audited} identities audited (${result.reason})\n`);
@@ -94,7 +94,7 @@ export async function workerCommand(
       io.stderr(`mail-preflight: worker failed: ${sanitizeForTerminal(result.error ?? 'unknown error')}\n`);
       return EXIT_WORKER_FAILED;
     }
-    return EXIT_OK;
+    return force.signal.aborted ? EXIT_WORKER_FAILED : EXIT_OK;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

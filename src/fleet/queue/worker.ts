@@ -59,6 +59,11 @@ export interface QueueWorkerOptions {
   /** SMTP probes per MX host per minute, across every worker (Redis-backed). */
   smtpHostPerMinute?: number;
   lockDurationMs?: number;
+  /**
+   * Aborted: stop now, without waiting for the jobs in hand (a second Ctrl-C). Their locks
+   * expire and another worker retakes them.
+   */
+  force?: AbortSignal;
   /** Stop after this long without a job (tests, batch machines); default: run until the signal. */
   idleExitMs?: number;
   signal?: AbortSignal;
@@ -276,7 +281,12 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   say(`worker ${id} stopping (${reason}): finishing the jobs it holds`);
   // close() waits for the jobs in hand to finish; their results are posted before it returns.
   // A Redis that is gone would make it wait forever: then force (the jobs are retaken later).
-  if (!(await settlesWithin(SHUTDOWN_GRACE_MS, worker.close()))) await worker.close(true).catch(() => {});
+  const forced = new Promise<void>((resolve) => {
+    if (options.force?.aborted) resolve();
+    options.force?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const graceful = settlesWithin(SHUTDOWN_GRACE_MS, worker.close());
+  if (!(await Promise.race([graceful, forced.then(() => false)]))) await worker.close(true).catch(() => {});
   await settlesWithin(SHUTDOWN_GRACE_MS, running);
   for (const q of resultQueues.values()) await q.close().catch(() => {});
   limiterRedis.disconnect();
