@@ -6,12 +6,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type LabHandle, startLab } from '../../src/lab/index.js';
+import { blocklistWorld } from '../helpers/blocklists.js';
 import { runCli } from '../helpers/cli.js';
 
-const WORLD = readFileSync(new URL('../ci/example-world.yaml', import.meta.url), 'utf8').replace(
-  'v=DMARC1; p=reject;',
-  'v=DMARC1; p=none;',
+/** The CI examples' world with a weaker DMARC, and the default blocklists answering honestly. */
+const WORLD = blocklistWorld(
+  parse(
+    readFileSync(new URL('../ci/example-world.yaml', import.meta.url), 'utf8').replace(
+      'v=DMARC1; p=reject;',
+      'v=DMARC1; p=none;',
+    ),
+  ) as Record<string, unknown>,
 );
 
 /** YYYY-MM-DD, `days` from today (UTC). */
