@@ -78,6 +78,11 @@ export const FLEET_DEFAULT_CACHE_ENTRIES = 50_000;
  * lost); a third try makes that about one question in a million.
  */
 export const FLEET_DEFAULT_TRIES = 3;
+/** The probe settings every fleet probe starts from (local runs and queue workers). */
+export const FLEET_PROBE_DEFAULTS = {
+  maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES,
+  tries: FLEET_DEFAULT_TRIES,
+} as const satisfies ProbeOptions;
 /** A run directory named like this takes the newest earlier sibling as its baseline. */
 const DATED_DIR_RE = /^\d{4}-\d{2}-\d{2}(?:[T_-][0-9:-]+)?$/;
 
@@ -204,11 +209,7 @@ export async function runFleet(
   if (options.auditor)
     return runWithAuditor(identities, options, options.auditor, baseline, baselineDir, run);
   // A probe made here ends with the run: SMTP probes still in flight are aborted.
-  const probeOptions = {
-    maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES,
-    tries: FLEET_DEFAULT_TRIES,
-    ...options.probeOptions,
-  };
+  const probeOptions = { ...FLEET_PROBE_DEFAULTS, ...options.probeOptions };
   return withProbe(options.probe, probeOptions, (probe, ownsProbe) =>
     runWithAuditor(
       identities,

@@ -124,6 +124,8 @@ export interface QueryBudget {
   take(key: string): Promise<boolean>;
 }
 
+/** Blocklist questions remembered as counted, per probe (FLEET_DEFAULT_CACHE_ENTRIES' order). */
+const COUNTED_QUESTIONS_KEPT = 50_000;
 /** A day, the window of the lists' free-use quotas (Spamhaus: queries per day). */
 export const DAY_MS = 86_400_000;
 
@@ -165,6 +167,8 @@ export function limitBlocklists(
       const id = `${type} ${asked}`;
       let allowed = counted.get(id);
       if (!allowed) {
+        // Bounded like the probe's cache: a question forgotten here counts again (conservative).
+        if (counted.size >= COUNTED_QUESTIONS_KEPT) counted.clear();
         allowed = budget.take(zone).catch(() => false);
         counted.set(id, allowed);
       }

@@ -13,12 +13,7 @@ import type { ReputationSettings } from '../../check.js';
 import { createProbe, type ProbeOptions } from '../../probe/create.js';
 import { newCounters } from '../../probe/dns.js';
 import type { ClosableProbe, DnsCounters, Probe } from '../../probe/types.js';
-import {
-  countersSince,
-  DEFAULT_FLEET_CONCURRENCY,
-  FLEET_DEFAULT_CACHE_ENTRIES,
-  FLEET_DEFAULT_TRIES,
-} from '../run.js';
+import { countersSince, DEFAULT_FLEET_CONCURRENCY, FLEET_PROBE_DEFAULTS } from '../run.js';
 import { type RedisTarget, redactSecrets } from './connection.js';
 import { limitBlocklists, limitSmtp, RedisRateLimiter, redisBlocklistBudget } from './limiter.js';
 import {
@@ -146,11 +141,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     scope: 'smtp-host',
   });
   const blocklistBudget = redisBlocklistBudget(limiterRedis);
-  const probeOptions = {
-    maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES,
-    tries: FLEET_DEFAULT_TRIES,
-    ...options.probeOptions,
-  };
+  const probeOptions = { ...FLEET_PROBE_DEFAULTS, ...options.probeOptions };
   const probes = new ProbePerRun(() => {
     const probe = createProbe(probeOptions);
     return { probe, limited: limitBlocklists(limitSmtp(probe, smtpLimiter), blocklistBudget) };
