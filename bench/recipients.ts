@@ -14,11 +14,20 @@
  *   as it is read, never held).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createProbe } from '../src/probe/create.js';
 import { checkRecipients } from '../src/recipients/index.js';
 import { recipientList } from './recipients-world.js';
+import type { ReplayerOptions, ReplayerPhaseResult } from './replay-worker.js';
+import {
+  DEFAULT_REPLAY_IN_FLIGHT,
+  DEFAULT_REPLAY_SOCKETS,
+  DEFAULT_REPLAY_TIMEOUT_MS,
+  DEFAULT_REPLAY_TRIES,
+} from './replayer.js';
 import { childRuntime, vmHwm } from './runtime.js';
 
 interface LabStats {
@@ -88,9 +97,31 @@ async function main(): Promise<void> {
   const peak = vmHwm();
   const counters = probe.counters();
   probe.close();
-  lab.send({ type: 'stats' });
+  // The machine's ceiling, in the same run: the minimal UDP replayer (bench/replayer.ts, no
+  // product code) asks the same distinct questions of the same lab, 1,000 in flight.
+  const dir = mkdtempSync(join(tmpdir(), 'mp-bench-recipients-'));
+  const questionsFile = join(dir, 'questions.tsv');
+  lab.send({ type: 'stats', reset: true, dump: questionsFile });
   const stats = await next<LabStats>(lab, 'stats');
+  const replayOptions: ReplayerOptions = {
+    host: ready.host,
+    port: ready.port,
+    questionsFile,
+    inFlight: DEFAULT_REPLAY_IN_FLIGHT,
+    sockets: DEFAULT_REPLAY_SOCKETS,
+    timeoutMs: DEFAULT_REPLAY_TIMEOUT_MS,
+    tries: DEFAULT_REPLAY_TRIES,
+    progress: false,
+  };
+  const replayer = fork(join(runtime.dir, `replay-worker${runtime.ext}`), [JSON.stringify(replayOptions)], {
+    execArgv: runtime.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const replayed = await next<ReplayerPhaseResult>(replayer, 'result');
+  rmSync(dir, { recursive: true, force: true });
   lab.send({ type: 'stop' });
+  const questionsPerSecond = stats.distinct / (elapsedMs / 1000);
+  const replayerQuestionsPerSecond = replayed.answered / (replayed.elapsedMs / 1000);
   const figures = {
     addresses,
     domains,
@@ -104,6 +135,10 @@ async function main(): Promise<void> {
     distinctQuestions: stats.distinct,
     sentOverDistinct: Number((counters.queriesSent / Math.max(1, stats.distinct)).toFixed(3)),
     timeouts: counters.timeouts,
+    questionsPerSecond: Math.round(questionsPerSecond),
+    replayerQuestionsPerSecond: Math.round(replayerQuestionsPerSecond),
+    replayerUnanswered: replayed.unanswered,
+    overReplayer: Number((questionsPerSecond / replayerQuestionsPerSecond).toFixed(3)),
     peakRss: peak,
     rssAtStart: rssStart,
     byStatus: summary.byStatus,
@@ -117,6 +152,7 @@ async function main(): Promise<void> {
     `recipients: ${addresses} addresses over ${domains} domains, latency ${values.latency} ms, workers ${runtime.kind}\n` +
       `  wall ${(elapsedMs / 1000).toFixed(1)} s, ${figures.addressesPerSecond} addresses/s, ${summary.domainsChecked} domains looked up\n` +
       `  DNS: ${counters.queriesSent} queries sent, lab received ${stats.packets}, ${stats.distinct} distinct questions (sent/distinct ${figures.sentOverDistinct}), ${counters.timeouts} timeouts\n` +
+      `  DNS questions/s ${figures.questionsPerSecond} against ${figures.replayerQuestionsPerSecond} for the minimal replayer (same questions, same lab, 1,000 in flight; ${replayed.unanswered} unanswered): ${figures.overReplayer} of the ceiling\n` +
       `  peak RSS ${mb(peak)} (at start ${mb(rssStart)})\n` +
       `  statuses: ${Object.entries(summary.byStatus)
         .map(([s, n]) => `${s} ${n}`)
