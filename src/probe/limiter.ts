@@ -7,7 +7,13 @@
  * SERVFAIL (the resolver, or something between, is shedding load), or when latency climbs
  * well above its floor (queues are building up somewhere). A fixed limit of 64 capped a fleet
  * run near 1,800 questions/s at 35 ms per answer.
+ *
+ * Latency is timed on this process's event loop, so a loop kept busy by the run's own work
+ * (parsing, judging, writing) delays answers that the resolver gave in time. When the loop was
+ * busy for most of a window, a latency rise says nothing about the resolver: the limit holds
+ * (neither backs off nor grows). Timeouts and SERVFAIL still back off.
  */
+import { performance } from 'node:perf_hooks';
 
 /** Adaptive start: what a single resolver serves comfortably. */
 export const ADAPTIVE_START = 128;
@@ -33,6 +39,8 @@ const FAILURE_SHARE_BACKOFF = 0.02;
 /** Multiplicative growth per clean window, and back-off on congestion. */
 const GROWTH = 1.25;
 const BACKOFF = 0.7;
+/** Event-loop utilisation over a window above which this process, not the resolver, is the bottleneck. */
+export const BUSY_LOOP_UTILIZATION = 0.9;
 /** Questions per adjustment window, at least. */
 const MIN_WINDOW = 64;
 /** The latency floor forgets slowly, so a run that moves to a slower zone can settle. */
@@ -61,6 +69,7 @@ export class ConcurrencyLimiter {
   private windowLatency = 0;
   private windowSaturated = false;
   private floorMs = Number.POSITIVE_INFINITY;
+  private windowLoop = performance.eventLoopUtilization();
 
   /** `fixed`: a set limit; undefined: adaptive. */
   constructor(fixed?: number) {
@@ -120,11 +129,15 @@ export class ConcurrencyLimiter {
     const failing = this.windowFailures / this.windowDone > FAILURE_SHARE_BACKOFF;
     const congested =
       mean > this.floorMs * CONGESTED_LATENCY_FACTOR && mean - this.floorMs > CONGESTION_MARGIN_MS;
+    const loop = performance.eventLoopUtilization(this.windowLoop);
+    this.windowLoop = performance.eventLoopUtilization();
+    const busy = loop.utilization > BUSY_LOOP_UTILIZATION;
     // Failures always count; latency only when the limit was in the way (questions waited),
-    // so a quiet stretch of a run never shrinks it.
-    if (failing || (this.windowSaturated && congested))
+    // so a quiet stretch of a run never shrinks it, and only when this process's own event
+    // loop had time to read the answers as they came (else the delay is ours: hold).
+    if (failing || (this.windowSaturated && congested && !busy))
       this.current = Math.max(ADAPTIVE_MIN, this.current * BACKOFF);
-    else if (this.windowSaturated) this.current = Math.min(ADAPTIVE_MAX, this.current * GROWTH);
+    else if (this.windowSaturated && !congested) this.current = Math.min(ADAPTIVE_MAX, this.current * GROWTH);
     this.windowDone = 0;
     this.windowFailures = 0;
     this.windowLatency = 0;

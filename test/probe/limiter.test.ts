@@ -106,4 +106,25 @@ describe('ConcurrencyLimiter', () => {
     await drive(limiter, 1500, () => 40);
     expect(limiter.load().limit).toBeLessThan(before);
   });
+
+  it('adaptive: holds when the latency rise is its own busy event loop, not the resolver', async () => {
+    const limiter = new ConcurrencyLimiter();
+    await drive(limiter, 1000, () => 2);
+    const before = limiter.load().limit;
+    // The same 2 ms answers, read late because this process blocks its loop 40 ms at a time.
+    let blocking = true;
+    const hog = (async () => {
+      while (blocking) {
+        const until = performance.now() + 40;
+        while (performance.now() < until) {
+          // busy: the loop cannot read answers
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })();
+    await drive(limiter, 1500, () => 2);
+    blocking = false;
+    await hog;
+    expect(limiter.load().limit).toBe(before);
+  });
 });
