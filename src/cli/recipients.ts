@@ -169,6 +169,8 @@ export async function recipientsCommand(
     summary = await checkRecipients(input, {
       ...(values.column !== undefined ? { column: values.column } : {}),
       ...(values['no-dns'] ? { noDns: true } : {}),
+      // A regular file is read a second time by a worker that starts its domains' lookups early.
+      ...(path !== STDIN_ARG ? { prefetchFile: path } : {}),
       probeOptions: {
         ...(values.resolver ? { resolvers: values.resolver } : {}),
         ...(values.timeout !== undefined ? { timeoutMs: values.timeout } : {}),

@@ -144,7 +144,11 @@ export async function judgeDomain(
  */
 export class DomainJudge {
   static readonly MAX_VERDICTS = 200_000;
+  /** Prefetched lookups not yet asked for by an address, at most (half the verdicts kept). */
+  static readonly MAX_AHEAD = 100_000;
   private verdicts = new Map<string, Promise<DomainVerdict>>();
+  /** Domains judged ahead of their first address (prefetch.ts), until that address comes. */
+  private ahead = new Set<string>();
   judged = 0;
 
   constructor(
@@ -152,7 +156,20 @@ export class DomainJudge {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** Lookups started ahead of their addresses and not yet asked for. */
+  get aheadCount(): number {
+    return this.ahead.size;
+  }
+
+  /** Starts the lookup of a domain that addresses further down the list will ask for. */
+  prefetch(domain: string): void {
+    if (this.verdicts.has(domain) || this.ahead.size >= DomainJudge.MAX_AHEAD) return;
+    this.verdict(domain);
+    this.ahead.add(domain);
+  }
+
   verdict(domain: string): Promise<DomainVerdict> {
+    if (this.ahead.size > 0) this.ahead.delete(domain);
     let v = this.verdicts.get(domain);
     if (v === undefined) {
       if (this.verdicts.size >= DomainJudge.MAX_VERDICTS) {

@@ -49,6 +49,8 @@ export interface InputFormat {
   format: 'csv' | 'lines';
   separator?: string;
   column?: string;
+  /** The address column's index among the CSV fields (0-based). */
+  columnIndex?: number;
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
 }
 
@@ -375,7 +377,7 @@ export async function* readRecipientBatches(
           : `no email column in the header (${headerList(header)}): name it with --column NAME`,
       );
     column = at;
-    return { format: 'csv', separator, column: (header[at] ?? '').trim(), encoding };
+    return { format: 'csv', separator, column: (header[at] ?? '').trim(), columnIndex: at, encoding };
   };
 
   for await (const text of decode(chunks, (e) => {
