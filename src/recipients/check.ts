@@ -215,7 +215,7 @@ async function run(
     if (record.error) return { record, syntaxError: record.error };
     const parsed = parseAddress(record.address);
     if (!parsed.ok) return { record, syntaxError: { reason: parsed.reason, detail: parsed.detail } };
-    const normalized = `${parsed.local}@${parsed.domain}`;
+    const normalized = `${parsed.canonicalLocal}@${parsed.domain}`;
     const pending: Pending = { record, parsed };
     // Duplicates in input order: decided here, before any await.
     if (exact.addSeen(normalized)) pending.duplicate = 'duplicate';
@@ -290,7 +290,7 @@ async function run(
     const at = typo ? `${parsed.local}@${typo.suggestion}` : undefined;
     return {
       address: p.record.address,
-      normalized: `${parsed.local}@${parsed.domain}`,
+      normalized: `${parsed.canonicalLocal}@${parsed.domain}`,
       domain: parsed.domain,
       status: RECIPIENT_REASONS[reason].status,
       reason,

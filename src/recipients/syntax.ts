@@ -21,6 +21,13 @@ export interface ParsedAddress {
   ok: true;
   /** The local part as written (quotes kept). */
   local: string;
+  /**
+   * The same mailbox's local part in one spelling, for comparing addresses: quotes and
+   * backslashes dropped where the content is a dot-atom (RFC 5322 3.2.4: the quotes are not
+   * part of the content, so "john" and john are one local part), escapes kept to the needed
+   * ones otherwise, and UTF-8 in Unicode NFC (RFC 6532 3.1). Case is kept (RFC 5321 2.4).
+   */
+  canonicalLocal: string;
   /** The domain in A-labels, lower case (an address literal as written, lower-cased). */
   domain: string;
   /** The domain as written, when it held U-labels. */
@@ -90,11 +97,33 @@ export function parseAddress(text: string): ParsedAddress | AddressError {
   return {
     ok: true,
     local,
+    canonicalLocal: canonicalLocal(local),
     domain: domain.domain,
     ...(domain.unicode !== undefined ? { unicodeDomain: domain.unicode } : {}),
     literal: domain.literal,
     smtputf8: NON_ASCII.test(local),
   };
+}
+
+/** A dot-atom: atext runs joined by single dots (RFC 5322 3.2.3). */
+function isDotAtom(text: string): boolean {
+  return (
+    text !== '' &&
+    !text.startsWith('.') &&
+    !text.endsWith('.') &&
+    !text.includes('..') &&
+    DOT_ATOM_CHARS.test(text)
+  );
+}
+
+/** The local part in one spelling (see ParsedAddress.canonicalLocal); `local` is valid. */
+export function canonicalLocal(local: string): string {
+  let out = local;
+  if (local.startsWith('"')) {
+    const content = local.slice(1, -1).replace(/\\(.)/gu, '$1');
+    out = isDotAtom(content) ? content : `"${content.replace(/["\\]/g, '\\$&')}"`;
+  }
+  return NON_ASCII.test(out) ? out.normalize('NFC') : out;
 }
 
 /** The index of the @ that ends the local part: after a quoted string, or the last one. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddress } from '../../src/recipients/syntax.js';
+import { canonicalLocal, parseAddress } from '../../src/recipients/syntax.js';
+import { checkList } from './helpers.js';
 
 const reasonOf = (a: string) => {
   const p = parseAddress(a);
@@ -73,5 +74,59 @@ describe('address syntax (RFC 5321 4.1.2 Mailbox, RFC 5322 3.4.1 addr-spec)', ()
     expect(parseAddress('ann@EXAMPLE.Com')).toMatchObject({ ok: true, local: 'ann', domain: 'example.com' });
     // RFC 5321 2.4: the local part keeps its case.
     expect(parseAddress('Ann@example.com')).toMatchObject({ local: 'Ann' });
+  });
+});
+
+describe('one spelling of a local part, for duplicates (RFC 5322 3.2.4, RFC 6532 3.1)', () => {
+  it('RFC 5322 3.2.4: quotes around a dot-atom are not part of it; escapes only where needed', () => {
+    expect(canonicalLocal('"john"')).toBe('john');
+    expect(canonicalLocal('"j\\ohn.doe"')).toBe('john.doe');
+    expect(canonicalLocal('"john doe"')).toBe('"john doe"');
+    expect(canonicalLocal('"a\\"b"')).toBe('"a\\"b"');
+    expect(canonicalLocal('"a\\\\b"')).toBe('"a\\\\b"');
+    expect(canonicalLocal('".john"')).toBe('".john"');
+    expect(canonicalLocal('"john..doe"')).toBe('"john..doe"');
+    expect(canonicalLocal('""')).toBe('""');
+    expect(canonicalLocal('John')).toBe('John');
+  });
+
+  it('RFC 6532 3.1: a UTF-8 local part in NFC (composed and decomposed are one mailbox)', () => {
+    const composed = 'jos\u00e9';
+    const decomposed = 'jose\u0301';
+    expect(canonicalLocal(decomposed)).toBe(composed);
+    expect(canonicalLocal(`"${decomposed}"`)).toBe(composed);
+  });
+
+  it('duplicates are found after that: quoted, escaped, decomposed and case variants', async () => {
+    const list = [
+      'john@example.com',
+      '"john"@example.com',
+      '"jo\\hn"@EXAMPLE.com',
+      'John@example.com',
+      'jos\u00e9@example.com',
+      'jose\u0301@example.com',
+      '"john doe"@example.com',
+      '"john\\ doe"@example.com',
+    ];
+    const { results } = await checkList(list.join('\n'), { noDns: true });
+    expect(
+      results.map((r) => [
+        r.normalized,
+        r.reason === 'duplicate' || r.evidence.otherReasons?.includes('duplicate')
+          ? 'dup'
+          : r.reason === 'duplicate-case' || r.evidence.otherReasons?.includes('duplicate-case')
+            ? 'case'
+            : '-',
+      ]),
+    ).toEqual([
+      ['john@example.com', '-'],
+      ['john@example.com', 'dup'],
+      ['john@example.com', 'dup'],
+      ['John@example.com', 'case'],
+      ['jos\u00e9@example.com', '-'],
+      ['jos\u00e9@example.com', 'dup'],
+      ['"john doe"@example.com', '-'],
+      ['"john doe"@example.com', 'dup'],
+    ]);
   });
 });
