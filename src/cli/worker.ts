@@ -31,7 +31,7 @@ export const WORKER_HELP = `Workers (one fleet over several machines):
 
 Queue options:
 ${sectionHelp('queue')}  worker also takes --concurrency, --resolver, --timeout, --dqs-key, --blocklist, --smtp-port,
-  --ca-file, --no-smtp
+  --smtp-concurrency, --smtp-per-network, --smtp-gap, --ca-file, --no-smtp
   A TLS Redis (rediss://) signed by a private CA: MAIL_PREFLIGHT_REDIS_CA_FILE=ca.pem.
 `;
 
@@ -63,6 +63,9 @@ export async function workerCommand(
     ...(values.resolver ? { resolvers: values.resolver } : {}),
     ...(values.timeout !== undefined ? { timeoutMs: values.timeout } : {}),
     ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
+    ...(values['smtp-concurrency'] !== undefined ? { smtpConcurrency: values['smtp-concurrency'] } : {}),
+    ...(values['smtp-per-network'] !== undefined ? { smtpPerNetwork: values['smtp-per-network'] } : {}),
+    ...(values['smtp-gap'] !== undefined ? { smtpGapMs: values['smtp-gap'] } : {}),
     ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
   };

@@ -169,6 +169,9 @@ export async function fleetCommand(
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(dnsConcurrency !== undefined ? { concurrency: dnsConcurrency } : {}),
     ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
+    ...(values['smtp-concurrency'] !== undefined ? { smtpConcurrency: values['smtp-concurrency'] } : {}),
+    ...(values['smtp-per-network'] !== undefined ? { smtpPerNetwork: values['smtp-per-network'] } : {}),
+    ...(values['smtp-gap'] !== undefined ? { smtpGapMs: values['smtp-gap'] } : {}),
     ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
     ...(values['no-smtp'] ? { noSmtp: true } : {}),
   };

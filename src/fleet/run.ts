@@ -11,7 +11,7 @@ import { type AuditOptions, audit } from '../audit.js';
 import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
 import { type OverlayRunOptions, runWhatIf } from '../overlay/audit.js';
-import { type ProbeOptions, withProbe } from '../probe/create.js';
+import { FLEET_SMTP_CONCURRENCY, type ProbeOptions, withProbe } from '../probe/create.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { assertKnownCheckIds } from '../registry.js';
 import { type Report, stableStringify } from '../report.js';
@@ -82,6 +82,7 @@ export const FLEET_DEFAULT_TRIES = 3;
 export const FLEET_PROBE_DEFAULTS = {
   maxCacheEntries: FLEET_DEFAULT_CACHE_ENTRIES,
   tries: FLEET_DEFAULT_TRIES,
+  smtpConcurrency: FLEET_SMTP_CONCURRENCY,
 } as const satisfies ProbeOptions;
 /** A run directory named like this takes the newest earlier sibling as its baseline. */
 const DATED_DIR_RE = /^\d{4}-\d{2}-\d{2}(?:[T_-][0-9:-]+)?$/;

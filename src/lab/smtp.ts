@@ -45,6 +45,8 @@ export interface SmtpLabOptions {
   size?: number;
   /** Hold the greeting this long after accepting (to observe concurrency). */
   greetingDelayMs?: number;
+  /** Told when a session opens and closes (tests count connections across servers). */
+  onSession?: (event: 'open' | 'close') => void;
 }
 
 const DEFAULT_LAB_SIZE = 10 * 1024 * 1024;
@@ -95,6 +97,7 @@ export async function startSmtpLab(options: SmtpLabOptions = {}): Promise<SmtpLa
     logger: false,
     onConnect(_session, callback) {
       counter.opened();
+      options.onSession?.('open');
       if (options.greetingDelayMs) {
         const t = setTimeout(() => {
           timers.delete(t);
@@ -105,6 +108,7 @@ export async function startSmtpLab(options: SmtpLabOptions = {}): Promise<SmtpLa
     },
     onClose() {
       counter.closed();
+      options.onSession?.('close');
     },
     onData(stream, _session, callback) {
       stream.resume();

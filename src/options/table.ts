@@ -6,9 +6,12 @@
  * One entry is one option with one meaning: a flag that means something else in another command
  * (`--format` of audit and of fleet, the single `--ip` of spf) is a second entry.
  */
+
 import { BLOCKLIST_IDS } from '../../checks/reputation/index.js';
 import { ADAPTIVE_MAX_IDENTITIES } from '../fleet/run.js';
+import { FLEET_SMTP_CONCURRENCY } from '../probe/create.js';
 import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
+import { SMTP_DEFAULT_NETWORK_GAP_MS, SMTP_DEFAULT_PER_NETWORK } from '../probe/smtp-politeness.js';
 import { CHECK_IDS, MESSAGE_CHECK_IDS } from '../registry.js';
 
 export type Command =
@@ -414,6 +417,33 @@ export const CLI_OPTIONS = [
     commands: ['fleet'],
     range: { min: 1, max: MAX_DNS_CONCURRENCY },
     config: { key: 'dnsConcurrency', synonyms: ['dns-concurrency'], scope: 'fleet-run' },
+  },
+  {
+    name: 'smtp-concurrency',
+    type: 'number',
+    arg: 'N',
+    help: `SMTP probes at once in the whole run (default ${FLEET_SMTP_CONCURRENCY};\nper network still --smtp-per-network)`,
+    section: 'fleet',
+    commands: ['fleet', 'worker'],
+    range: { min: 1, max: 1024 },
+  },
+  {
+    name: 'smtp-per-network',
+    type: 'number',
+    arg: 'N',
+    help: `SMTP connections at once to one IPv4 /24 or IPv6 /64\n(default ${SMTP_DEFAULT_PER_NETWORK}; one per host always)`,
+    section: 'fleet',
+    commands: ['fleet', 'worker'],
+    range: { min: 1, max: 64 },
+  },
+  {
+    name: 'smtp-gap',
+    type: 'number',
+    arg: 'MS',
+    help: `least time between two SMTP connection starts to one /24 or\n/64 (default ${SMTP_DEFAULT_NETWORK_GAP_MS} ms)`,
+    section: 'fleet',
+    commands: ['fleet', 'worker'],
+    range: { min: 0, max: 60_000 },
   },
   {
     name: 'baseline',

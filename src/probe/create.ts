@@ -31,6 +31,13 @@ export const AUDIT_SMTP_TIMEOUTS: Readonly<SmtpTimeouts> = {
   totalMs: 20_000,
 };
 
+/**
+ * SMTP probes at once in a fleet run (local or queue worker): a fleet probes the MX hosts of
+ * thousands of domains, so more than an audit's 4; the per-network limits (one per host, 2 per
+ * /24 or /64, 100 ms apart) keep each receiver's share small.
+ */
+export const FLEET_SMTP_CONCURRENCY = 32;
+
 export interface ProbeOptions extends Omit<DnsProbeOptions, 'servers'> {
   /** `host[:port]` strings (IPv6 as `[::1]:5353`); default: the system's /etc/resolv.conf. */
   resolvers?: readonly string[];
@@ -44,6 +51,12 @@ export interface ProbeOptions extends Omit<DnsProbeOptions, 'servers'> {
   smtpHeloName?: string;
   /** Where SMTP probes may connect (demo and labs: loopback only); default anywhere. */
   smtpAllow?: (address: string) => boolean;
+  /** SMTP probes at once in the run (default SMTP_DEFAULT_MAX_CONCURRENT; fleet runs FLEET_SMTP_CONCURRENCY). */
+  smtpConcurrency?: number;
+  /** SMTP connections at once to one /24 or /64 (smtp-politeness.ts). */
+  smtpPerNetwork?: number;
+  /** Least time between two SMTP connection starts to one /24 or /64, ms. */
+  smtpGapMs?: number;
   /** Port of HTTPS policy fetches (MTA-STS) when a URL names none: labs and the demo only (default 443). */
   httpsPort?: number;
 }
@@ -101,6 +114,9 @@ export function createProbe(options: ProbeOptions = {}): ClosableProbe {
       ...(ca !== undefined ? { ca } : {}),
       ...(options.smtpHeloName !== undefined ? { heloName: options.smtpHeloName } : {}),
       ...(options.smtpAllow !== undefined ? { allowAddress: options.smtpAllow } : {}),
+      ...(options.smtpConcurrency !== undefined ? { maxConcurrent: options.smtpConcurrency } : {}),
+      ...(options.smtpPerNetwork !== undefined ? { perNetwork: options.smtpPerNetwork } : {}),
+      ...(options.smtpGapMs !== undefined ? { networkGapMs: options.smtpGapMs } : {}),
     });
   }
   return {

@@ -10,11 +10,13 @@
  * whole probe has one too; reply lines, lines per reply and bytes per connection are capped.
  * The result is plain JSON so it can go into a check's evidence.
  */
+
 import { isIP, Socket } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import * as tls from 'node:tls';
 import pLimit from 'p-limit';
 import { type CertInfo, describeChain } from './certificate.js';
+import { NetworkGate, SMTP_DEFAULT_NETWORK_GAP_MS, SMTP_DEFAULT_PER_NETWORK } from './smtp-politeness.js';
 
 // ---- limits -------------------------------------------------------------------------------
 
@@ -653,6 +655,10 @@ export interface SmtpProberOptions {
   ca?: string | Buffer | (string | Buffer)[];
   /** Global limit of simultaneous probes. */
   maxConcurrent?: number;
+  /** Connections at once to one IPv4 /24 or IPv6 /64 (smtp-politeness.ts; default 2). */
+  perNetwork?: number;
+  /** Least time between two connection starts to one /24 or /64, ms (default 100). */
+  networkGapMs?: number;
   /**
    * Address to connect to for a host (labs map names to 127.0.0.x; the CLI may resolve with
    * the project's resolver). Undefined means "cannot resolve" (error kind 'dns'). Without
@@ -700,12 +706,17 @@ function abortedResult(
 /**
  * One prober per run: results are cached per host:port (the promise is stored, so several
  * domains sharing an MX cause one connection), at most one connection per host at a time,
- * and at most `maxConcurrent` probes overall.
+ * at most `perNetwork` at once and one start per `networkGapMs` to one /24 or /64
+ * (smtp-politeness.ts), and at most `maxConcurrent` probes overall.
  */
 export function createSmtpProber(options: SmtpProberOptions = {}): RunSmtpProber {
   const port = options.port ?? SMTP_DEFAULT_PORT;
   if (options.heloName !== undefined) checkHeloName(options.heloName);
   const limit = pLimit(Math.max(1, options.maxConcurrent ?? SMTP_DEFAULT_MAX_CONCURRENT));
+  const gate = new NetworkGate(
+    options.perNetwork ?? SMTP_DEFAULT_PER_NETWORK,
+    options.networkGapMs ?? SMTP_DEFAULT_NETWORK_GAP_MS,
+  );
   const cache = new Map<string, Promise<SmtpProbeResult>>();
   const perHost = new Map<string, Promise<unknown>>();
   const lifetime = new AbortController();
@@ -745,20 +756,30 @@ export function createSmtpProber(options: SmtpProberOptions = {}): RunSmtpProber
         durationMs: Date.now() - started,
       };
     }
-    stats.probes++;
     const probeOptions: SmtpProbeOptions = { port, signal: lifetime.signal };
     if (options.heloName !== undefined) probeOptions.heloName = options.heloName;
     if (options.timeouts !== undefined) probeOptions.timeouts = options.timeouts;
     if (options.ca !== undefined) probeOptions.ca = options.ca;
     if (address !== undefined) probeOptions.address = address;
     if (servername !== undefined) probeOptions.servername = servername;
-    return probeSmtp(host, probeOptions);
+    // Politeness: a turn at the destination's network first (this wait holds no overall
+    // slot), then one of the run's overall slots.
+    const release = await gate.acquire(target ?? host, lifetime.signal);
+    if (!release) return abortedResult(host, port, started, CLOSED_DETAIL);
+    try {
+      return await limit(() => {
+        stats.probes++;
+        return probeSmtp(host, probeOptions);
+      });
+    } finally {
+      release();
+    }
   }
 
   function schedule(host: string, servername: string | undefined): Promise<SmtpProbeResult> {
     // One connection per host at a time: chain behind the previous probe of this host.
     const before = perHost.get(host) ?? Promise.resolve();
-    const mine = before.then(() => limit(() => run(host, servername)));
+    const mine = before.then(() => run(host, servername));
     const tail = mine.catch(() => undefined);
     perHost.set(host, tail);
     void tail.then(() => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCa, issueCert, selfSignedCert } from '../../src/lab/certs.js';
+import { startLab } from '../../src/lab/index.js';
 import {
   closedPort,
   type SmtpFault,
@@ -7,6 +8,7 @@ import {
   startSmtpFaultServer,
   startSmtpLab,
 } from '../../src/lab/smtp.js';
+import { createProbe } from '../../src/probe/create.js';
 import {
   createSmtpProber,
   dnsNamesFromSan,
@@ -16,6 +18,7 @@ import {
   SMTP_MAX_REPLY_LINES,
   type SmtpTimeouts,
 } from '../../src/probe/smtp.js';
+import { NetworkGate, networkOf } from '../../src/probe/smtp-politeness.js';
 
 /** Small timeouts so that every fault finishes fast; `totalMs` bounds each probe. */
 const FAST: Partial<SmtpTimeouts> = {
@@ -311,6 +314,9 @@ describe('createSmtpProber', () => {
       port: lab.port,
       timeouts: FAST,
       maxConcurrent: 2,
+      // One address for all: the network's own limits out of the way of the global one.
+      perNetwork: 10,
+      networkGapMs: 0,
       resolveAddress: async () => lab.host,
     });
     const hosts = ['a.test', 'b.test', 'c.test', 'd.test', 'e.test'];
@@ -325,6 +331,140 @@ describe('createSmtpProber', () => {
     await Promise.all([p2.probe('one.test'), p2.probe('one.test', { servername: 'alias.test' })]);
     expect(lab2.stats().connections).toBe(2);
     expect(lab2.stats().maxConcurrent).toBe(1);
+  });
+
+  it('politeness: at most perNetwork connections at once to one /24, starts networkGapMs apart; other networks go on', async () => {
+    let open24a = 0;
+    let max24a = 0;
+    const starts24a: number[] = [];
+    let open24b = 0;
+    let max24b = 0;
+    const sessionOf = (net: 'a' | 'b') => (event: 'open' | 'close') => {
+      if (net === 'a') {
+        if (event === 'open') {
+          starts24a.push(performance.now());
+          max24a = Math.max(max24a, ++open24a);
+        } else open24a--;
+      } else if (event === 'open') max24b = Math.max(max24b, ++open24b);
+      else open24b--;
+    };
+    const first = await track(
+      startSmtpLab({ host: '127.0.71.1', starttls: false, greetingDelayMs: 150, onSession: sessionOf('a') }),
+    );
+    const labs: Record<string, string> = { 'h0.test': first.host };
+    for (const [i, host] of ['127.0.71.2', '127.0.71.3', '127.0.71.4', '127.0.71.5'].entries()) {
+      const lab = await track(
+        startSmtpLab({
+          host,
+          port: first.port,
+          starttls: false,
+          greetingDelayMs: 150,
+          onSession: sessionOf('a'),
+        }),
+      );
+      labs[`h${i + 1}.test`] = lab.host;
+    }
+    for (const [i, host] of ['127.0.72.1', '127.0.72.2', '127.0.72.3'].entries()) {
+      const lab = await track(
+        startSmtpLab({
+          host,
+          port: first.port,
+          starttls: false,
+          greetingDelayMs: 150,
+          onSession: sessionOf('b'),
+        }),
+      );
+      labs[`o${i}.test`] = lab.host;
+    }
+    const prober = createSmtpProber({
+      port: first.port,
+      timeouts: FAST,
+      maxConcurrent: 16,
+      perNetwork: 2,
+      networkGapMs: 60,
+      resolveAddress: async (h) => labs[h],
+    });
+    const t0 = performance.now();
+    const results = await Promise.all(Object.keys(labs).map((h) => prober.probe(h)));
+    expect(results.every((r) => r.error === undefined && r.banner?.code === 220)).toBe(true);
+    expect(max24a).toBe(2);
+    expect(max24b).toBe(2);
+    expect(starts24a).toHaveLength(5);
+    const gaps = starts24a.slice(1).map((t, i) => t - (starts24a[i] as number));
+    // Timers may fire a little early or late; never anywhere near two starts at once.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+    // Five probes of 150 ms, two at a time: three rounds at least.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 150);
+  });
+
+  it('politeness through createProbe: smtpPerNetwork, smtpGapMs and smtpConcurrency reach the prober', async () => {
+    let open = 0;
+    let max = 0;
+    const onSession = (event: 'open' | 'close') => {
+      if (event === 'open') max = Math.max(max, ++open);
+      else open--;
+    };
+    const first = await track(
+      startSmtpLab({ host: '127.0.74.1', starttls: false, greetingDelayMs: 60, onSession }),
+    );
+    const zone: Record<string, { A: string }> = { 'm1.test': { A: first.host } };
+    for (const i of [2, 3, 4]) {
+      const lab = await track(
+        startSmtpLab({
+          host: `127.0.74.${i}`,
+          port: first.port,
+          starttls: false,
+          greetingDelayMs: 60,
+          onSession,
+        }),
+      );
+      zone[`m${i}.test`] = { A: lab.host };
+    }
+    const dns = await startLab(zone);
+    try {
+      const probe = createProbe({
+        resolvers: [`${dns.host}:${dns.port}`],
+        smtpPort: first.port,
+        smtpPerNetwork: 1,
+        smtpGapMs: 20,
+        smtpConcurrency: 8,
+      });
+      const results = await Promise.all(
+        ['m1.test', 'm2.test', 'm3.test', 'm4.test'].map((h) => probe.smtp?.probe(h)),
+      );
+      probe.close();
+      expect(results.every((r) => r?.banner?.code === 220)).toBe(true);
+      expect(max).toBe(1);
+    } finally {
+      await dns.stop();
+    }
+  });
+
+  it('politeness: networkOf groups IPv4 by /24 (IPv4-mapped too) and IPv6 by /64', () => {
+    expect(networkOf('192.0.2.77')).toBe('192.0.2.0/24');
+    expect(networkOf('::ffff:192.0.2.9')).toBe('192.0.2.0/24');
+    expect(networkOf('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(networkOf('2001:db8:1:2::ffff')).toBe(networkOf('2001:db8:1:2:ffff::1'));
+    expect(networkOf('2001:db8:1:3::1')).not.toBe(networkOf('2001:db8:1:2::1'));
+  });
+
+  it('politeness: a closed prober ends the waits for a network turn', async () => {
+    const gate = new NetworkGate(1, 10_000);
+    const controller = new AbortController();
+    const release = await gate.acquire('192.0.2.1', controller.signal);
+    expect(release).toBeTypeOf('function');
+    const second = gate.acquire('192.0.2.2', controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    const t0 = performance.now();
+    expect(await second).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(1000);
+    release?.();
+    // A turn given back: the next one waits only for the gap, not forever.
+    const quick = new NetworkGate(1, 0);
+    const r1 = await quick.acquire('192.0.2.1');
+    const r2p = quick.acquire('192.0.2.3');
+    r1?.();
+    expect(await r2p).toBeTypeOf('function');
   });
 
   it('close() aborts probes in flight; the default EHLO name is an FQDN or an address literal', async () => {

@@ -40,4 +40,14 @@ describe('SMTP probing options', () => {
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.stderr).toMatch(message);
   });
+
+  it.each([
+    [['--smtp-per-network', '0'], /--smtp-per-network must be 1 to 64/],
+    [['--smtp-concurrency', '0'], /--smtp-concurrency must be 1 to 1024/],
+    [['--smtp-gap', '70000'], /--smtp-gap must be 0 to 60000/],
+  ])('fleet %j is a usage error (SMTP politeness bounds)', async (flags, message) => {
+    const r = await run(['fleet', '--domains-file', '/dev/null', '--resolver', '127.0.0.1:9', ...flags]);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.stderr).toMatch(message);
+  });
 });
