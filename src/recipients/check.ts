@@ -193,6 +193,11 @@ async function run(
   let format: InputFormat = { format: 'lines', encoding: 'utf-8' };
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const dnsQueued = (): number => probe?.dnsLoad?.().queued ?? 0;
+  /** Questions waiting or in flight (the DNS has work the per-address pass would slow down). */
+  const dnsBusy = (): boolean => {
+    const load = probe?.dnsLoad?.();
+    return load !== undefined && (load.queued > 0 || load.active > 0);
+  };
   let prefetch: Prefetch | undefined;
   const startPrefetchOf = (f: InputFormat): void => {
     if (options.prefetchFile === undefined || !judge) return;
@@ -329,11 +334,13 @@ async function run(
     for await (const batch of batches) {
       if (options.signal?.aborted) break;
       for (const record of batch) {
-        // The domains first: while the prefetch has questions waiting for a DNS slot, the
-        // per-address work (which only needs their answers) gives the event loop to them.
+        // The domains first: while the prefetch is reading and DNS questions are waiting or in
+        // flight, the per-address work (which only needs their answers) gives the event loop
+        // to them (measured: a shorter DNS span and a shorter run than yielding only while
+        // questions wait for a slot).
         if (prefetch?.active && ++sinceLook >= PREFETCH_CHECK_EVERY) {
           sinceLook = 0;
-          while (prefetch.active && dnsQueued() > 0 && !options.signal?.aborted) await sleep(1);
+          while (prefetch.active && dnsBusy() && !options.signal?.aborted) await sleep(1);
         }
         queue.push(start(record));
         while (queue.length >= window) await emit();

@@ -25,7 +25,7 @@ export interface DomainVerdict {
 /** What one mail host's addresses came to. */
 type HostState = 'public' | 'not-public' | 'none' | 'error';
 
-interface HostLook {
+export interface HostLook {
   state: HostState;
   /** For evidence: the addresses, or the outcome. */
   summary: string;
@@ -71,11 +71,35 @@ function unknownOf(r: DnsResult & { kind: 'error' }, evidence: DomainEvidence): 
   };
 }
 
-/** The verdict on one domain (A-labels, lower case). */
+/** Mail hosts' looks kept per run (many domains share their MX hosts); cleared when full. */
+export const MAX_HOST_LOOKS = 100_000;
+
+/** One look per mail host for the whole run (`looks`), else a fresh one. */
+function lookHostOnce(
+  dns: Resolver,
+  host: string,
+  signal: AbortSignal | undefined,
+  looks: Map<string, Promise<HostLook>> | undefined,
+): Promise<HostLook> {
+  if (!looks) return lookHost(dns, host, signal);
+  let look = looks.get(host);
+  if (look === undefined) {
+    if (looks.size >= MAX_HOST_LOOKS) looks.clear();
+    look = lookHost(dns, host, signal);
+    looks.set(host, look);
+  }
+  return look;
+}
+
+/**
+ * The verdict on one domain (A-labels, lower case). `looks`: the run's memo of mail hosts'
+ * addresses (DomainJudge), so a host shared by many domains is looked at once.
+ */
 export async function judgeDomain(
   dns: Resolver,
   domain: string,
   signal?: AbortSignal,
+  looks?: Map<string, Promise<HostLook>>,
 ): Promise<DomainVerdict> {
   if (isSpecialUseName(domain))
     return {
@@ -92,7 +116,7 @@ export async function judgeDomain(
     return { reason: 'domain/null-mx', receivesMail: false, evidence: { mx: 'null MX (MX 0 .)' } };
   if (set.implicit) {
     // RFC 5321 5.1: no MX at all, so the domain itself is the mail host.
-    const look = await lookHost(dns, domain, signal);
+    const look = await lookHostOnce(dns, domain, signal, looks);
     const withImplicit = { ...evidence, implicit: look.summary };
     if (look.state === 'public')
       return { reason: 'ok/implicit-mx', receivesMail: true, evidence: withImplicit };
@@ -107,23 +131,23 @@ export async function judgeDomain(
     return { reason: 'domain/no-mail-host', receivesMail: false, evidence: withImplicit };
   }
   const hosts = distinctMxHosts(set).slice(0, MX_MAX_HOSTS_PROBED);
-  const looks = await Promise.all(hosts.map((h) => lookHost(dns, hostName(h.host), signal)));
+  const found = await Promise.all(hosts.map((h) => lookHostOnce(dns, hostName(h.host), signal, looks)));
   const withHosts: DomainEvidence = {
     ...evidence,
     hosts: hosts.map((h, i) => ({
       host: h.host,
       preference: h.preference,
-      addresses: looks[i]?.summary ?? '',
-      ...(looks[i]?.detail ? { detail: looks[i]?.detail } : {}),
+      addresses: found[i]?.summary ?? '',
+      ...(found[i]?.detail ? { detail: found[i]?.detail } : {}),
     })),
   };
-  const states = new Set(looks.map((l) => l.state));
+  const states = new Set(found.map((l) => l.state));
   if (states.has('public')) {
     const broken = states.has('none') || states.has('not-public');
     return { reason: broken ? 'domain/some-mx-unusable' : 'ok', receivesMail: true, evidence: withHosts };
   }
   if (states.has('error')) {
-    const detail = looks.find((l) => l.state === 'error')?.detail;
+    const detail = found.find((l) => l.state === 'error')?.detail;
     return {
       reason: 'dns/lookup-failed',
       receivesMail: false,
@@ -147,6 +171,7 @@ export class DomainJudge {
   /** Prefetched lookups not yet asked for by an address, at most (half the verdicts kept). */
   static readonly MAX_AHEAD = 100_000;
   private verdicts = new Map<string, Promise<DomainVerdict>>();
+  private readonly looks = new Map<string, Promise<HostLook>>();
   /** Domains judged ahead of their first address (prefetch.ts), until that address comes. */
   private ahead = new Set<string>();
   judged = 0;
@@ -176,7 +201,7 @@ export class DomainJudge {
         const oldest = this.verdicts.keys().next().value;
         if (oldest !== undefined) this.verdicts.delete(oldest);
       }
-      v = judgeDomain(this.dns, domain, this.signal);
+      v = judgeDomain(this.dns, domain, this.signal, this.looks);
       this.verdicts.set(domain, v);
       this.judged++;
     }
