@@ -38,8 +38,13 @@ const CONGESTED_LATENCY_FACTOR = 2;
 const CONGESTION_MARGIN_MS = 10;
 /** Share of timeouts/SERVFAIL in a window above which the limit backs off. */
 const FAILURE_SHARE_BACKOFF = 0.02;
-/** Multiplicative growth per clean window, and back-off on congestion. */
+/**
+ * Multiplicative growth per clean window, and back-off on congestion. Until the first sign of
+ * congestion the limit doubles per window (as TCP's slow start does): from 128 it reaches 2,048
+ * in 4 windows instead of 13, which at 35 ms per answer were ~0.5 s of a short run.
+ */
 const GROWTH = 1.25;
+const SLOW_START_GROWTH = 2;
 const BACKOFF = 0.7;
 /** Event-loop utilisation over a window above which this process, not the resolver, is the bottleneck. */
 export const BUSY_LOOP_UTILIZATION = 0.9;
@@ -71,6 +76,8 @@ export class ConcurrencyLimiter {
   private windowLatency = 0;
   private windowSaturated = false;
   private floorMs = Number.POSITIVE_INFINITY;
+  /** No congestion seen yet: grow by SLOW_START_GROWTH. */
+  private slowStart = true;
   private windowLoop = performance.eventLoopUtilization();
 
   /** `fixed`: a set limit; undefined: adaptive. */
@@ -140,9 +147,11 @@ export class ConcurrencyLimiter {
     // Failures always count; latency only when the limit was in the way (questions waited),
     // so a quiet stretch of a run never shrinks it, and only when this process's own event
     // loop had time to read the answers as they came (else the delay is ours).
-    if (failing || (saturated && congested && !busy))
+    if (failing || (saturated && congested && !busy)) {
       this.current = Math.max(ADAPTIVE_MIN, this.current * BACKOFF);
-    else if (saturated && (!congested || busy)) this.current = Math.min(ADAPTIVE_MAX, this.current * GROWTH);
+      this.slowStart = false;
+    } else if (saturated && (!congested || busy))
+      this.current = Math.min(ADAPTIVE_MAX, this.current * (this.slowStart ? SLOW_START_GROWTH : GROWTH));
     this.windowDone = 0;
     this.windowFailures = 0;
     this.windowLatency = 0;

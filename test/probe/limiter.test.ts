@@ -137,4 +137,24 @@ describe('ConcurrencyLimiter', () => {
     await drive(limiter, 8000, () => 2);
     expect(limiter.load().limit).toBeGreaterThan(ADAPTIVE_START * GROWTH_TWICE);
   });
+
+  it('adaptive: doubles per window until the first congestion (slow start), then grows by a quarter', async () => {
+    const limiter = new ConcurrencyLimiter();
+    // 128 + 256 + 512 + 1024 questions: four clean windows take it to the ceiling.
+    await drive(limiter, 4000, () => 2);
+    expect(limiter.load().limit).toBe(ADAPTIVE_MAX);
+    // A failing stretch backs off and ends slow start: clean windows then grow by 1.25 each.
+    await drive(
+      limiter,
+      10000,
+      () => 1,
+      () => 'failure',
+    );
+    const low = limiter.load().limit;
+    expect(low).toBeLessThan(ADAPTIVE_START);
+    // Three windows' worth of clean questions: 1.25^3 < 2.5, where doubling would give 4x or more.
+    await drive(limiter, 3 * Math.max(64, low), () => 2);
+    expect(limiter.load().limit).toBeGreaterThan(low);
+    expect(limiter.load().limit).toBeLessThan(low * 2.5);
+  });
 });
