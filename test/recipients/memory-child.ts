@@ -1,9 +1,15 @@
 /**
  * The child of the memory test: checks a generated list of N addresses (streamed in, never
  * written to disk) over a few domains on the in-memory resolver, and reports its peak RSS
- * (VmHWM) and RSS before the check as JSON on stdout. Argument: N.
+ * (VmHWM) and RSS before the check as JSON on stdout. Arguments: N, and `file` to write the
+ * list to a temporary file first and check it as the CLI does a file (read as a stream, with
+ * the domain prefetch's worker thread reading it a second time).
  */
-import { readFileSync } from 'node:fs';
+
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkRecipients } from '../../src/recipients/index.js';
 import { memoryProbe, memoryResolver } from '../helpers/memory-resolver.js';
 
@@ -25,6 +31,17 @@ async function* list(n: number): AsyncGenerator<string> {
 }
 
 const n = Number(process.argv[2] ?? '1000000');
+const fromFile = process.argv[3] === 'file';
+let dir: string | undefined;
+let path: string | undefined;
+if (fromFile) {
+  dir = mkdtempSync(join(tmpdir(), 'mp-recipients-memory-'));
+  path = join(dir, 'list.csv');
+  const out = createWriteStream(path);
+  for await (const chunk of list(n)) if (!out.write(chunk)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
 const dns = memoryResolver({
   'good.com': { MX: ['10 mx.good.com'] },
   'mx.good.com': { A: '93.184.216.34' },
@@ -39,8 +56,9 @@ global.gc?.();
 const rssBeforeKb = vmKb('VmRSS');
 const started = performance.now();
 let results = 0;
-const summary = await checkRecipients(list(n), {
+const summary = await checkRecipients(path ? createReadStream(path) : list(n), {
   probe,
+  ...(path ? { prefetchFile: path } : {}),
   onResult: () => {
     results++;
   },
@@ -56,3 +74,4 @@ process.stdout.write(
     elapsedMs: Math.round(performance.now() - started),
   })}\n`,
 );
+if (dir) rmSync(dir, { recursive: true, force: true });
