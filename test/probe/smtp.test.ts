@@ -333,6 +333,31 @@ describe('createSmtpProber', () => {
     expect(lab2.stats().maxConcurrent).toBe(1);
   });
 
+  it('a run with more than 10 probes in flight draws no MaxListenersExceededWarning (one run signal)', async () => {
+    const lab = await track(startSmtpLab({ starttls: false, greetingDelayMs: 50 }));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const prober = createSmtpProber({
+        port: lab.port,
+        timeouts: FAST,
+        maxConcurrent: 16,
+        perNetwork: 16,
+        networkGapMs: 0,
+        resolveAddress: async () => lab.host,
+      });
+      const hosts = Array.from({ length: 14 }, (_, i) => `h${i}.test`);
+      const results = await Promise.all(hosts.map((h) => prober.probe(h)));
+      expect(results.every((r) => r.banner?.code === 220)).toBe(true);
+      expect(lab.stats().maxConcurrent).toBeGreaterThan(10);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('politeness: at most perNetwork connections at once to one /24, starts networkGapMs apart; other networks go on', async () => {
     let open24a = 0;
     let max24a = 0;
