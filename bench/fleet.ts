@@ -297,7 +297,8 @@ async function main(): Promise<void> {
   const smtpGiven = ['smtp-per-network', 'smtp-gap', 'smtp-concurrency'].some(
     (k) => values[k as keyof typeof values] !== undefined,
   );
-  if (smtpGiven && !values.smtp) throw new Error('--smtp-per-network, --smtp-gap and --smtp-concurrency need --smtp');
+  if (smtpGiven && !values.smtp)
+    throw new Error('--smtp-per-network, --smtp-gap and --smtp-concurrency need --smtp');
   if (values.smtp && (values.cli || values['no-write']))
     throw new Error('--smtp measures the fleet worker (no --cli, no --no-write)');
   const smtpGapText = values['smtp-gap'];

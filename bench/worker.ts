@@ -377,7 +377,10 @@ export async function unknownsOfRun(resultsFile: string): Promise<Map<string, st
 }
 
 /** How many reports of a run's results.ndjson gave `check` each status (absent: not run). */
-export async function checkStatusesOfRun(resultsFile: string, check: string): Promise<Record<string, number>> {
+export async function checkStatusesOfRun(
+  resultsFile: string,
+  check: string,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const lines = createInterface({ input: createReadStream(resultsFile), crlfDelay: Infinity });
   for await (const line of lines) {

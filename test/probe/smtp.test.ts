@@ -473,6 +473,31 @@ describe('createSmtpProber', () => {
     expect(networkOf('2001:db8:1:3::1')).not.toBe(networkOf('2001:db8:1:2::1'));
   });
 
+  it('politeness: starts stay networkGapMs apart when a busy event loop fires a timer late', async () => {
+    const gap = 100;
+    const gate = new NetworkGate(4, gap);
+    const granted: number[] = [];
+    const take = async () => {
+      const release = await gate.acquire('192.0.2.1');
+      granted.push(performance.now());
+      release?.();
+    };
+    await take(); // at once
+    const reserved = [take(), take()]; // reserved one and two gaps later
+    // The event loop is busy past the first reservation: its timer fires half a gap late.
+    const busyUntil = (granted[0] ?? 0) + gap * 1.5;
+    while (performance.now() < busyUntil) {
+      // busy
+    }
+    await Promise.all(reserved);
+    // A newcomer right after the late start waits a whole gap after it too.
+    await take();
+    const gaps = granted.slice(1).map((t, i) => t - (granted[i] ?? 0));
+    expect(gaps).toHaveLength(3);
+    // Timers fire on whole milliseconds: a start may come a fraction of one early.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(gap - 1);
+  });
+
   it('politeness: a closed prober ends the waits for a network turn', async () => {
     const gate = new NetworkGate(1, 10_000);
     const controller = new AbortController();
