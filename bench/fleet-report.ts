@@ -235,8 +235,10 @@ export function markdownRow(
 }
 
 export const SMTP_MARKDOWN_HEADER =
-  '| scenario | identities | SMTP at once / per /24 / gap | ident./s | CPU ms / ident. | SMTP probes | distinct MX hosts | probe cache hits | connections to the shared pair | most connections to one own server (names there) | most open at once per /24 | least gap per /24 | mx-tls statuses |\n' +
+  '| scenario | identities | SMTP at once / per /24 / gap | ident./s | CPU ms / ident. | SMTP probes | distinct MX hosts | probe cache hits | connections to the shared pair | most connections to one own server (names there) | most open at once per /24 (servers / probe) | least gap per /24 (servers / probe) | mx-tls statuses |\n' +
   '|---|---:|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|';
+
+const gapText = (ms: number | null) => (ms === null ? '-' : `${fixed(ms, 1)} ms`);
 
 const statusCounts = (statuses: Record<string, number>) =>
   Object.entries(statuses)
@@ -259,8 +261,8 @@ export function smtpMarkdownRow(scenario: string, s: BenchSettings, f: FleetRunF
     int(f.smtp.cacheHits),
     Object.values(l.sharedConnections).join(' + '),
     `${l.maxOwnServerConnections} (${l.maxOwnServerNames})`,
-    String(l.maxOpenPerNetwork),
-    l.minGapMs === null ? '-' : `${fixed(l.minGapMs, 1)} ms`,
+    `${l.maxOpenPerNetwork} / ${f.smtp.client.maxOpenPerNetwork}`,
+    `${gapText(l.minGapMs)} / ${gapText(f.smtp.client.minGapMs)}`,
     statusCounts(f.smtp.statuses),
   ];
   return `| ${cells.join(' | ')} |`;
@@ -287,7 +289,11 @@ function smtpLines(s: BenchSmtpSettings, f: FleetRunFigures): string[] {
     `most connections open at once to one /24: ${l.maxOpenPerNetwork} (limit ${s.perNetwork}: ${verdict(l.maxOpenPerNetwork <= s.perNetwork)}); ` +
       `least gap between connection starts within a /24: ${l.minGapMs === null ? '-' : `${fixed(l.minGapMs, 1)} ms`} ` +
       `(gap ${s.gapMs} ms, less ${SMTP_GAP_TOLERANCE_MS} ms of timer and accept jitter: ${verdict(l.minGapMs === null || l.minGapMs >= s.gapMs - SMTP_GAP_TOLERANCE_MS)})`,
-    `per /24: ${Object.entries(l.networks)
+    `the same seen by the probe's process at connect(): ${f.smtp.client.connections} connections, ` +
+      `most open at once to one /24 ${f.smtp.client.maxOpenPerNetwork}, least gap between starts within a /24 ` +
+      `${f.smtp.client.minGapMs === null ? '-' : `${fixed(f.smtp.client.minGapMs, 1)} ms`} ` +
+      `(gap ${s.gapMs} ms: ${verdict(f.smtp.client.minGapMs === null || f.smtp.client.minGapMs >= s.gapMs - 1)})`,
+    `per /24 at the servers: ${Object.entries(l.networks)
       .map(
         ([n, x]) =>
           `${n} ${x.connections} conn., ${x.maxOpen} at once, least gap ${x.minGapMs === null ? '-' : `${fixed(x.minGapMs, 1)} ms`}`,

@@ -20,7 +20,7 @@ const PORT_ATTEMPTS = 5;
 /** What the servers saw, per server and per /24 (plain JSON: it crosses the IPC channel). */
 export interface SmtpLabFigures {
   servers: number;
-  /** Connections accepted, all servers. */
+  /** Connections accepted, all servers (all /24s). */
   connections: number;
   /** Host names served (the distinct MX hosts the world has). */
   names: number;
@@ -105,7 +105,6 @@ export class SmtpSessionLog {
     };
     for (const s of this.servers) {
       const c = this.perServer.get(s.address) ?? 0;
-      f.connections += c;
       f.names += s.names.length;
       if (s.kind === 'shared') f.sharedConnections[s.address] = c;
       else {
@@ -118,6 +117,7 @@ export class SmtpSessionLog {
     let minGap = Infinity;
     for (const [key, n] of [...this.networks].sort(([a], [b]) => a.localeCompare(b))) {
       f.networks[key] = { connections: n.connections, maxOpen: n.maxOpen, minGapMs: gap(n.minGap) };
+      f.connections += n.connections;
       f.maxOpenPerNetwork = Math.max(f.maxOpenPerNetwork, n.maxOpen);
       minGap = Math.min(minGap, n.minGap);
     }

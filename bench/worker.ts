@@ -20,6 +20,7 @@
  * It sends one { type: 'result', ... } message (PhaseResult) to the parent and exits.
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,6 +41,7 @@ import type { RunSmtpProber } from '../src/probe/smtp.js';
 import type { DnsCounters, RRType } from '../src/probe/types.js';
 import { normalizeTarget } from '../src/target.js';
 import { vmHwm } from './runtime.js';
+import { type SmtpLabFigures, SmtpSessionLog } from './smtp-lab.js';
 import { planWorld } from './world.js';
 
 export { vmHwm };
@@ -117,6 +119,37 @@ export interface SmtpPhaseFigures {
   cacheHits: number;
   /** Statuses of the mx-tls check over the run's reports. */
   statuses: Record<string, number>;
+  /**
+   * The same per-/24 figures as the lab's servers give, taken in this process when the probe
+   * calls connect() (free of the lab's accept delay): connections, most open at once (until
+   * the socket closes), least gap between starts.
+   */
+  client: Pick<SmtpLabFigures, 'connections' | 'maxOpenPerNetwork' | 'minGapMs' | 'networks'>;
+}
+
+/**
+ * Logs every TCP connect() this process makes to `port` on loopback (the probe's SMTP
+ * connections: the DNS lab is on another port) until the returned function is called.
+ */
+function watchSmtpConnects(port: number): { log: SmtpSessionLog; stop(): void } {
+  const log = new SmtpSessionLog([]);
+  const original = Socket.prototype.connect;
+  const watched = function (this: Socket, ...args: unknown[]) {
+    const o = args[0] as { host?: string; port?: number } | undefined;
+    if (typeof o === 'object' && o !== null && o.port === port && o.host && isLoopback(o.host)) {
+      const host = o.host;
+      log.open(host, performance.now());
+      this.once('close', () => log.close(host));
+    }
+    return (original as (...a: unknown[]) => Socket).apply(this, args);
+  };
+  Socket.prototype.connect = watched as typeof Socket.prototype.connect;
+  return {
+    log,
+    stop: () => {
+      Socket.prototype.connect = original;
+    },
+  };
 }
 
 export interface PhaseResult {
@@ -308,6 +341,7 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
   // --smtp: the probe runFleet would make (its defaults, then ours), made here to read the
   // SMTP prober's counters at the end.
   const smtpProbe = o.smtp ? createProbe({ ...FLEET_PROBE_DEFAULTS, ...probeOptionsFor(o) }) : undefined;
+  const connects = o.smtp ? watchSmtpConnects(o.smtp.port) : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -334,10 +368,18 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
     writeUnknowns(o.unknownsFile, unknowns);
     // createProbe's SMTP prober is a RunSmtpProber (src/probe/create.ts); Probe types it narrower.
     const smtpStats = (smtpProbe?.smtp as Partial<RunSmtpProber> | undefined)?.stats?.();
-    const smtp: SmtpPhaseFigures | undefined = smtpStats && {
-      ...smtpStats,
-      statuses: await checkStatusesOfRun(join(outDir, RESULTS_FILE), SMTP_SCENARIO_CHECK),
-    };
+    const client = connects?.log.figures();
+    const smtp: SmtpPhaseFigures | undefined = smtpStats &&
+      client && {
+        ...smtpStats,
+        statuses: await checkStatusesOfRun(join(outDir, RESULTS_FILE), SMTP_SCENARIO_CHECK),
+        client: {
+          connections: client.connections,
+          maxOpenPerNetwork: client.maxOpenPerNetwork,
+          minGapMs: client.minGapMs,
+          networks: client.networks,
+        },
+      };
     const t = summary.totals;
     return {
       type: 'result',
@@ -355,6 +397,7 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
     };
   } finally {
     stopTicker();
+    connects?.stop();
     smtpProbe?.close();
     if (o.outDir === undefined) rmSync(outDir, { recursive: true, force: true });
   }

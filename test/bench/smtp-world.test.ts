@@ -155,6 +155,10 @@ describe('the --smtp scenario end to end: a small fleet run against the lab serv
     expect(lab.serversOverNames + lab.serversUnderNames).toBe(0);
     expect(Object.values(lab.sharedConnections)).toEqual([1, 1]);
     expect(lab.maxOpenPerNetwork).toBeLessThanOrEqual(2);
+    // The probe's own connect() calls, logged in its process: the same count, the same limit.
+    expect(result.smtp?.client.connections).toBe(names);
+    expect(result.smtp?.client.maxOpenPerNetwork).toBeLessThanOrEqual(2);
+    expect(result.smtp?.client.minGapMs).toBeGreaterThanOrEqual(99);
     // mx-tls judged every identity; with the lab CA trusted, nothing is unknown.
     const statuses = result.smtp?.statuses ?? {};
     expect(statuses['pass']).toBeGreaterThan(50);
