@@ -4,6 +4,7 @@
  * they are tested on their own (test/bench/fleet-report.test.ts).
  */
 import type { ReplayerPhaseResult } from './replay-worker.js';
+import type { SmtpLabFigures } from './smtp-lab.js';
 import type { PhaseResult } from './worker.js';
 
 /** Targets of issues 5 and 12 (2-core machine, 20-50 ms per query, no SMTP). */
@@ -14,6 +15,13 @@ export const TARGET_PEAK_RSS_10K_BYTES = 300 * 1024 * 1024;
 export const TARGET_PEAK_RSS_100K_BYTES = 600 * 1024 * 1024;
 /** With 1% loss: at most this share of identities with an unknown the loss-free run lacked. */
 export const TARGET_EXTRA_UNKNOWN_SHARE = 0.001;
+/**
+ * Slack on the least gap between the probe's connect() calls to one /24: the network turns are
+ * given at least the gap apart, and connect() follows its turn after a few microtasks, which
+ * a busy event loop may stretch. Printed as measured; the servers' view (taken when the lab's
+ * event loop, which also serves the DNS, accepts) carries the lab's delay too.
+ */
+export const SMTP_GAP_TOLERANCE_MS = 5;
 /** Identities listed as examples of extra unknowns. */
 const EXTRA_UNKNOWN_EXAMPLES = 10;
 
@@ -24,8 +32,22 @@ export interface LabStats {
   tcp: number;
   /** UDP queries the lab dropped (--loss). */
   dropped: number;
-  /** The lab process's CPU over the phase, ms. */
+  /** The lab process's CPU over the phase, ms (its SMTP servers' too, with --smtp). */
   cpuMs: number;
+  /** --smtp: what the lab's SMTP servers saw. */
+  smtp?: SmtpLabFigures;
+}
+
+/** The --smtp scenario's SMTP settings, defaults resolved (the fleet's). */
+export interface BenchSmtpSettings {
+  /** SMTP probes at once in the run (ProbeOptions.smtpConcurrency). */
+  concurrency: number;
+  /** Connections at once to one /24 (smtpPerNetwork). */
+  perNetwork: number;
+  /** Least time between two connection starts to one /24, ms (smtpGapMs). */
+  gapMs: number;
+  /** True when all three are the fleet's defaults. */
+  defaults: boolean;
 }
 
 /** The settings a run used (all of them, so a table row can be reproduced). */
@@ -54,6 +76,8 @@ export interface BenchSettings {
   /** V8 heap growing: the fleet command's FLEET_HEAP_GROWING_PERCENT, or V8's default. */
   heapGrowth: string;
   node: string;
+  /** --smtp: SMTP probing on towards the lab's loopback servers (the mx-tls check added). */
+  smtp?: BenchSmtpSettings;
 }
 
 /** One measured fleet run (fleet, audit or cli) with its derived figures. */
@@ -101,11 +125,19 @@ export interface BenchResult {
   probeReplay?: PhaseResult & { lab: LabStats; questionsPerSecond: number };
   /** Markdown table rows, one per measured fleet run (the header: MARKDOWN_HEADER). */
   markdownRows: string[];
+  /** --smtp: the measured run's SMTP row (the header: SMTP_MARKDOWN_HEADER). */
+  smtpMarkdownRow?: string;
 }
 
 export function scenarioName(s: BenchSettings): string {
   const parts = [s.selectors === 'known' ? 'known selectors' : 'discovery', s.resolver];
   if (s.loss > 0) parts.push(`loss ${formatPercent(s.loss)}`);
+  if (s.smtp)
+    parts.push(
+      s.smtp.defaults
+        ? 'SMTP'
+        : `SMTP ${s.smtp.concurrency} at once, ${s.smtp.perNetwork} per /24, gap ${s.smtp.gapMs} ms`,
+    );
   return parts.join(', ');
 }
 
@@ -203,6 +235,75 @@ export function markdownRow(
   return `| ${cells.join(' | ')} |`;
 }
 
+export const SMTP_MARKDOWN_HEADER =
+  '| scenario | identities | SMTP at once / per /24 / gap | ident./s | CPU ms / ident. | SMTP probes | distinct MX hosts | probe cache hits | connections to the shared pair | most connections to one own server (names there) | most open at once per /24 (servers / probe) | least gap per /24 (servers / probe) | mx-tls statuses |\n' +
+  '|---|---:|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|';
+
+const gapText = (ms: number | null) => (ms === null ? '-' : `${fixed(ms, 1)} ms`);
+
+const statusCounts = (statuses: Record<string, number>) =>
+  Object.entries(statuses)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+/** One Markdown row of the --smtp scenario (columns: SMTP_MARKDOWN_HEADER); undefined without SMTP. */
+export function smtpMarkdownRow(scenario: string, s: BenchSettings, f: FleetRunFigures): string | undefined {
+  const l = f.lab.smtp;
+  if (!s.smtp || !l || !f.smtp) return undefined;
+  const cells = [
+    scenario,
+    int(s.identities),
+    `${s.smtp.concurrency} / ${s.smtp.perNetwork} / ${s.smtp.gapMs} ms`,
+    fixed(f.identitiesPerSecond, 1),
+    fixed(f.cpuMsPerIdentity, 2),
+    int(f.smtp.probes),
+    int(l.names),
+    int(f.smtp.cacheHits),
+    Object.values(l.sharedConnections).join(' + '),
+    `${l.maxOwnServerConnections} (${l.maxOwnServerNames})`,
+    `${l.maxOpenPerNetwork} / ${f.smtp.client.maxOpenPerNetwork}`,
+    `${gapText(l.minGapMs)} / ${gapText(f.smtp.client.minGapMs)}`,
+    statusCounts(f.smtp.statuses),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** The --smtp lines of the text output: what the prober did and what the servers saw. */
+function smtpLines(s: BenchSmtpSettings, f: FleetRunFigures): string[] {
+  const l = f.lab.smtp;
+  if (!l || !f.smtp) return ['SMTP: no figures (the lab or the worker sent none)'];
+  const probedOnce = f.smtp.probes === l.names && l.serversOverNames === 0 && l.serversUnderNames === 0;
+  const out = [
+    `SMTP: ${s.concurrency} probes at once, ${s.perNetwork} per /24, ${s.gapMs} ms between starts per /24; ` +
+      `${l.servers} lab servers serving ${l.names} distinct MX hosts`,
+    `SMTP probes made: ${f.smtp.probes} for ${l.names} distinct MX hosts (${f.smtp.cacheHits} answered from the run's probe cache); ` +
+      `connections the servers accepted: ${l.connections}; each host probed once: ${verdict(probedOnce)}` +
+      (probedOnce
+        ? ''
+        : ` (${l.serversOverNames} servers got more connections than names, ${l.serversUnderNames} fewer)`),
+    `connections to the shared pair: ${Object.entries(l.sharedConnections)
+      .map(([a, c]) => `${a} ${c}`)
+      .join(
+        ', ',
+      )}; most to one own server: ${l.maxOwnServerConnections} (it serves up to ${l.maxOwnServerNames} names)`,
+    `most connections open at once to one /24 (at the servers): ${l.maxOpenPerNetwork} (limit ${s.perNetwork}: ${verdict(l.maxOpenPerNetwork <= s.perNetwork)}); ` +
+      `least gap between connection starts within a /24: at the servers ${gapText(l.minGapMs)} (as accepted by the lab's busy event loop), ` +
+      `at the probe's connect() ${gapText(f.smtp.client.minGapMs)} ` +
+      `(gap ${s.gapMs} ms, less ${SMTP_GAP_TOLERANCE_MS} ms from the turn to connect(): ${verdict(f.smtp.client.minGapMs === null || f.smtp.client.minGapMs >= s.gapMs - SMTP_GAP_TOLERANCE_MS)})`,
+    `the probe's process saw ${f.smtp.client.connections} connect() calls, at most ${f.smtp.client.maxOpenPerNetwork} to one /24 ` +
+      `between connect() and the socket's 'close' event (which comes a moment after the turn is given back)`,
+    `per /24 at the servers: ${Object.entries(l.networks)
+      .map(
+        ([n, x]) =>
+          `${n} ${x.connections} conn., ${x.maxOpen} at once, least gap ${x.minGapMs === null ? '-' : `${fixed(x.minGapMs, 1)} ms`}`,
+      )
+      .join('; ')}`,
+    `mx-tls statuses: ${statusCounts(f.smtp.statuses)}`,
+  ];
+  return out;
+}
+
 function runLine(name: string, f: FleetRunFigures): string {
   return (
     `${name.padEnd(10)} ${fixed(f.elapsedMs / 1000, 1).padStart(8)} s ${fixed(f.identitiesPerSecond, 1).padStart(9)} ` +
@@ -287,6 +388,7 @@ export function render(r: BenchResult): string {
       (rssTarget !== undefined ? ` (target < ${mb(rssTarget)}: ${verdict(f.peakRss < rssTarget)})` : ''),
   );
   out.push(`CPU per identity: ${fixed(f.cpuMsPerIdentity, 2)} ms`);
+  if (s.smtp) out.push(...smtpLines(s.smtp, f));
   if (r.extraUnknowns) {
     const e = r.extraUnknowns;
     out.push(
@@ -296,5 +398,6 @@ export function render(r: BenchResult): string {
     );
   }
   out.push('', MARKDOWN_HEADER, ...r.markdownRows, '');
+  if (r.smtpMarkdownRow !== undefined) out.push(SMTP_MARKDOWN_HEADER, r.smtpMarkdownRow, '');
   return out.join('\n');
 }

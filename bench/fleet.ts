@@ -1,6 +1,7 @@
 /**
  * Fleet benchmark: `npm run bench -- --identities 10000 --latency 20-50 [--discovery]
- * [--loss 0.01] [--resolver lab|unbound] [--dns-concurrency N] [--json] ...` (bench/README.md).
+ * [--loss 0.01] [--resolver lab|unbound] [--dns-concurrency N] [--smtp [--smtp-per-network N]
+ * [--smtp-gap MS] [--smtp-concurrency N]] [--json] ...` (bench/README.md).
  *
  * Processes, so that nothing measured shares an event loop with the DNS server:
  * 1. the lab (bench/lab-child.ts) builds the seeded world and serves it on 127.0.0.1 with
@@ -10,7 +11,8 @@
  *    (bench/unbound.ts), started afresh (cold cache) for each measured phase;
  * 3. the fleet worker (bench/worker.ts fleet, or audit with --no-write, or the CLI itself with
  *    --cli) audits every identity, DNS checks only; with --loss a loss-free run first, as
- *    the reference for the unknown comparison;
+ *    the reference for the unknown comparison; with --smtp, SMTP probing on (mx-tls added)
+ *    towards real SMTP servers the lab starts on loopback at the world's MX addresses;
  * 4. the minimal replayer (bench/replay-worker.ts): a plain UDP client with 1,000 questions in
  *    flight asks exactly the distinct questions of phase 3, through the same resolver: the
  *    machine's DNS ceiling. `--probe-replay` also replays them through the product's probe.
@@ -31,10 +33,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLEET_HEAP_GROWING_PERCENT } from '../src/fleet/cli.js';
-import { FLEET_DEFAULT_CACHE_ENTRIES, FLEET_DEFAULT_TRIES } from '../src/fleet/run.js';
+import { FLEET_DEFAULT_CACHE_ENTRIES, FLEET_DEFAULT_TRIES, FLEET_PROBE_DEFAULTS } from '../src/fleet/run.js';
+import { SMTP_DEFAULT_NETWORK_GAP_MS, SMTP_DEFAULT_PER_NETWORK } from '../src/probe/smtp-politeness.js';
 import {
   type BenchResult,
   type BenchSettings,
+  type BenchSmtpSettings,
   compareUnknowns,
   type ExtraUnknowns,
   type FleetRunFigures,
@@ -46,6 +50,7 @@ import {
   render,
   replayerFigures,
   scenarioName,
+  smtpMarkdownRow,
 } from './fleet-report.js';
 import type { ReplayerOptions, ReplayerPhaseResult } from './replay-worker.js';
 import {
@@ -63,6 +68,7 @@ import {
   type PhaseResult,
   unknownsOfRun,
   type WorkerOptions,
+  type WorkerSmtpOptions,
 } from './worker.js';
 import { planWorld, worldStats } from './world.js';
 
@@ -256,6 +262,10 @@ async function main(): Promise<void> {
       'v8-default-growth': { type: 'boolean', default: false },
       'cache-entries': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
+      smtp: { type: 'boolean', default: false },
+      'smtp-per-network': { type: 'string' },
+      'smtp-gap': { type: 'string' },
+      'smtp-concurrency': { type: 'string' },
     },
   });
   const identities = positiveInt('identities', values.identities) ?? 1;
@@ -284,21 +294,65 @@ async function main(): Promise<void> {
   const log = (s: string) => {
     if (!values.quiet) process.stderr.write(`${s}\n`);
   };
+  const smtpGiven = ['smtp-per-network', 'smtp-gap', 'smtp-concurrency'].some(
+    (k) => values[k as keyof typeof values] !== undefined,
+  );
+  if (smtpGiven && !values.smtp)
+    throw new Error('--smtp-per-network, --smtp-gap and --smtp-concurrency need --smtp');
+  if (values.smtp && (values.cli || values['no-write']))
+    throw new Error('--smtp measures the fleet worker (no --cli, no --no-write)');
+  const smtpGapText = values['smtp-gap'];
+  const smtpGapMs = smtpGapText === undefined ? SMTP_DEFAULT_NETWORK_GAP_MS : Number(smtpGapText);
+  if (!(Number.isInteger(smtpGapMs) && smtpGapMs >= 0)) throw new Error('--smtp-gap must be ms, 0 or more');
+  const smtpSettings: BenchSmtpSettings | undefined = values.smtp
+    ? {
+        concurrency:
+          positiveInt('smtp-concurrency', values['smtp-concurrency']) ?? FLEET_PROBE_DEFAULTS.smtpConcurrency,
+        perNetwork: positiveInt('smtp-per-network', values['smtp-per-network']) ?? SMTP_DEFAULT_PER_NETWORK,
+        gapMs: smtpGapMs,
+        defaults: !smtpGiven,
+      }
+    : undefined;
 
   const stats = worldStats(planWorld(identities, seed));
   log(
     `world: ${identities} identities, seed ${seed}, ${stats.ips} sending IPs, ${stats.selectors} DKIM selectors` +
       (values.discovery ? ' (not given: --discovery audits a plain domains list)' : ''),
   );
-  const lab = startChild('lab-child', [String(identities), String(seed), values.latency]);
-  const ready = await nextMessage<{ host: string; port: number; nodes: number; buildMs: number }>(
-    lab,
-    'ready',
-  );
+  const lab = startChild('lab-child', [
+    String(identities),
+    String(seed),
+    values.latency,
+    ...(values.smtp ? ['fleet', 'smtp'] : []),
+  ]);
+  const ready = await nextMessage<{
+    host: string;
+    port: number;
+    nodes: number;
+    buildMs: number;
+    smtp?: { port: number; caPem: string; servers: number; names: number };
+  }>(lab, 'ready');
   log(
     `lab: ${ready.nodes} names on ${ready.host}:${ready.port}, built in ${(ready.buildMs / 1000).toFixed(1)} s, latency ${values.latency} ms`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
+  let smtp: WorkerSmtpOptions | undefined;
+  if (smtpSettings) {
+    if (!ready.smtp) throw new Error('the lab started no SMTP servers');
+    const caFile = join(dir, 'lab-ca.pem');
+    writeFileSync(caFile, ready.smtp.caPem);
+    // Only what was given: the worker's probe starts from the fleet's defaults, as runFleet's does.
+    smtp = {
+      port: ready.smtp.port,
+      caFile,
+      ...(values['smtp-per-network'] !== undefined ? { perNetwork: smtpSettings.perNetwork } : {}),
+      ...(smtpGapText !== undefined ? { gapMs: smtpSettings.gapMs } : {}),
+      ...(values['smtp-concurrency'] !== undefined ? { concurrency: smtpSettings.concurrency } : {}),
+    };
+    log(
+      `lab SMTP: ${ready.smtp.servers} servers (STARTTLS, certificates from the lab CA ${caFile}) on port ${ready.smtp.port} for ${ready.smtp.names} MX hosts`,
+    );
+  }
   let unbound: RunningUnbound | undefined;
   /** The resolver a phase asks: the lab, or a fresh unbound (cold cache) in front of it. */
   const target = async (): Promise<{ host: string; port: number }> => {
@@ -326,6 +380,7 @@ async function main(): Promise<void> {
       ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
       ...(values['heap-snapshot'] !== undefined ? { heapSnapshot: values['heap-snapshot'] } : {}),
       ...(values['v8-default-growth'] ? { v8DefaultGrowth: true } : {}),
+      ...(smtp ? { smtp } : {}),
     };
     if ((base.baseline ?? base.heapSnapshot) !== undefined && base.mode !== 'fleet')
       throw new Error('--baseline and --heap-snapshot need the fleet mode (not --no-write)');
@@ -352,6 +407,7 @@ async function main(): Promise<void> {
         ? 'V8 default'
         : `${FLEET_HEAP_GROWING_PERCENT}% (the fleet command's)`,
       node: process.version,
+      ...(smtpSettings ? { smtp: smtpSettings } : {}),
     };
     const scenario = scenarioName(settings);
     log(
@@ -432,10 +488,12 @@ async function main(): Promise<void> {
         : []),
       markdownRow(scenario, settings, fleet, replayer, extraUnknowns),
     ];
+    const smtpRow = smtpMarkdownRow(scenario, settings, fleet);
     const result: BenchResult = {
       scenario,
       settings,
       fleet,
+      ...(smtpRow !== undefined ? { smtpMarkdownRow: smtpRow } : {}),
       ...(reference ? { reference } : {}),
       ...(extraUnknowns ? { extraUnknowns } : {}),
       ...(replayer

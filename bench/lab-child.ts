@@ -3,7 +3,10 @@
  * server and counts what it is asked. Runs in its own process (forked by bench/fleet.ts) so
  * the server's CPU and memory are not charged to the audit being measured.
  *
- * Arguments: N, seed, latency ("20-50" ms), world ("fleet", default, or "recipients").
+ * Arguments: N, seed, latency ("20-50" ms), world ("fleet", default, or "recipients"), and
+ * "smtp" (fleet world only): the MX hosts on loopback with a real SMTP server at each address
+ * (bench/smtp-lab.ts); `ready` then carries `smtp: { port, caPem, servers, names }` and every
+ * `stats` answer `smtp` (SmtpLabFigures, reset with the rest).
  *
  * IPC protocol (process.send):
  *   -> parent { type: 'ready', host, port, nodes, buildMs }
@@ -22,7 +25,8 @@ import { writeFileSync } from 'node:fs';
 import { LabDnsServer } from '../src/lab/index.js';
 import type { LatencySpec } from '../src/lab/zone.js';
 import { buildRecipientsZone } from './recipients-world.js';
-import { buildZone, planWorld } from './world.js';
+import { type RunningSmtpLab, startWorldSmtpLab } from './smtp-lab.js';
+import { buildZone, planWorld, worldSmtpServers } from './world.js';
 
 /** How often the server's query log is drained into the counters. */
 const DRAIN_INTERVAL_MS = 50;
@@ -58,14 +62,16 @@ function parseLatency(v: string | undefined): LatencySpec | undefined {
 }
 
 async function main(): Promise<void> {
-  const [nText = '1000', seedText = '1', latencyText, world = 'fleet'] = process.argv.slice(2);
+  const [nText = '1000', seedText = '1', latencyText, world = 'fleet', smtpFlag] = process.argv.slice(2);
+  const smtp = smtpFlag === 'smtp';
+  if (smtp && world !== 'fleet') throw new Error('smtp needs the fleet world');
   const t0 = performance.now();
   // World "recipients" (bench/recipients.ts): N is the number of domains.
-  const zone =
-    world === 'recipients'
-      ? buildRecipientsZone(Number(nText))
-      : buildZone(planWorld(Number(nText), Number(seedText)));
+  const plan = world === 'recipients' ? undefined : planWorld(Number(nText), Number(seedText));
+  const zone = plan ? buildZone(plan, { smtp }) : buildRecipientsZone(Number(nText));
   const buildMs = performance.now() - t0;
+  const smtpServers = plan && smtp ? worldSmtpServers(plan) : undefined;
+  const smtpLab: RunningSmtpLab | undefined = smtpServers ? await startWorldSmtpLab(smtpServers) : undefined;
   const latency = parseLatency(latencyText);
   const server = await LabDnsServer.start({
     zone,
@@ -99,18 +105,38 @@ async function main(): Promise<void> {
         tcp: stats.tcp,
         dropped: stats.dropped,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        ...(smtpLab ? { smtp: smtpLab.log.figures() } : {}),
       });
-      if (msg.reset) stats = freshStats();
+      if (msg.reset) {
+        stats = freshStats();
+        smtpLab?.log.reset();
+      }
     } else if (msg.type === 'loss') {
       server.setDropRate(msg.rate ?? 0);
       process.send?.({ type: 'loss', rate: msg.rate ?? 0 });
     } else if (msg.type === 'stop') {
       clearInterval(timer);
-      void server.stop().then(() => process.exit(0));
+      void Promise.all([server.stop(), smtpLab?.stop()]).then(() => process.exit(0));
     }
   });
   process.on('disconnect', () => process.exit(0));
-  process.send?.({ type: 'ready', host: server.host, port: server.port, nodes: zone.nodes.size, buildMs });
+  process.send?.({
+    type: 'ready',
+    host: server.host,
+    port: server.port,
+    nodes: zone.nodes.size,
+    buildMs,
+    ...(smtpLab && smtpServers
+      ? {
+          smtp: {
+            port: smtpLab.port,
+            caPem: smtpLab.caPem,
+            servers: smtpServers.length,
+            names: smtpServers.reduce((n, s) => n + s.names.length, 0),
+          },
+        }
+      : {}),
+  });
 }
 
 main().catch((err: unknown) => {

@@ -12,9 +12,15 @@
  * The probe is made from ProbeOptions as the fleet command makes it; `dnsConcurrency` (issue
  * 12, the fleet's --dns-concurrency) is given only when the benchmark was given one.
  *
+ * With `smtp` (the --smtp scenario, fleet mode) SMTP probing is on as in a fleet run
+ * (FLEET_PROBE_DEFAULTS), towards the lab's loopback SMTP servers only, trusting the lab CA;
+ * the checks are the DNS checks plus mx-tls. The worker then makes the probe itself (the
+ * same options runFleet would use) to read the SMTP prober's counters afterwards.
+ *
  * It sends one { type: 'result', ... } message (PhaseResult) to the parent and exits.
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,16 +29,32 @@ import { tuneHeapForFleet } from '../src/fleet/cli.js';
 import { type FleetIdentity, parseDomainsFile } from '../src/fleet/config.js';
 import { identityKey } from '../src/fleet/key.js';
 import { RESULTS_FILE } from '../src/fleet/outdir.js';
-import { DEFAULT_FLEET_CONCURRENCY, FLEET_DEFAULT_CACHE_ENTRIES, runFleet } from '../src/fleet/run.js';
+import {
+  DEFAULT_FLEET_CONCURRENCY,
+  FLEET_DEFAULT_CACHE_ENTRIES,
+  FLEET_PROBE_DEFAULTS,
+  runFleet,
+} from '../src/fleet/run.js';
 import { audit, createProbe, type OverallStatus, type ProbeOptions } from '../src/index.js';
+import { parseIp } from '../src/ip-bytes.js';
+import type { RunSmtpProber } from '../src/probe/smtp.js';
 import type { DnsCounters, RRType } from '../src/probe/types.js';
 import { normalizeTarget } from '../src/target.js';
 import { vmHwm } from './runtime.js';
+import { type SmtpLabFigures, SmtpSessionLog } from './smtp-lab.js';
 import { planWorld } from './world.js';
 
 export { vmHwm };
 
 export const DNS_CHECKS = ['spf', 'dmarc', 'dkim', 'ptr', 'mx'] as const;
+/**
+ * The --smtp scenario's checks: the DNS checks and mx-tls, which probes the MX hosts. Not
+ * tls: it probes the sending IPs, and the world has no SMTP server there (they are in
+ * benchmarking and shared address ranges, outside what the run may contact).
+ */
+export const SMTP_SCENARIO_CHECKS = [...DNS_CHECKS, 'mx-tls'] as const;
+/** The SMTP check whose statuses the --smtp scenario reports. */
+export const SMTP_SCENARIO_CHECK = 'mx-tls';
 /** RSS sampling period, for the timeline; the peak itself comes from VmHWM. */
 const RSS_SAMPLE_MS = 100;
 const PROGRESS_EVERY_MS = 5000;
@@ -74,6 +96,60 @@ export interface WorkerOptions {
   questionsFile?: string;
   /** Print progress lines on stderr. */
   progress: boolean;
+  /** Fleet mode: SMTP probing on, towards the lab's loopback servers (the --smtp scenario). */
+  smtp?: WorkerSmtpOptions;
+}
+
+export interface WorkerSmtpOptions {
+  /** The one port every lab SMTP server listens on (ProbeOptions.smtpPort). */
+  port: number;
+  /** PEM file of the lab CA (ProbeOptions.caFile): certificates are verified, never waved through. */
+  caFile: string;
+  /** ProbeOptions smtpPerNetwork, smtpGapMs, smtpConcurrency; undefined: the fleet's defaults. */
+  perNetwork?: number;
+  gapMs?: number;
+  concurrency?: number;
+}
+
+/** The SMTP prober's own counters over a run, and the mx-tls statuses of its reports. */
+export interface SmtpPhaseFigures {
+  /** Probes the prober ran (each one connection attempt). */
+  probes: number;
+  /** Probe requests answered from the run's probe cache (a host already probed). */
+  cacheHits: number;
+  /** Statuses of the mx-tls check over the run's reports. */
+  statuses: Record<string, number>;
+  /**
+   * The same per-/24 figures as the lab's servers give, taken in this process when the probe
+   * calls connect() (free of the lab's accept delay): connections, most open at once (until
+   * the socket closes), least gap between starts.
+   */
+  client: Pick<SmtpLabFigures, 'connections' | 'maxOpenPerNetwork' | 'minGapMs' | 'networks'>;
+}
+
+/**
+ * Logs every TCP connect() this process makes to `port` on loopback (the probe's SMTP
+ * connections: the DNS lab is on another port) until the returned function is called.
+ */
+function watchSmtpConnects(port: number): { log: SmtpSessionLog; stop(): void } {
+  const log = new SmtpSessionLog([]);
+  const original = Socket.prototype.connect;
+  const watched = function (this: Socket, ...args: unknown[]) {
+    const o = args[0] as { host?: string; port?: number } | undefined;
+    if (typeof o === 'object' && o !== null && o.port === port && o.host && isLoopback(o.host)) {
+      const host = o.host;
+      log.open(host, performance.now());
+      this.once('close', () => log.close(host));
+    }
+    return (original as (...a: unknown[]) => Socket).apply(this, args);
+  };
+  Socket.prototype.connect = watched as typeof Socket.prototype.connect;
+  return {
+    log,
+    stop: () => {
+      Socket.prototype.connect = original;
+    },
+  };
 }
 
 export interface PhaseResult {
@@ -97,6 +173,8 @@ export interface PhaseResult {
   cpuMs: number;
   /** Identities with at least one unknown check. */
   unknownIdentities?: number;
+  /** The --smtp scenario's SMTP figures (fleet mode). */
+  smtp?: SmtpPhaseFigures;
 }
 
 function sampler(): { stop(): number } {
@@ -147,7 +225,28 @@ export function probeOptionsFor(o: WorkerOptions): ProbeOptions {
     maxCacheEntries: o.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
   };
   if (o.dnsConcurrency !== undefined) options.concurrency = o.dnsConcurrency;
+  if (o.smtp) {
+    const s = o.smtp;
+    delete options.noSmtp;
+    Object.assign(options, {
+      smtpPort: s.port,
+      caFile: s.caFile,
+      // As the demo does: a benchmark contacts nothing but its own loopback servers.
+      smtpAllow: isLoopback,
+      ...(s.perNetwork !== undefined ? { smtpPerNetwork: s.perNetwork } : {}),
+      ...(s.gapMs !== undefined ? { smtpGapMs: s.gapMs } : {}),
+      ...(s.concurrency !== undefined ? { smtpConcurrency: s.concurrency } : {}),
+    } satisfies ProbeOptions);
+  }
   return options;
+}
+
+/** 127.0.0.0/8 or ::1 (RFC 6890 2.2.2, 2.2.3). */
+export function isLoopback(address: string): boolean {
+  const ip = parseIp(address);
+  if (!ip) return false;
+  if (ip.family === 4) return ip.bytes[0] === 127;
+  return ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
 }
 
 /** CPU (user + system) of this process since `from`, ms. */
@@ -239,15 +338,19 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
   const startRss = process.memoryUsage().rss;
   const rss = sampler();
   const stopTicker = progressTicker('fleet', identities.length, () => done, o.progress);
+  // --smtp: the probe runFleet would make (its defaults, then ours), made here to read the
+  // SMTP prober's counters at the end.
+  const smtpProbe = o.smtp ? createProbe({ ...FLEET_PROBE_DEFAULTS, ...probeOptionsFor(o) }) : undefined;
+  const connects = o.smtp ? watchSmtpConnects(o.smtp.port) : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
-    // The probe is the one runFleet makes from these options, as in the fleet command.
+    // Else the probe is the one runFleet makes from these options, as in the fleet command.
     const { summary } = await runFleet(identities, {
       outDir,
-      probeOptions: probeOptionsFor(o),
+      ...(smtpProbe ? { probe: smtpProbe } : { probeOptions: probeOptionsFor(o) }),
       ...(o.identityConcurrency !== undefined ? { concurrency: o.identityConcurrency } : {}),
-      checks: DNS_CHECKS,
+      checks: o.smtp ? SMTP_SCENARIO_CHECKS : DNS_CHECKS,
       baseline: o.baseline ?? false,
       onProgress: (p) => {
         done = p.done;
@@ -263,6 +366,20 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
     // summary.identities keeps only the worst rows: count over every row of results.ndjson.
     const unknowns = await unknownsOfRun(join(outDir, RESULTS_FILE));
     writeUnknowns(o.unknownsFile, unknowns);
+    // createProbe's SMTP prober is a RunSmtpProber (src/probe/create.ts); Probe types it narrower.
+    const smtpStats = (smtpProbe?.smtp as Partial<RunSmtpProber> | undefined)?.stats?.();
+    const client = connects?.log.figures();
+    const smtp: SmtpPhaseFigures | undefined = smtpStats &&
+      client && {
+        ...smtpStats,
+        statuses: await checkStatusesOfRun(join(outDir, RESULTS_FILE), SMTP_SCENARIO_CHECK),
+        client: {
+          connections: client.connections,
+          maxOpenPerNetwork: client.maxOpenPerNetwork,
+          minGapMs: client.minGapMs,
+          networks: client.networks,
+        },
+      };
     const t = summary.totals;
     return {
       type: 'result',
@@ -276,9 +393,12 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
       unknownChecks: countUnknownChecks(unknowns),
       unknownIdentities: unknowns.size,
       cpuMs,
+      ...(smtp ? { smtp } : {}),
     };
   } finally {
     stopTicker();
+    connects?.stop();
+    smtpProbe?.close();
     if (o.outDir === undefined) rmSync(outDir, { recursive: true, force: true });
   }
 }
@@ -295,6 +415,22 @@ export async function unknownsOfRun(resultsFile: string): Promise<Map<string, st
       .map(([id]) => id)
       .sort();
     if (unknown.length > 0) out.set(row.key, unknown);
+  }
+  return out;
+}
+
+/** How many reports of a run's results.ndjson gave `check` each status (absent: not run). */
+export async function checkStatusesOfRun(
+  resultsFile: string,
+  check: string,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const lines = createInterface({ input: createReadStream(resultsFile), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line === '') continue;
+    const row = JSON.parse(line) as { checks?: Record<string, string> };
+    const status = row.checks?.[check] ?? 'not run';
+    out[status] = (out[status] ?? 0) + 1;
   }
   return out;
 }
@@ -358,7 +494,8 @@ async function main(): Promise<void> {
   process.send?.(result, () => process.exit(0));
 }
 
-if (process.send) {
+// Only as the forked worker itself (tests import this module from a forked test runner).
+if (process.send && /bench[/\\]worker\.[jt]s$/.test(process.argv[1] ?? '')) {
   main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);

@@ -13,7 +13,9 @@
  *   or missing; external rua= destinations authorised by a wildcard report record.
  * - DKIM at one to three common selectors (all listed in the identity: known selectors),
  *   some delegated by CNAME to the ESP, some with one selector's key missing.
- * - MX: a shared hosted MX pair, an own MX host, none (implicit MX) or a null MX.
+ * - MX: a shared hosted MX pair, an own MX host, none (implicit MX) or a null MX. The mail
+ *   servers sit at documentation addresses; with `{ smtp: true }` on loopback addresses where
+ *   the benchmark starts real SMTP servers (worldSmtpServers, bench/smtp-lab.ts).
  * - Sending IPs from ESP pools (good PTR) or dedicated (good, missing or mismatched PTR).
  *
  * Everything random is drawn in `planWorld` (one mulberry32 stream per seed); `buildZone`
@@ -286,6 +288,97 @@ export function reverseName(ip: string): string {
 
 const TTL = 300;
 
+// --- where the world's mail servers are -----------------------------------------------------
+
+/** Without --smtp: documentation addresses (RFC 5737), nothing listens there. */
+const DOC_SHARED_MX_ADDRESSES = ['192.0.2.10', '192.0.2.11'] as const;
+const DOC_IMPLICIT_MX_ADDRESS = '192.0.2.20';
+const DOC_OWN_MX_BASE = ((192 << 24) | (0 << 16) | (2 << 8) | 128) >>> 0;
+/** Addresses the own MX hosts share (one per org host, round robin). */
+export const WORLD_OWN_MX_SERVERS = 100;
+
+/**
+ * With --smtp: loopback addresses where the benchmark's lab starts one real SMTP server each
+ * (STARTTLS, a certificate from the lab CA naming every host served there). The shared hosted
+ * pair sits in one /24, the own servers are spread over SMTP_OWN_MX_NETWORKS /24s, so the
+ * probe's per-/24 politeness has something to hold back.
+ */
+export const SMTP_SHARED_MX_ADDRESSES = ['127.0.80.10', '127.0.80.11'] as const;
+/** The own (private) servers' /24s: 127.0.81.0/24 .. 127.0.84.0/24. */
+export const SMTP_OWN_MX_NETWORKS = 4;
+const SMTP_OWN_MX_FIRST_NETWORK = 81;
+const SMTP_OWN_MX_FIRST_HOST = 10;
+
+/** The k-th own SMTP server's address (k modulo WORLD_OWN_MX_SERVERS), spread over the /24s. */
+export function smtpOwnMxAddress(k: number): string {
+  const n = k % WORLD_OWN_MX_SERVERS;
+  const net = SMTP_OWN_MX_FIRST_NETWORK + (n % SMTP_OWN_MX_NETWORKS);
+  return `127.0.${net}.${SMTP_OWN_MX_FIRST_HOST + Math.floor(n / SMTP_OWN_MX_NETWORKS)}`;
+}
+
+/** The shared hosted MX pair (preference 10 and 20). */
+export const SHARED_MX_HOSTS = ['mx1.mailhost.example', 'mx2.mailhost.example'] as const;
+
+/** Where the zone puts the mail servers: documentation addresses, or loopback with --smtp. */
+interface MxAddressing {
+  shared: readonly [string, string];
+  /** The next org's own MX host (kind `own`). */
+  own(): string;
+}
+
+function mxAddressing(smtp: boolean): MxAddressing {
+  let k = 0;
+  if (!smtp)
+    return {
+      shared: DOC_SHARED_MX_ADDRESSES,
+      own: () => ip4((DOC_OWN_MX_BASE + (k++ % WORLD_OWN_MX_SERVERS)) >>> 0),
+    };
+  return { shared: SMTP_SHARED_MX_ADDRESSES, own: () => smtpOwnMxAddress(k++) };
+}
+
+/** One SMTP server of the --smtp world: its address and the host names that resolve to it. */
+export interface WorldSmtpServer {
+  address: string;
+  kind: 'shared' | 'own';
+  /** Host names served here (the certificate names them all); sorted. */
+  names: string[];
+}
+
+/**
+ * The SMTP servers of a plan's --smtp world (`buildZone(plan, { smtp: true })`): every address
+ * an MX host resolves to, with the names resolving there (the shared pair always; own servers
+ * that some org's MX host uses). A domain without MX (implicit MX) keeps its documentation
+ * address: mx-tls probes MX hosts only, so nothing would connect there.
+ */
+export function worldSmtpServers(plan: WorldPlan): WorldSmtpServer[] {
+  const addressing = mxAddressing(true);
+  const servers = new Map<string, WorldSmtpServer>();
+  const serve = (address: string, name: string, kind: WorldSmtpServer['kind']) => {
+    let s = servers.get(address);
+    if (!s) {
+      s = { address, kind, names: [] };
+      servers.set(address, s);
+    }
+    s.names.push(name);
+  };
+  serve(addressing.shared[0], SHARED_MX_HOSTS[0], 'shared');
+  serve(addressing.shared[1], SHARED_MX_HOSTS[1], 'shared');
+  for (const id of plan.identities) {
+    if (id.kinds.mx === 'own') serve(addressing.own(), ownMxHost(id.org), 'own');
+  }
+  for (const s of servers.values()) s.names.sort();
+  return [...servers.values()];
+}
+
+function ownMxHost(org: string): string {
+  return `mx.${org}`;
+}
+
+export interface ZoneOptions {
+  /** Mail servers on loopback (worldSmtpServers) instead of documentation addresses. */
+  smtp?: boolean;
+}
+
 function txt(text: string): ZoneRecord {
   const bytes = Buffer.from(text, 'utf8');
   const data: Buffer[] = [];
@@ -294,7 +387,8 @@ function txt(text: string): ZoneRecord {
 }
 
 /** Builds the zone of a plan: shared infrastructure plus every identity's records. */
-export function buildZone(plan: WorldPlan): Zone {
+export function buildZone(plan: WorldPlan, options: ZoneOptions = {}): Zone {
+  const mxAt = mxAddressing(options.smtp === true);
   const nodes = new Map<string, ZoneNode>();
   const node = (name: string): ZoneNode => {
     let n = nodes.get(name);
@@ -388,20 +482,19 @@ export function buildZone(plan: WorldPlan): Zone {
     add(h4, a(cloudIp4(k)));
     add(reverseName(cloudIp4(k)), ptr(h4));
   }
-  add('mx1.mailhost.example', a('192.0.2.10'));
-  add('mx2.mailhost.example', a('192.0.2.11'));
+  add(SHARED_MX_HOSTS[0], a(mxAt.shared[0]));
+  add(SHARED_MX_HOSTS[1], a(mxAt.shared[1]));
   // RFC 7489 7.1: the report receiver authorises every policy domain at once.
   add('*._report._dmarc.dmarcsvc.example', txt('v=DMARC1'));
 
   const hostedMx = [
-    mx({ preference: 10, exchange: 'mx1.mailhost.example' }),
-    mx({ preference: 20, exchange: 'mx2.mailhost.example' }),
+    mx({ preference: 10, exchange: SHARED_MX_HOSTS[0] }),
+    mx({ preference: 20, exchange: SHARED_MX_HOSTS[1] }),
   ];
   const nullMx = mx({ preference: 0, exchange: '' });
   const key = sharedTxt(`v=DKIM1; k=rsa; p=${WORLD_DKIM_KEY}`);
   const dmarcExternal = sharedTxt('v=DMARC1; p=quarantine; rua=mailto:rua@dmarcsvc.example');
   const verification = sharedTxt('site-verification=bench-world');
-  let mxHostIp = 0;
 
   // --- identities -------------------------------------------------------------------------
   for (const id of plan.identities) {
@@ -478,12 +571,12 @@ export function buildZone(plan: WorldPlan): Zone {
         for (const r of hostedMx) add(d, r);
         break;
       case 'own': {
-        add(d, mx({ preference: 10, exchange: `mx.${org}` }));
-        add(`mx.${org}`, a(ip4((((192 << 24) | (0 << 16) | (2 << 8)) + 128 + (mxHostIp++ % 100)) >>> 0)));
+        add(d, mx({ preference: 10, exchange: ownMxHost(org) }));
+        add(ownMxHost(org), a(mxAt.own()));
         break;
       }
       case 'implicit':
-        add(d, a('192.0.2.20'));
+        add(d, a(DOC_IMPLICIT_MX_ADDRESS));
         break;
       case 'null':
         add(d, nullMx);
@@ -510,7 +603,11 @@ export function buildZone(plan: WorldPlan): Zone {
 }
 
 /** The world in one call: plan (identities) and zone. */
-export function generateWorld(n: number, seed = 1): { plan: WorldPlan; zone: Zone } {
+export function generateWorld(
+  n: number,
+  seed = 1,
+  options: ZoneOptions = {},
+): { plan: WorldPlan; zone: Zone } {
   const plan = planWorld(n, seed);
-  return { plan, zone: buildZone(plan) };
+  return { plan, zone: buildZone(plan, options) };
 }

@@ -37,6 +37,8 @@ interface NetworkState {
   open: number;
   /** When the latest start was (or is reserved to be), performance.now() ms. */
   nextStart: number;
+  /** When the latest turn was actually given (a timer may fire late), performance.now() ms. */
+  lastGranted: number;
   waiting: Array<() => void>;
 }
 
@@ -61,7 +63,12 @@ export class NetworkGate {
     let state = this.networks.get(key);
     if (!state) {
       if (this.networks.size >= MAX_NETWORKS) this.forgetOne();
-      state = { open: 0, nextStart: Number.NEGATIVE_INFINITY, waiting: [] };
+      state = {
+        open: 0,
+        nextStart: Number.NEGATIVE_INFINITY,
+        lastGranted: Number.NEGATIVE_INFINITY,
+        waiting: [],
+      };
       this.networks.set(key, state);
     }
     const s = state;
@@ -92,22 +99,34 @@ export class NetworkGate {
       s.open--;
       s.waiting.shift()?.();
     };
-    if (start > now) {
-      let stop = (): void => {};
-      const ok = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(true), start - now);
-        stop = onAbort(signal, () => {
-          clearTimeout(timer);
-          resolve(false);
-        });
-      });
-      stop();
-      if (!ok) {
+    // Wait for the reserved start and for `gapMs` after the turn last given: a busy event loop
+    // fires timers late, so the turn before this one may have started after its reservation.
+    // Another round only follows a turn given meanwhile (bounded by the connections waiting)
+    // or a timer rounded to whole milliseconds.
+    let at = Math.max(start, s.lastGranted + this.gapMs);
+    while (at > performance.now()) {
+      if (!(await this.sleepUntil(at, signal))) {
         release();
         return undefined;
       }
+      at = s.lastGranted + this.gapMs;
     }
+    s.lastGranted = performance.now();
     return release;
+  }
+
+  /** Sleeps until `at` (performance.now() ms); false when `signal` aborted first. */
+  private async sleepUntil(at: number, signal: AbortSignal | undefined): Promise<boolean> {
+    let stop = (): void => {};
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), Math.max(0, at - performance.now()));
+      stop = onAbort(signal, () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    stop();
+    return ok;
   }
 
   /** Networks with state kept now (for tests and bounds). */

@@ -11,6 +11,7 @@
  * The result is plain JSON so it can go into a check's evidence.
  */
 
+import { setMaxListeners } from 'node:events';
 import { isIP, Socket } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import * as tls from 'node:tls';
@@ -720,6 +721,9 @@ export function createSmtpProber(options: SmtpProberOptions = {}): RunSmtpProber
   const cache = new Map<string, Promise<SmtpProbeResult>>();
   const perHost = new Map<string, Promise<unknown>>();
   const lifetime = new AbortController();
+  // Every probe in flight and every wait for a network turn listens on this one signal (and
+  // removes its listener when done): a fleet run has more than Node's default 10 of them.
+  setMaxListeners(0, lifetime.signal);
   const stats: SmtpProberStats = { probes: 0, cacheHits: 0 };
 
   async function run(host: string, servername: string | undefined): Promise<SmtpProbeResult> {

@@ -333,6 +333,31 @@ describe('createSmtpProber', () => {
     expect(lab2.stats().maxConcurrent).toBe(1);
   });
 
+  it('a run with more than 10 probes in flight draws no MaxListenersExceededWarning (one run signal)', async () => {
+    const lab = await track(startSmtpLab({ starttls: false, greetingDelayMs: 50 }));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const prober = createSmtpProber({
+        port: lab.port,
+        timeouts: FAST,
+        maxConcurrent: 16,
+        perNetwork: 16,
+        networkGapMs: 0,
+        resolveAddress: async () => lab.host,
+      });
+      const hosts = Array.from({ length: 14 }, (_, i) => `h${i}.test`);
+      const results = await Promise.all(hosts.map((h) => prober.probe(h)));
+      expect(results.every((r) => r.banner?.code === 220)).toBe(true);
+      expect(lab.stats().maxConcurrent).toBeGreaterThan(10);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('politeness: at most perNetwork connections at once to one /24, starts networkGapMs apart; other networks go on', async () => {
     let open24a = 0;
     let max24a = 0;
@@ -446,6 +471,31 @@ describe('createSmtpProber', () => {
     expect(networkOf('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
     expect(networkOf('2001:db8:1:2::ffff')).toBe(networkOf('2001:db8:1:2:ffff::1'));
     expect(networkOf('2001:db8:1:3::1')).not.toBe(networkOf('2001:db8:1:2::1'));
+  });
+
+  it('politeness: starts stay networkGapMs apart when a busy event loop fires a timer late', async () => {
+    const gap = 100;
+    const gate = new NetworkGate(4, gap);
+    const granted: number[] = [];
+    const take = async () => {
+      const release = await gate.acquire('192.0.2.1');
+      granted.push(performance.now());
+      release?.();
+    };
+    await take(); // at once
+    const reserved = [take(), take()]; // reserved one and two gaps later
+    // The event loop is busy past the first reservation: its timer fires half a gap late.
+    const busyUntil = (granted[0] ?? 0) + gap * 1.5;
+    while (performance.now() < busyUntil) {
+      // busy
+    }
+    await Promise.all(reserved);
+    // A newcomer right after the late start waits a whole gap after it too.
+    await take();
+    const gaps = granted.slice(1).map((t, i) => t - (granted[i] ?? 0));
+    expect(gaps).toHaveLength(3);
+    // Timers fire on whole milliseconds: a start may come a fraction of one early.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(gap - 1);
   });
 
   it('politeness: a closed prober ends the waits for a network turn', async () => {
