@@ -334,13 +334,17 @@ async function run(
     for await (const batch of batches) {
       if (options.signal?.aborted) break;
       for (const record of batch) {
-        // The domains first: while the prefetch is reading and DNS questions are waiting or in
-        // flight, the per-address work (which only needs their answers) gives the event loop
-        // to them (measured: a shorter DNS span and a shorter run than yielding only while
-        // questions wait for a slot).
-        if (prefetch?.active && ++sinceLook >= PREFETCH_CHECK_EVERY) {
+        // The domains first: while prefetched lookups are unsettled (or the prefetch is still
+        // reading) and DNS questions are waiting or in flight, the per-address work (which only
+        // needs their answers) gives the event loop to them.
+        if (prefetch && ++sinceLook >= PREFETCH_CHECK_EVERY) {
           sinceLook = 0;
-          while (prefetch.active && dnsBusy() && !options.signal?.aborted) await sleep(1);
+          while (
+            (prefetch.active || (judge?.prefetchUnsettled ?? 0) > 0) &&
+            dnsBusy() &&
+            !options.signal?.aborted
+          )
+            await sleep(1);
         }
         queue.push(start(record));
         while (queue.length >= window) await emit();

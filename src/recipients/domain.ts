@@ -175,6 +175,8 @@ export class DomainJudge {
   /** Domains judged ahead of their first address (prefetch.ts), until that address comes. */
   private ahead = new Set<string>();
   judged = 0;
+  /** Prefetched lookups not settled yet. */
+  prefetchUnsettled = 0;
 
   constructor(
     private readonly dns: Resolver,
@@ -189,7 +191,11 @@ export class DomainJudge {
   /** Starts the lookup of a domain that addresses further down the list will ask for. */
   prefetch(domain: string): void {
     if (this.verdicts.has(domain) || this.ahead.size >= DomainJudge.MAX_AHEAD) return;
-    this.verdict(domain);
+    this.prefetchUnsettled++;
+    const settled = (): void => {
+      this.prefetchUnsettled--;
+    };
+    this.verdict(domain).then(settled, settled);
     this.ahead.add(domain);
   }
 
