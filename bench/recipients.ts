@@ -96,16 +96,15 @@ async function main(): Promise<void> {
   out.end();
   await once(out, 'finish');
   // When the last DNS answer came back (the DNS span of the run), through a wrapper of the probe.
+  // (One shared callback and no async frame per question: the wrapper costs the run ~nothing.)
   let lastAnswer = 0;
+  const markAnswer = <T>(r: T): T => {
+    lastAnswer = performance.now();
+    return r;
+  };
   const timed: Probe = {
     ...probe,
-    dns: {
-      query: async (name, type, options) => {
-        const r = await probe.dns.query(name, type, options);
-        lastAnswer = performance.now();
-        return r;
-      },
-    },
+    dns: { query: (name, type, options) => probe.dns.query(name, type, options).then(markAnswer) },
   };
   const rssStart = process.memoryUsage().rss;
   const started = performance.now();
