@@ -45,6 +45,8 @@ const PREFETCH_CHECK_EVERY = 256;
  * probe's queue stays bounded however many domains the list holds.
  */
 const PREFETCH_MAX_QUEUED = 4096;
+/** Prefetched domains not yet reached above which the per-address pass no longer waits for the DNS. */
+const PREFETCH_CATCH_UP = DomainJudge.MAX_AHEAD / 2;
 /** Typo verdicts of domains that take mail, kept per run (cleared when full). */
 const MAX_TYPO_MEMO = 100_000;
 
@@ -339,8 +341,11 @@ async function run(
         // needs their answers) gives the event loop to them.
         if (prefetch && ++sinceLook >= PREFETCH_CHECK_EVERY) {
           sinceLook = 0;
+          // Not when the prefetch is far ahead: then this pass must catch up (the prefetch
+          // waits for it at MAX_AHEAD), or a list of a million domains would crawl.
           while (
             (prefetch.active || (judge?.prefetchUnsettled ?? 0) > 0) &&
+            (judge?.aheadCount ?? 0) < PREFETCH_CATCH_UP &&
             dnsBusy() &&
             !options.signal?.aborted
           )
