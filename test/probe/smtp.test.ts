@@ -377,29 +377,29 @@ describe('createSmtpProber', () => {
       startSmtpLab({ host: '127.0.71.1', starttls: false, greetingDelayMs: 150, onSession: sessionOf('a') }),
     );
     const labs: Record<string, string> = { 'h0.test': first.host };
-    for (const [i, host] of ['127.0.71.2', '127.0.71.3', '127.0.71.4', '127.0.71.5'].entries()) {
+    const more: [string, string, 'a' | 'b'][] = [
+      ...['127.0.71.2', '127.0.71.3', '127.0.71.4', '127.0.71.5'].map((host, i): [string, string, 'a'] => [
+        `h${i + 1}.test`,
+        host,
+        'a',
+      ]),
+      ...['127.0.72.1', '127.0.72.2', '127.0.72.3'].map((host, i): [string, string, 'b'] => [
+        `o${i}.test`,
+        host,
+        'b',
+      ]),
+    ];
+    for (const [name, host, net] of more) {
       const lab = await track(
         startSmtpLab({
           host,
           port: first.port,
           starttls: false,
           greetingDelayMs: 150,
-          onSession: sessionOf('a'),
+          onSession: sessionOf(net),
         }),
       );
-      labs[`h${i + 1}.test`] = lab.host;
-    }
-    for (const [i, host] of ['127.0.72.1', '127.0.72.2', '127.0.72.3'].entries()) {
-      const lab = await track(
-        startSmtpLab({
-          host,
-          port: first.port,
-          starttls: false,
-          greetingDelayMs: 150,
-          onSession: sessionOf('b'),
-        }),
-      );
-      labs[`o${i}.test`] = lab.host;
+      labs[name] = lab.host;
     }
     const prober = createSmtpProber({
       port: first.port,
