@@ -26,7 +26,7 @@ import { type AuditConfig, readConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import { diffCommand, EXIT_REGRESSIONS, FLEET_HELP, fleetCommand, tuneHeapForFleet } from './fleet/cli.js';
 import { audit, createProbe, evaluateSpf } from './index.js';
-import { reputationOption } from './options/values.js';
+import { reputationOption, smtpProbeOptions } from './options/values.js';
 import { auditWhatIf, REGRESSION_NEEDS_OVERLAY } from './overlay/index.js';
 import { applyPolicy } from './policy/index.js';
 import { explainCode, renderExplanation } from './replies/explain.js';
@@ -174,9 +174,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     ...(resolvers ? { resolvers } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(values.check ? { checks: values.check } : {}),
-    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
-    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...smtpProbeOptions(values),
     ...reputationOption(values['dqs-key'] ?? config.dqsKey, values.blocklist ?? config.blocklists),
   };
   if (overlays.length > 0) {

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { auditMessage, type MessageAuditOptions } from '../index.js';
 import { auditMessageWhatIf } from '../message-audit.js';
-import { reputationOption } from '../options/values.js';
+import { reputationOption, smtpProbeOptions } from '../options/values.js';
 import { type ProposedReport, REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import { applyPolicy, policySelectors } from '../policy/index.js';
 import type { Report } from '../report.js';
@@ -52,9 +52,7 @@ export async function messageCommand(args: string[], io: MessageCommandIo, help:
     ...(values.resolver ? { resolvers: values.resolver } : {}),
     ...(values.timeout !== undefined ? { timeoutMs: values.timeout } : {}),
     ...(values.check ? { checks: values.check } : {}),
-    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
-    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...smtpProbeOptions(values),
     ...(policy ? { extraDkimSelectors: (domain: string) => policySelectors(policy, domain) } : {}),
     ...reputationOption(values['dqs-key'], values.blocklist),
   };

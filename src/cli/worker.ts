@@ -12,7 +12,7 @@ import { type RedisTarget, redactSecrets, redisTargetOf } from '../fleet/queue/c
 import { type QueueCoordinatorOptions, queueAuditor } from '../fleet/queue/coordinator.js';
 import { runQueueWorker } from '../fleet/queue/worker.js';
 import { DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
-import { reputationOption } from '../options/values.js';
+import { reputationOption, smtpProbeOptions } from '../options/values.js';
 import type { ProbeOptions } from '../probe/create.js';
 import { sectionHelp } from './help.js';
 import { parseCommand } from './parse.js';
@@ -62,12 +62,7 @@ export async function workerCommand(
   const probeOptions: ProbeOptions = {
     ...(values.resolver ? { resolvers: values.resolver } : {}),
     ...(values.timeout !== undefined ? { timeoutMs: values.timeout } : {}),
-    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
-    ...(values['smtp-concurrency'] !== undefined ? { smtpConcurrency: values['smtp-concurrency'] } : {}),
-    ...(values['smtp-per-network'] !== undefined ? { smtpPerNetwork: values['smtp-per-network'] } : {}),
-    ...(values['smtp-gap'] !== undefined ? { smtpGapMs: values['smtp-gap'] } : {}),
-    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...smtpProbeOptions(values),
   };
   const controller = new AbortController();
   const force = new AbortController();

@@ -23,7 +23,7 @@ import { appendStepSummary } from '../cli/report-output.js';
 import { fleetQueueAuditor } from '../cli/worker.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../index.js';
-import { checkChoice, flagOf, reputationOption } from '../options/values.js';
+import { checkChoice, flagOf, reputationOption, smtpProbeOptions } from '../options/values.js';
 import { type ProposedReport, REGRESSION_NEEDS_OVERLAY } from '../overlay/index.js';
 import { applyPolicy, type Policy } from '../policy/index.js';
 import { type Report, stableStringify } from '../report.js';
@@ -168,12 +168,7 @@ export async function fleetCommand(
     ...(resolvers ? { resolvers } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(dnsConcurrency !== undefined ? { concurrency: dnsConcurrency } : {}),
-    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
-    ...(values['smtp-concurrency'] !== undefined ? { smtpConcurrency: values['smtp-concurrency'] } : {}),
-    ...(values['smtp-per-network'] !== undefined ? { smtpPerNetwork: values['smtp-per-network'] } : {}),
-    ...(values['smtp-gap'] !== undefined ? { smtpGapMs: values['smtp-gap'] } : {}),
-    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
-    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...smtpProbeOptions(values),
   };
   const checks = values.check ?? input.checks;
   const { reputation } = reputationOption(

@@ -1,6 +1,7 @@
 /** Option values checked the same way from a flag or a config file: numbers, choices. */
 import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
+import type { ProbeOptions } from '../probe/create.js';
 import { safe } from '../target.js';
 import { type CliOption, type Command, flagsOf, type NumberRange } from './table.js';
 
@@ -63,4 +64,28 @@ export function reputationOption(
 ): { reputation?: ReputationSettings } {
   const reputation = reputationSettingsOf(dqsKey, lists);
   return reputation ? { reputation } : {};
+}
+
+/** The SMTP flags a command may have (audit and message have the first three). */
+export interface SmtpFlagValues {
+  'smtp-port'?: number;
+  'ca-file'?: string;
+  'no-smtp'?: boolean;
+  'smtp-concurrency'?: number;
+  'smtp-per-network'?: number;
+  'smtp-gap'?: number;
+}
+
+/** The probe's SMTP settings from the command line; flags not given are left out. */
+export function smtpProbeOptions(
+  values: SmtpFlagValues,
+): Pick<ProbeOptions, 'smtpPort' | 'caFile' | 'noSmtp' | 'smtpConcurrency' | 'smtpPerNetwork' | 'smtpGapMs'> {
+  return {
+    ...(values['smtp-port'] !== undefined ? { smtpPort: values['smtp-port'] } : {}),
+    ...(values['ca-file'] !== undefined ? { caFile: values['ca-file'] } : {}),
+    ...(values['no-smtp'] ? { noSmtp: true } : {}),
+    ...(values['smtp-concurrency'] !== undefined ? { smtpConcurrency: values['smtp-concurrency'] } : {}),
+    ...(values['smtp-per-network'] !== undefined ? { smtpPerNetwork: values['smtp-per-network'] } : {}),
+    ...(values['smtp-gap'] !== undefined ? { smtpGapMs: values['smtp-gap'] } : {}),
+  };
 }
