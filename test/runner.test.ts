@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../src/check.js';
 import type { Target } from '../src/report.js';
-import { runAudit } from '../src/runner.js';
+import { runAudit, runCheck } from '../src/runner.js';
 import { memoryProbe, memoryResolver } from './helpers/memory-resolver.js';
 
 /** An empty world: every name is NXDOMAIN. */
@@ -103,6 +103,52 @@ describe('runner', () => {
     expect(report.checks.hang?.status).toBe('unknown');
     expect(report.checks.hang?.error).toMatch(/within 150 ms/);
     expect(aborted).toBe(true);
+  });
+
+  it('runs the checks of an audit under one signal and one deadline: a slow check is cut, a quick one kept', async () => {
+    const signals: AbortSignal[] = [];
+    const report = await runAudit(target, {
+      probe,
+      deadlineMs: 150,
+      checks: [
+        check('quick', {
+          collect: async (_t, ctx) => {
+            signals.push(ctx.signal);
+            return { quick: true };
+          },
+          judge: () => [{ key: 'meh', evidence: {} }],
+        }),
+        check('hang', {
+          collect: (_t, ctx) => {
+            signals.push(ctx.signal);
+            return new Promise(() => {});
+          },
+        }),
+      ],
+    });
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).toBe(signals[1]);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(report.checks.quick?.status).toBe('warn');
+    expect(report.checks.quick?.evidence).toEqual({ quick: true });
+    expect(report.checks.hang?.error).toMatch(/within 150 ms/);
+  });
+
+  it('a check run alone (runCheck) gets a signal and a deadline of its own', async () => {
+    let seen: AbortSignal | undefined;
+    const result = await runCheck(
+      check('alone', {
+        collect: (_t, ctx) => {
+          seen = ctx.signal;
+          return new Promise(() => {});
+        },
+      }),
+      target,
+      { probe, checks: [], deadlineMs: 100 },
+    );
+    expect(result.status).toBe('unknown');
+    expect(result.error).toMatch(/within 100 ms/);
+    expect(seen?.aborted).toBe(true);
   });
 
   it('skips ip-only checks when no IP is given', async () => {
