@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import type { Report } from '../report.js';
 import type { FleetIdentity } from './config.js';
 import { reportFileOf } from './key.js';
+import { reportWriter } from './report-writer.js';
 import { rowFromReport } from './row.js';
 import { indexResults, MAX_READ_REPORT_BYTES, RowReader } from './stream.js';
 import type { FleetIdentityRow, IdentityStatus } from './summary.js';
@@ -54,14 +55,14 @@ function tempPathFor(path: string): string {
 /**
  * Writes one identity's report in place. Not through a temporary file and a rename: on ext4
  * the rename made each report cost ~0.8 ms against ~0.04-0.3 ms for the write alone
- * (measured); and asynchronously, so the kernel's share runs on the thread pool, beside the
- * run's one JavaScript thread. It needs no rename to stay consistent: the report is written
- * before its row is appended to results.ndjson, and a resumed run (prepareOutDir) keeps a
- * report without a row only when it parses as a whole report, so a write cut short (truncated
- * JSON never parses) is audited again.
+ * (measured). And on a thread of its own (report-writer.ts), so neither the disk nor libuv's
+ * thread pool holds up the run's one JavaScript thread. It needs no rename to stay
+ * consistent: the report is written before its row is appended to results.ndjson, and a
+ * resumed run (prepareOutDir) keeps a report without a row only when it parses as a whole
+ * report, so a write cut short (truncated JSON never parses) is audited again.
  */
-export async function writeReportFile(path: string, data: string): Promise<void> {
-  await writeFile(path, data);
+export function writeReportFile(path: string, data: string): Promise<void> {
+  return reportWriter.write(path, data);
 }
 
 /**
