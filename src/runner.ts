@@ -48,7 +48,7 @@ export interface RunOptions {
   reputation?: ReputationSettings;
 }
 
-/** Listeners one check's abort signal may carry: one per in-flight query, bounded by the checks' own limits. */
+/** Listeners an audit's abort signal may carry: one per in-flight wait, bounded by the checks' own limits. */
 const MAX_SIGNAL_LISTENERS = 10_000;
 
 class DeadlineError extends Error {}
@@ -64,43 +64,13 @@ export async function runAudit(target: Target, options: RunOptions): Promise<Rep
   // deadline timer, and one listener on the caller's signal. The checks all start now, so one
   // deadline is each check's own. Measured: the per-check controllers, timers and listeners
   // were ~3.5% of a fleet run's CPU.
-  const deadlineMs = options.deadlineMs ?? DEFAULT_CHECK_DEADLINE_MS;
-  const controller = new AbortController();
-  setMaxListeners(MAX_SIGNAL_LISTENERS, controller.signal);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new DeadlineError(`did not finish within ${deadlineMs} ms`);
-      controller.abort(error);
-      reject(error);
-    }, deadlineMs);
-  });
-  deadline.catch(() => {});
-  let stopListening = (): void => {};
-  let cancelled: Promise<never> | undefined;
-  const outer = options.signal;
-  if (outer) {
-    cancelled = new Promise<never>((_, reject) => {
-      const onOuterAbort = () => {
-        controller.abort(outer.reason);
-        reject(new Error('audit cancelled'));
-      };
-      if (outer.aborted) onOuterAbort();
-      else {
-        outer.addEventListener('abort', onOuterAbort, { once: true });
-        stopListening = () => outer.removeEventListener('abort', onOuterAbort);
-      }
-    });
-    cancelled.catch(() => {});
-  }
-  const scope: CheckScope = { signal: controller.signal, deadline, ...(cancelled ? { cancelled } : {}) };
+  const { scope, end } = openScope(options);
   const scoped = { ...options, shared: new Map<string, Promise<unknown>>() };
   let results: CheckResult[];
   try {
     results = await Promise.all(checks.map((check) => runCheck(check, target, scoped, scope)));
   } finally {
-    clearTimeout(timer);
-    stopListening();
+    end();
   }
   const byId: Record<string, CheckResult> = {};
   for (const r of results) byId[r.id] = r;
@@ -186,17 +156,21 @@ export interface CheckScope {
   cancelled?: Promise<never>;
 }
 
-/** A scope of one check's own (runCheck called alone): its controller, timer and listener. */
-function ownScope(options: RunOptions): { scope: CheckScope; end: () => void } {
+/**
+ * A scope (an audit's, or one check's when runCheck is called alone): its controller, its
+ * deadline timer and its listener on the caller's signal. Call `end` when the work is over.
+ */
+function openScope(options: RunOptions): { scope: CheckScope; end: () => void } {
   const deadlineMs = options.deadlineMs ?? DEFAULT_CHECK_DEADLINE_MS;
   const controller = new AbortController();
-  // One signal is shared by every query of the check (dozens for DKIM discovery).
+  // One signal is shared by every query of the scope (hundreds in an audit with DKIM discovery).
   setMaxListeners(MAX_SIGNAL_LISTENERS, controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort(new DeadlineError(`did not finish within ${deadlineMs} ms`));
-      reject(new DeadlineError(`did not finish within ${deadlineMs} ms`));
+      const error = new DeadlineError(`did not finish within ${deadlineMs} ms`);
+      controller.abort(error);
+      reject(error);
     }, deadlineMs);
   });
   deadline.catch(() => {});
@@ -240,8 +214,8 @@ export async function runCheck(
   const skipped = check.skip?.(target, options.probe);
   if (skipped !== undefined) return { ...base, status: 'skipped', findings: [], evidence: { skipped } };
   const t0 = performance.now();
-  const own = scope ? undefined : ownScope(options);
-  const { signal, deadline, cancelled } = scope ?? (own as { scope: CheckScope }).scope;
+  const own = scope ? undefined : openScope(options);
+  const { signal, deadline, cancelled } = own?.scope ?? (scope as CheckScope);
   try {
     const collecting = check.collect(target, {
       probe: options.probe,
