@@ -8,7 +8,7 @@
  */
 
 import { BLOCKLIST_IDS } from '../../checks/reputation/index.js';
-import { ADAPTIVE_MAX_IDENTITIES } from '../fleet/run.js';
+import { ADAPTIVE_MAX_IDENTITIES, DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
 import { FLEET_SMTP_CONCURRENCY } from '../probe/create.js';
 import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
 import { SMTP_DEFAULT_NETWORK_GAP_MS, SMTP_DEFAULT_PER_NETWORK } from '../probe/smtp-politeness.js';
@@ -399,8 +399,9 @@ export const CLI_OPTIONS = [
     type: 'number',
     arg: 'N',
     help:
-      'identities audited at once (default: adaptive, up to\n' +
-      `${ADAPTIVE_MAX_IDENTITIES}, paced by the DNS questions waiting)`,
+      'identities audited at once (fleet default: adaptive, up to\n' +
+      `${ADAPTIVE_MAX_IDENTITIES}, paced by the DNS questions waiting and by\n` +
+      `how busy this process is; worker default: ${DEFAULT_FLEET_CONCURRENCY})`,
     section: 'fleet',
     commands: ['fleet', 'worker'],
     range: { min: 1, max: MAX_FLEET_CONCURRENCY },
