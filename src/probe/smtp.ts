@@ -636,10 +636,31 @@ export async function probeSmtp(host: string, options: SmtpProbeOptions = {}): P
   } finally {
     reader?.detach();
     secure?.destroy();
-    raw?.destroy();
     result.durationMs = Date.now() - started;
+    // Returned once the socket has closed, not merely been told to: the prober's politeness
+    // (connections open at once per network) counts a connection until then. A busy event
+    // loop delays the close by a turn or more, and the next probe of the /24 had started while
+    // this socket was still open (seen in the --smtp benchmark: 3 open at once, limit 2).
+    if (raw) await destroyed(raw);
   }
   return result;
+}
+
+/** The longest wait for a destroyed socket's 'close' (it comes within a turn or two of the loop). */
+const SOCKET_CLOSE_WAIT_MS = 1000;
+
+/** Destroys `sock` and resolves once it has closed (or after SOCKET_CLOSE_WAIT_MS). */
+function destroyed(sock: Socket): Promise<void> {
+  if (sock.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS);
+    timer.unref();
+    sock.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    sock.destroy();
+  });
 }
 
 // ---- the prober: cache and concurrency for one run ---------------------------------------
