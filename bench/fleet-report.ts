@@ -292,7 +292,7 @@ function smtpLines(s: BenchSmtpSettings, f: FleetRunFigures): string[] {
       `at the probe's connect() ${gapText(f.smtp.client.minGapMs)} ` +
       `(gap ${s.gapMs} ms, less ${SMTP_GAP_TOLERANCE_MS} ms from the turn to connect(): ${verdict(f.smtp.client.minGapMs === null || f.smtp.client.minGapMs >= s.gapMs - SMTP_GAP_TOLERANCE_MS)})`,
     `the probe's process saw ${f.smtp.client.connections} connect() calls, at most ${f.smtp.client.maxOpenPerNetwork} to one /24 ` +
-      `between connect() and the socket's 'close' event (which comes a moment after the turn is given back)`,
+      `between connect() and the socket's 'close' event (the turn is given back after it; limit ${s.perNetwork}: ${verdict(f.smtp.client.maxOpenPerNetwork <= s.perNetwork)})`,
     `per /24 at the servers: ${Object.entries(l.networks)
       .map(
         ([n, x]) =>

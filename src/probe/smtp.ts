@@ -635,30 +635,39 @@ export async function probeSmtp(host: string, options: SmtpProbeOptions = {}): P
     }
   } finally {
     reader?.detach();
-    secure?.destroy();
     result.durationMs = Date.now() - started;
-    // Returned once the socket has closed, not merely been told to: the prober's politeness
-    // (connections open at once per network) counts a connection until then. A busy event
-    // loop delays the close by a turn or more, and the next probe of the /24 had started while
-    // this socket was still open (seen in the --smtp benchmark: 3 open at once, limit 2).
-    if (raw) await destroyed(raw);
+    // Returned once the sockets have closed, not merely been told to: the prober's politeness
+    // (connections open at once per network) counts a connection until then. The 'close' comes
+    // a turn or more later (later still on a busy event loop), and the next probe of the /24
+    // had connected before it (seen in the --smtp benchmark: 3 open at once, limit 2).
+    await Promise.all([secure ? destroyed(secure) : undefined, raw ? destroyed(raw) : undefined]);
   }
   return result;
 }
 
-/** The longest wait for a destroyed socket's 'close' (it comes within a turn or two of the loop). */
+/** The longest wait for a destroyed socket's 'close'. */
 const SOCKET_CLOSE_WAIT_MS = 1000;
 
-/** Destroys `sock` and resolves once it has closed (or after SOCKET_CLOSE_WAIT_MS). */
+/**
+ * Destroys `sock` and resolves once it has emitted 'close' (or after SOCKET_CLOSE_WAIT_MS). A
+ * socket may count as closed while its 'close' event still waits on the tick queue (a socket
+ * whose connection a TLS socket took over has no handle of its own to close): then one more
+ * tick, queued behind that event.
+ */
 function destroyed(sock: Socket): Promise<void> {
-  if (sock.closed) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS);
-    timer.unref();
-    sock.once('close', () => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    if (sock.closed) {
+      process.nextTick(finish);
+      return;
+    }
+    timer = setTimeout(finish, SOCKET_CLOSE_WAIT_MS);
+    timer.unref();
+    sock.once('close', () => process.nextTick(finish));
     sock.destroy();
   });
 }

@@ -423,40 +423,47 @@ describe('createSmtpProber', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 150);
   });
 
-  it("politeness: a connection counts until its socket has closed (the next probe of the /24 connects after the 'close')", async () => {
-    const a = await track(startSmtpLab({ host: '127.0.73.1', starttls: false }));
-    const b = await track(startSmtpLab({ host: '127.0.73.2', port: a.port, starttls: false }));
-    const events: string[] = [];
-    const original = Socket.prototype.connect;
-    Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
-      const o = args[0] as { host?: string; port?: number } | undefined;
-      if (typeof o === 'object' && o !== null && o.port === a.port && o.host) {
-        const host = o.host;
-        events.push(`connect ${host}`);
-        this.once('close', () => events.push(`close ${host}`));
+  it.each([
+    ['over STARTTLS', true],
+    ['in plain text', false],
+  ])(
+    "politeness: a connection counts until its socket has closed (the next probe of the /24 connects after the 'close'), %s",
+    async (_how, starttls) => {
+      const a = await track(startSmtpLab({ host: '127.0.73.1', starttls }));
+      const b = await track(startSmtpLab({ host: '127.0.73.2', port: a.port, starttls }));
+      const events: string[] = [];
+      const original = Socket.prototype.connect;
+      Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
+        const o = args[0] as { host?: string; port?: number } | undefined;
+        if (typeof o === 'object' && o !== null && o.port === a.port && o.host) {
+          const host = o.host;
+          events.push(`connect ${host}`);
+          this.once('close', () => events.push(`close ${host}`));
+        }
+        return (original as (...x: unknown[]) => Socket).apply(this, args);
+      } as typeof Socket.prototype.connect;
+      try {
+        const prober = createSmtpProber({
+          port: a.port,
+          timeouts: FAST,
+          perNetwork: 1,
+          networkGapMs: 0,
+          resolveAddress: async (h) => (h === 'a.test' ? a.host : b.host),
+        });
+        const results = await Promise.all([prober.probe('a.test'), prober.probe('b.test')]);
+        expect(results.every((r) => r.error === undefined && r.banner?.code === 220)).toBe(true);
+        expect(results.every((r) => r.tls !== undefined)).toBe(starttls);
+      } finally {
+        Socket.prototype.connect = original;
       }
-      return (original as (...x: unknown[]) => Socket).apply(this, args);
-    } as typeof Socket.prototype.connect;
-    try {
-      const prober = createSmtpProber({
-        port: a.port,
-        timeouts: FAST,
-        perNetwork: 1,
-        networkGapMs: 0,
-        resolveAddress: async (h) => (h === 'a.test' ? a.host : b.host),
-      });
-      const results = await Promise.all([prober.probe('a.test'), prober.probe('b.test')]);
-      expect(results.every((r) => r.error === undefined && r.banner?.code === 220)).toBe(true);
-    } finally {
-      Socket.prototype.connect = original;
-    }
-    expect(events).toHaveLength(4);
-    // One at a time: each connect follows the other connection's close.
-    expect(events[0]?.startsWith('connect')).toBe(true);
-    expect(events[1]?.startsWith('close')).toBe(true);
-    expect(events[2]?.startsWith('connect')).toBe(true);
-    expect(events[3]?.startsWith('close')).toBe(true);
-  });
+      expect(events).toHaveLength(4);
+      // One at a time: each connect follows the other connection's close.
+      expect(events[0]?.startsWith('connect')).toBe(true);
+      expect(events[1]?.startsWith('close')).toBe(true);
+      expect(events[2]?.startsWith('connect')).toBe(true);
+      expect(events[3]?.startsWith('close')).toBe(true);
+    },
+  );
 
   it('politeness through createProbe: smtpPerNetwork, smtpGapMs and smtpConcurrency reach the prober', async () => {
     let open = 0;
