@@ -153,7 +153,6 @@ export class ReportWriter {
     this.worker = undefined;
     worker?.removeAllListeners();
     worker?.terminate().catch(() => {});
-    this.batch = [];
     this.failOver();
   }
 

@@ -13,6 +13,7 @@ import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
 import { type OverlayRunOptions, runWhatIf } from '../overlay/audit.js';
 import { FLEET_SMTP_CONCURRENCY, type ProbeOptions, withProbe } from '../probe/create.js';
+import { loopBusyMeter } from '../probe/loop-load.js';
 import type { DnsCounters, Probe } from '../probe/types.js';
 import { assertKnownCheckIds } from '../registry.js';
 import { type Report, stableStringify } from '../report.js';
@@ -89,23 +90,14 @@ export class LoopCap {
 
   /**
    * `busySince`: the event loop's utilisation since its previous call (default: this thread's,
-   * from performance.eventLoopUtilization); `now`: the clock, ms. Both for tests.
+   * probe/loop-load.ts); `now`: the clock, ms. Both for tests.
    */
   constructor(
     busySince?: () => number,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.at = now();
-    if (busySince) this.busySince = busySince;
-    else {
-      let last = performance.eventLoopUtilization();
-      this.busySince = () => {
-        const sample = performance.eventLoopUtilization();
-        const busy = performance.eventLoopUtilization(sample, last).utilization;
-        last = sample;
-        return busy;
-      };
-    }
+    this.busySince = busySince ?? loopBusyMeter();
   }
 
   /** The cap now, with `inFlight` identities in flight (judged once per LOOP_WINDOW_MS). */

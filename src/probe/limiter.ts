@@ -16,6 +16,7 @@
  * the latency rule held it near 160 and 4,300/s). Timeouts and SERVFAIL still back off.
  */
 import { performance } from 'node:perf_hooks';
+import { loopBusyMeter } from './loop-load.js';
 
 /** Adaptive start: what a single resolver serves comfortably. */
 export const ADAPTIVE_START = 128;
@@ -78,7 +79,7 @@ export class ConcurrencyLimiter {
   private floorMs = Number.POSITIVE_INFINITY;
   /** No congestion seen yet: grow by SLOW_START_GROWTH. */
   private slowStart = true;
-  private windowLoop = performance.eventLoopUtilization();
+  private readonly loopBusy = loopBusyMeter();
 
   /** `fixed`: a set limit; undefined: adaptive. */
   constructor(fixed?: number) {
@@ -138,9 +139,7 @@ export class ConcurrencyLimiter {
     const failing = this.windowFailures / this.windowDone > FAILURE_SHARE_BACKOFF;
     const congested =
       mean > this.floorMs * CONGESTED_LATENCY_FACTOR && mean - this.floorMs > CONGESTION_MARGIN_MS;
-    const loop = performance.eventLoopUtilization(this.windowLoop);
-    this.windowLoop = performance.eventLoopUtilization();
-    const busy = loop.utilization > BUSY_LOOP_UTILIZATION;
+    const busy = this.loopBusy() > BUSY_LOOP_UTILIZATION;
     // The limit was in the way: a question waited during the window, or is waiting now (all
     // of a run's questions may have been queued before the window began).
     const saturated = this.windowSaturated || this.head < this.queue.length;
