@@ -80,6 +80,14 @@ export const STATUS_RULES: readonly BounceRule[] = [
   // The sender's address or domain is refused: the recipient is fine.
   { example: 'X.1.7', status: 'X.1.7', category: 'policy' },
   { example: 'X.1.8', status: 'X.1.8', category: 'policy', conditions: ['domain-nxdomain'] },
+  // Exchange (on premises too) answers 5.1.10 for a recipient its directory lacks, naming its
+  // resolver ("RESOLVER.ADR.RecipientNotFound"); RFC 7505 gives X.1.10 to null MX.
+  {
+    example: '550 5.1.10 RESOLVER.ADR.RecipientNotFound',
+    status: 'X.1.10',
+    text: /\bRESOLVER\.ADR\.|recipient not found/i,
+    category: 'recipient-unknown',
+  },
   // RFC 7505 3: X.1.10 "Recipient address has null MX".
   { example: 'X.1.10', status: 'X.1.10', category: 'recipient-domain' },
   { example: 'X.2.1', status: 'X.2.1', category: 'mailbox-inactive' },
@@ -165,7 +173,7 @@ export const STATUS_RULES_SOURCE = `RFC 3463 section 3 and the ${IANA}`;
 export const TEXT_RULES: readonly BounceRule[] = [
   {
     example: 'text "blocked using zen.spamhaus.org", "S3140", "block list"',
-    text: /spamhaus|blocked using|block ?list|black ?list|\bRBL\b|DNSBL|\blisted (?:at|on|in|by)\b|barracuda|spamcop|\bS3[01]\d\d\b|banned sending IP/i,
+    text: /spamhaus|blocked using|block ?list|black ?list|\bRBL\b|DNSBL|(?<!\bnot )\blisted (?:at|on|in|by)\b|barracuda|spamcop|\bS3[01]\d\d\b|banned sending IP/i,
     category: 'blocklisted',
   },
   {
@@ -280,7 +288,7 @@ export const TEXT_RULES: readonly BounceRule[] = [
   },
   {
     example: 'text "user unknown", "no such user", "does not exist"',
-    text: /user unknown|unknown (?:user|recipient|mailbox|local[- ]part)|no such (?:user|mailbox|recipient|account|address)|does not exist|doesn'?t (?:exist|have an? )|(?:recipient|mailbox|user|address) not found|invalid (?:recipient|mailbox)|recipient (?:address )?rejected|not a valid (?:mailbox|recipient)|mailbox unavailable/i,
+    text: /user unknown|unknown (?:user|recipient|mailbox|local[- ]part)|no such (?:user|mailbox|recipient|account|address)|does not exist|doesn'?t (?:exist|have an? )|(?:recipient|mailbox|user|address) not found|invalid (?:recipient|mailbox)|recipient (?:address )?rejected|not a valid (?:mailbox|recipient)|mailbox unavailable|not listed in (?:the )?(?:Domino Directory|public Name (?:&|and) Address Book)|address unknown|unknown address/i,
     category: 'recipient-unknown',
   },
   {
@@ -290,7 +298,7 @@ export const TEXT_RULES: readonly BounceRule[] = [
   },
   {
     example: 'text "connection timed out", "connection refused"',
-    text: /connection (?:refused|timed out|reset|lost|closed)|lost connection|timed? ?out|network (?:is )?unreachable|no route to host|could not connect|name service error|host (?:or domain name )?not found/i,
+    text: /connection (?:refused|timed out|reset|lost|closed)|lost connection|timed? ?out|network (?:is )?unreachable|no route to host|could not connect|did not accept our requests to connect|name service error|host (?:or domain name )?not found/i,
     category: 'network',
   },
   {

@@ -480,6 +480,25 @@ const ROWS: Row[] = [
   [OTHER, '550 Requested action not taken: mailbox unavailable', 'recipient-unknown', 'suppress'],
   [OTHER, '550 5.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]', 'ptr', 'keep'],
   [OTHER, '550 5.1.10 Recipient address has null MX', 'recipient-domain', 'suppress'],
+  // Exchange on premises (no Microsoft host to name the provider): 5.1.10 from its resolver.
+  [
+    'ex01.contoso.example',
+    '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+    'recipient-unknown',
+    'suppress',
+  ],
+  // Lotus Domino: "not listed in" the directory is no blocklist listing.
+  [null, 'User joe (joe@notes.example.com) not listed in Domino Directory', 'recipient-unknown', 'suppress'],
+  [null, '554 5.7.1 Service unavailable; client host [192.0.2.1] listed in a DNSBL', 'blocklisted', 'keep'],
+  [
+    null,
+    'The recipient server did not accept our requests to connect. [mx.example.net. 192.0.2.7: timed out]',
+    'network',
+    'retry',
+    { permanent: false },
+    { action: 'delayed' },
+  ],
+  [null, 'user not found', 'recipient-unknown', 'suppress'],
   [OTHER, '421 Service not available, closing transmission channel', 'system-transient', 'retry'],
   [OTHER, '550 5.4.4 Unrouteable address', 'recipient-domain', 'suppress'],
   [OTHER, '451 4.3.0 Mail server temporarily rejected message', 'system-transient', 'retry'],

@@ -6,9 +6,17 @@
  *   to the next empty line ("host mx said: 550 ...", "Remote host said: 550 ...", "(reason: 550 ...)");
  * - Exim: after "following address(es) failed:", an indented address and its more indented lines;
  * - Exchange / Office 365: an address line, then "Remote Server returned '550 5.1.10 ...'";
+ * - Exchange 2007-2019: "#550 5.1.10 RESOLVER.ADR.RecipientNotFound; ... ##"; Exchange 2003:
+ *   the address, an explanation, then "<mx.example #5.1.1>";
  * - Gmail: "wasn't delivered to x@y" / "failed permanently: x@y", then "The response (from the
- *   remote server) was:" and the reply;
- * - anything else: the addresses listed after "following recipient(s)" / "following address(es)".
+ *   remote server) was:" and the reply; older notices only "Technical details of temporary
+ *   failure:" and Google's own words;
+ * - an SMTP session transcript (MDaemon "--> RCPT To:<x@y>" / "<-- 550 ...", Courier ">>>" /
+ *   "<<<"): the failure reply to a recipient's RCPT TO, or to the DATA of the recipients accepted;
+ * - anything else: the addresses listed after "following recipient(s)" / "following address(es)"
+ *   / "was not delivered to:" (Lotus Domino) / "undeliverable to the following:" (GroupWise),
+ *   each with what its line says beside the address, or else with the reason that a line such as
+ *   "because:" or "The reason for the problem:" introduces.
  */
 
 export interface TextBlock {
@@ -29,13 +37,29 @@ const EXIM_INTRO =
   /following address(?:\(es\)|es)? (?:failed|have yet to be delivered|could not be delivered|has not yet been delivered)|address\(es\) deferred/i;
 /** Phrases of a line that introduces a list of failed recipients. */
 const LIST_INTRO_PHRASE =
-  /(?:following recipients?|following address(?:\(es\)|es)?|delivery has failed to these recipients or groups|failed permanently|delivery to the following recipients?)/gi;
+  /(?:following recipients?|following address(?:\(es\)|es)?|delivery has failed to these recipients or groups|failed permanently|delivery to the following recipients?|was not delivered to|undeliverable to the following)/gi;
+/** IMail, MDaemon: "The following message to <x@y> was undeliverable." (one line per recipient). */
+const MESSAGE_TO =
+  /\b(?:message|mail) to (\S+) (?:was undeliverable|was not delivered|could not be delivered|couldn't be delivered)\b/i;
+/** A line that introduces the reason of a listed recipient's failure (Domino, MDaemon, IMail). */
+const REASON_INTRO = /^\s*(?:because|reason|the reason for the problem|reason for failure)\s*:\s*(.*)$/i;
 /** An Exim recipient line: indented, the address, maybe " <original>", maybe ":". */
 const EXIM_RECIPIENT_LINE = /^\s+(\S+)((?: <\S+>)?:?)\s*$/;
-const EXCHANGE_REPLY = /Remote Server returned '([^']*)'?|#(\d\.\d{1,3}\.\d{1,3}[^#]*)##?/;
+/**
+ * "Remote Server returned '550 5.1.10 ...'", "#550 5.1.10 RESOLVER.ADR.RecipientNotFound; ... ##"
+ * and "<mx.example #5.1.1>". Each repetition stops at the first "#" or ">": no backtracking.
+ */
+const EXCHANGE_REPLY =
+  /Remote Server returned '([^']*)'?|#((?:[245]\d\d[ -])?\d\.\d{1,3}\.\d{1,3}[^#>]*)(?:##?|>)/;
 const GMAIL_TO = /(?:wasn't|was not|couldn't be|could not be) delivered to (\S+@\S+?)(?: because|[.,]?\s|$)/i;
 const GMAIL_RESPONSE =
   /^The (?:response(?: from the remote server)?|error that the other server returned) was:?\s*$/i;
+/** Older Gmail notices: Google's own explanation follows, with the remote reply (if any) after it. */
+const GMAIL_TECHNICAL = /^Technical details of (?:temporary|permanent) failure:?\s*$/i;
+/** A command of an SMTP transcript, as MDaemon ("-->") and Courier or Sendmail (">>>") write it. */
+const TRANSCRIPT_COMMAND = /(?:-->|>>>)\s*([A-Za-z]{4})\b(?:\s+TO:\s*<([^<>\s]+@[^<>\s]+)>)?/i;
+/** A reply of an SMTP transcript ("<--", "<<<"): the code, and the text from the code on. */
+const TRANSCRIPT_REPLY = /(?:<--|<<<)\s*(([2-5]\d\d)[ -].*)$/;
 const REMOTE_HOST =
   /host (\S+?)(?:\[[^\]]*\]| \[[^\]]*\])? said:|^(\S+) does not like recipient|while talking to (\S+?)\.?:|^\s*host (\S+) \[[^\]]*\]|Generating server: (\S+)/im;
 
@@ -61,7 +85,9 @@ export function textBlocks(text: string): TextBlock[] {
     nonEmpty(eximBlocks(lines)) ??
     nonEmpty(exchangeBlocks(lines)) ??
     nonEmpty(gmailBlocks(lines)) ??
-    listedRecipients(lines)
+    nonEmpty(transcriptBlocks(lines)) ??
+    nonEmpty(withReason(listedRecipients(lines), lines)) ??
+    withReason(messageToBlock(lines), lines)
   );
 }
 
@@ -175,7 +201,8 @@ function gmailBlocks(lines: string[]): TextBlock[] {
       break;
     }
   }
-  const at = lines.findIndex((l) => GMAIL_RESPONSE.test(l.trim()));
+  let at = lines.findIndex((l) => GMAIL_RESPONSE.test(l.trim()));
+  if (at < 0) at = lines.findIndex((l) => GMAIL_TECHNICAL.test(l.trim()));
   if (at < 0) return [];
   let start = at + 1;
   while (start < lines.length && lines[start]!.trim() === '') start++;
@@ -212,8 +239,87 @@ function listedRecipients(lines: string[]): TextBlock[] {
   let i = intro + 1;
   while (i < lines.length && lines[i]!.trim() === '') i++;
   for (; i < lines.length && lines[i]!.trim() !== ''; i++) {
-    const a = findAddress(lines[i]!);
-    if (a) out.push({ recipient: a[0], text: '', remoteMta: null });
+    const line = lines[i]!;
+    const a = findAddress(line);
+    if (a) out.push({ recipient: a[0], text: besideAddress(line, a[0]), remoteMta: null });
+  }
+  return out;
+}
+
+/**
+ * What a list line says beside its address: GroupWise's "x@y (user not found)". A date after
+ * the address (Exchange's "'x@y' on 3/5/2024 9:30 AM") or the address's display name is no reason.
+ */
+function besideAddress(line: string, address: string): string {
+  const at = line.indexOf(address);
+  const after = line
+    .slice(at + address.length)
+    .replace(/^['">]+/, '')
+    .trim();
+  const paren = /^\(([^()]*)\)$/.exec(after);
+  return paren ? paren[1]!.trim() : '';
+}
+
+/** Listed recipients without a reason of their own take the one a "because:" line introduces. */
+function withReason(blocks: TextBlock[], lines: string[]): TextBlock[] {
+  if (blocks.length === 0 || blocks.some((b) => b.text !== '')) return blocks;
+  const at = lines.findIndex((l) => REASON_INTRO.test(l));
+  if (at < 0) return blocks;
+  const inline = REASON_INTRO.exec(lines[at]!)![1]!.trim();
+  let start = at + 1;
+  if (inline === '') while (start < lines.length && lines[start]!.trim() === '') start++;
+  const end = until(lines, start, () => false);
+  const reason = block(null, [inline, ...(inline === '' ? lines.slice(start, end) : [])]);
+  return blocks.map((b) => ({ ...b, text: reason.text, remoteMta: b.remoteMta ?? reason.remoteMta }));
+}
+
+/**
+ * A session transcript: the failure reply (4xx, 5xx) to a recipient's RCPT TO is that
+ * recipient's; one to DATA or to the message's end is every accepted recipient's. Consecutive
+ * lines of a multi-line reply are joined.
+ */
+function transcriptBlocks(lines: string[]): TextBlock[] {
+  const out: TextBlock[] = [];
+  let command = '';
+  let recipient: string | null = null;
+  const accepted: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const c = TRANSCRIPT_COMMAND.exec(lines[i]!);
+    if (c) {
+      command = c[1]!.toUpperCase();
+      if (command === 'MAIL') accepted.length = 0;
+      recipient = command === 'RCPT' ? (c[2] ?? null) : recipient;
+      continue;
+    }
+    const r = TRANSCRIPT_REPLY.exec(lines[i]!);
+    if (!r) continue;
+    const parts = [r[1]!];
+    for (let more = r[1]![3] === '-'; more && i + 1 < lines.length; i++) {
+      const next = TRANSCRIPT_REPLY.exec(lines[i + 1]!);
+      if (!next || next[2] !== r[2]) break;
+      parts.push(next[1]!.slice(4));
+      more = next[1]![3] === '-';
+    }
+    const failed = r[2]!.startsWith('4') || r[2]!.startsWith('5');
+    if (command === 'RCPT' && recipient !== null) {
+      if (failed) out.push(block(recipient, [parts.join(' ')]));
+      else accepted.push(recipient);
+      recipient = null;
+    } else if (failed && (command === 'DATA' || command === '')) {
+      for (const a of accepted.length > 0 ? accepted : [null]) out.push(block(a, [parts.join(' ')]));
+      accepted.length = 0;
+    }
+  }
+  return out;
+}
+
+/** Recipients named in "message to x@y was undeliverable" lines, without a reason yet. */
+function messageToBlock(lines: string[]): TextBlock[] {
+  const out: TextBlock[] = [];
+  for (const line of lines) {
+    const m = MESSAGE_TO.exec(line);
+    const address = m ? findAddress(m[1]!) : null;
+    if (address) out.push({ recipient: address[0], text: '', remoteMta: null });
   }
   return out;
 }

@@ -17,7 +17,7 @@ import { dsnRecords, parseDeliveryStatus } from './dsn.js';
 import { MAX_BOUNCE_TEXT_CHARS } from './limits.js';
 import type { ReadContext } from './problems.js';
 import { bounceRecord } from './record.js';
-import { normalizeAddress, replyTextIn } from './text.js';
+import { failureReplyTextIn, normalizeAddress } from './text.js';
 
 const STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
 const ORIGINAL_TYPES = new Set([
@@ -106,7 +106,7 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
       .split(',')
       .map((a) => a.trim())
       .filter((a) => a !== '');
-    const reply = replyTextIn(text.replace(/\s+/g, ' '));
+    const reply = failureReplyTextIn(text.replace(/\s+/g, ' '));
     blocks = (failed.length > 0 ? failed : [null]).map((recipient) => ({
       recipient,
       text: reply ?? '',
@@ -119,7 +119,7 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
     const record = bounceRecord({ ...source, part: i }, 'bounce-text', {
       recipient: b.recipient,
       action,
-      diagnostic: replyTextIn(b.text) ?? b.text,
+      diagnostic: failureReplyTextIn(b.text) ?? b.text,
       remoteMta: b.remoteMta,
       time: messageTime,
       sender,

@@ -77,6 +77,21 @@ export function replyTextIn(text: string): string | null {
   return m ? text.slice(m.index) : null;
 }
 
+/** Reply codes as REPLY_CODE reads them, every one in a text (see failureReplyTextIn). */
+const REPLY_CODES = new RegExp(REPLY_CODE.source, 'g');
+
+/**
+ * The text from its first failure reply (4xx or 5xx) on, else as replyTextIn: a bounce that
+ * quotes the session ("220 mx ESMTP", "250 OK" for MAIL FROM) failed at a later reply.
+ */
+export function failureReplyTextIn(text: string): string | null {
+  REPLY_CODES.lastIndex = 0;
+  for (let m = REPLY_CODES.exec(text); m; m = REPLY_CODES.exec(text)) {
+    if (m[1]!.startsWith('4') || m[1]!.startsWith('5')) return text.slice(m.index);
+  }
+  return replyTextIn(text);
+}
+
 /**
  * An address as a record holds it: angle brackets and an RFC 3464 address type ("rfc822;")
  * removed, the domain lower-cased (RFC 5321 2.4: only the local part may be case-sensitive).

@@ -1,6 +1,6 @@
 /** Bounces whose status is only in the human-readable text, one per MTA or provider. */
 import { describe, expect, it } from 'vitest';
-import { bareRecord, core, fixture, read } from './helpers.js';
+import { bareRecord, core, fixture, read, readText } from './helpers.js';
 
 describe('non-standard bounce messages', () => {
   it.each([
@@ -59,6 +59,53 @@ describe('non-standard bounce messages', () => {
       'promo@sender.example',
       '554: delivery error: dd Sorry your message to disabled@yahoo.com cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.bf1.yahoo.com',
     ],
+    [
+      'exchange2010.eml',
+      'jane@contoso.example',
+      '5.1.10',
+      550,
+      'ex01.contoso.example',
+      'sender@example.org',
+      '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+    ],
+    // Exchange 2003: no basic code, the status in "<mx #5.1.1>" under the address.
+    [
+      'exchange2003.eml',
+      'old.employee@corp.example.com',
+      '5.1.1',
+      null,
+      null,
+      'orders@sender.example',
+      '5.1.1',
+    ],
+    [
+      'courier.eml',
+      'nobody@example.com',
+      '5.1.1',
+      550,
+      null,
+      'sender@example.org',
+      '550 5.1.1 <nobody@example.com>... User unknown',
+    ],
+    // MDaemon's session transcript: the reply to RCPT TO, not the 220 greeting before it.
+    [
+      'mdaemon.eml',
+      'rossi@example.it',
+      '5.1.1',
+      550,
+      null,
+      'info@sender.example',
+      '550 5.1.1 <rossi@example.it>: Recipient address rejected: User unknown in local recipient table',
+    ],
+    [
+      'imail.eml',
+      'jdoe@example.org',
+      '5.1.1',
+      550,
+      null,
+      'billing@sender.example',
+      "550-'5.1.1 <jdoe@example.org>: Recipient address rejected: User unknown'",
+    ],
   ])('%s', async (file, recipient, status, replyCode, remoteMta, sender, diagnostic) => {
     const { records, summary } = await read([fixture('text', file)]);
     expect(records.map(core)).toEqual([
@@ -82,6 +129,78 @@ describe('non-standard bounce messages', () => {
       },
     ]);
     expect(summary.problemsByKind).toEqual({ 'no-status': 1 });
+  });
+
+  it.each([
+    // Lotus Domino: the recipients after "was not delivered to:", the reason after "because:".
+    [
+      'domino.eml',
+      'joe@notes.example.com',
+      'User joe (joe@notes.example.com) not listed in Domino Directory',
+      'failed',
+    ],
+    // GroupWise: the reason in parentheses beside the address.
+    ['groupwise.eml', 'prof.smith@gw.example.edu', 'user not found', 'failed'],
+    // Older Gmail notices: Google's words after "Technical details of temporary failure:".
+    [
+      'gmail-delay.eml',
+      'bob@example.net',
+      'The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720 [mx.example.net. 192.0.2.7: timed out]',
+      'delayed',
+    ],
+  ])('%s: the recipient and the reason, without any code', async (file, recipient, diagnostic, action) => {
+    const { records, summary } = await read([fixture('text', file)]);
+    expect(records.map((r) => [r.recipient, r.diagnostic, r.action, r.status, r.replyCode])).toEqual([
+      [recipient, diagnostic, action, null, null],
+    ]);
+    expect(summary.problemsByKind).toEqual({ 'no-status': 1 });
+  });
+
+  it("a transcript: a failed RCPT is its recipient's; a failed DATA is every accepted recipient's; multi-line replies are joined", async () => {
+    const eml = [
+      'From: MAILER-DAEMON@mx.sender.example',
+      'To: a@sender.example',
+      'Subject: Undelivered Mail',
+      '',
+      '--- Session Transcript ---',
+      ' <-- 220 mx.example.net ESMTP',
+      ' --> MAIL From:<a@sender.example>',
+      ' <-- 250 2.1.0 Ok',
+      ' --> RCPT To:<gone@example.net>',
+      ' <-- 550-5.1.1 No such user',
+      ' <-- 550 5.1.1 here',
+      ' --> RCPT To:<one@example.net>',
+      ' <-- 250 2.1.5 Ok',
+      ' --> RCPT To:<two@example.net>',
+      ' <-- 250 2.1.5 Ok',
+      ' --> DATA',
+      ' <-- 354 go ahead',
+      ' <-- 554 5.7.1 Message rejected as spam',
+      '--- End Transcript ---',
+      '',
+    ].join('\r\n');
+    const { records } = await readText(eml);
+    expect(records.map((r) => [r.recipient, r.status, r.replyCode, r.diagnostic])).toEqual([
+      ['gone@example.net', '5.1.1', 550, '550-5.1.1 No such user 5.1.1 here'],
+      ['one@example.net', '5.7.1', 554, '554 5.7.1 Message rejected as spam'],
+      ['two@example.net', '5.7.1', 554, '554 5.7.1 Message rejected as spam'],
+    ]);
+  });
+
+  it('a bounce quoting the greeting before the failure: the failure reply, not the 220', async () => {
+    const eml = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.sender.example>',
+      'To: a@sender.example',
+      'Subject: Undeliverable',
+      'X-Failed-Recipients: x@example.net',
+      '',
+      'The server said 220 mx.example.net ESMTP, then 250 Ok, then 451 4.7.1 Greylisted, try later',
+      '',
+    ].join('\r\n');
+    const { records } = await readText(eml);
+    expect(records.map((r) => [r.recipient, r.status, r.replyCode])).toEqual([
+      ['x@example.net', '4.7.1', 451],
+    ]);
   });
 
   it('a bounce with no status and no recipient anywhere: one record of nulls, and a problem', async () => {
