@@ -19,6 +19,8 @@ import type { ReadContext } from './problems.js';
 import { bounceRecord } from './record.js';
 import { failureReplyTextIn, normalizeAddress } from './text.js';
 
+/** RFC 3464 2.3.3 action values that report a success. */
+const SUCCESS_ACTIONS: ReadonlySet<string> = new Set(['delivered', 'relayed', 'expanded']);
 const STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
 const ORIGINAL_TYPES = new Set([
   'text/rfc822-headers',
@@ -63,7 +65,18 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
     if (status.omitted > 0)
       ctx.tally.problem('limit-reached', ctx.path, `${status.omitted} recipient blocks over the bound`);
     if (status.recipients.length > 0) {
-      return dsnRecords(status, source, { sender: originalSender, time: messageTime }, dateIso).map((r) =>
+      const records = dsnRecords(status, source, { sender: originalSender, time: messageTime }, dateIso);
+      // RFC 3464 2.3.3: delivered, relayed and expanded report success (NOTIFY=SUCCESS): no bounce.
+      const bounces = records.filter((r) => !SUCCESS_ACTIONS.has(r.action));
+      if (bounces.length === 0) {
+        ctx.tally.problem(
+          'not-a-bounce',
+          ctx.path,
+          `a report of success (Action: ${[...new Set(records.map((r) => r.action))].join(', ')}), not a bounce`,
+          source.line,
+        );
+      }
+      return bounces.map((r) =>
         r.sender === null && bounceTo ? { ...r, sender: normalizeAddress(bounceTo) } : r,
       );
     }

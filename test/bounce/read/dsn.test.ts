@@ -1,8 +1,49 @@
 /** RFC 3464's own examples (its appendix), written as fixtures, and Postfix's real DSNs. */
 import { describe, expect, it } from 'vitest';
-import { core, fixture, read } from './helpers.js';
+import { core, fixture, read, readText } from './helpers.js';
 
 describe('RFC 3464 delivery status notifications', () => {
+  it('RFC 3464 2.3.3: a report of success (Action: delivered) is no bounce: no record, a not-a-bounce problem', async () => {
+    const { records, summary } = await read([fixture('rfc3464/delivered.eml')]);
+    expect(records).toEqual([]);
+    expect(summary.problemsByKind).toEqual({ 'not-a-bounce': 1 });
+  });
+
+  it('RFC 3464 2.3.3: of a report on three recipients, the relayed and expanded ones are dropped, the failed one kept', async () => {
+    const eml = [
+      'From: MAILER-DAEMON@mx.example.net',
+      'To: a@sender.example',
+      'Subject: Delivery Status Notification',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.net',
+      '',
+      'Final-Recipient: rfc822; relayed@example.net',
+      'Action: relayed',
+      'Status: 2.0.0',
+      '',
+      'Final-Recipient: rfc822; gone@example.net',
+      'Action: failed',
+      'Status: 5.1.1',
+      '',
+      'Final-Recipient: rfc822; list@example.net',
+      'Action: EXPANDED',
+      'Status: 2.0.0',
+      '',
+      '--B--',
+      '',
+    ].join('\r\n');
+    const { records, summary } = await readText(eml);
+    expect(records.map((r) => [r.recipient, r.action, r.status])).toEqual([
+      ['gone@example.net', 'failed', '5.1.1'],
+    ]);
+    expect(summary.problems).toBe(0);
+  });
+
   it('the simple DSN: a failed recipient with a 4.0.0 status after 5 days, the time of the last attempt', async () => {
     const { records, summary } = await read([fixture('rfc3464/simple.eml')]);
     expect(records).toEqual([
