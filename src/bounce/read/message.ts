@@ -19,6 +19,15 @@ import type { ReadContext } from './problems.js';
 import { bounceRecord } from './record.js';
 import { failureReplyTextIn, normalizeAddress } from './text.js';
 
+/** Reports that are not about delivery, by their machine-readable part. */
+const OTHER_REPORTS: ReadonlyMap<string, string> = new Map([
+  ['message/feedback-report', 'a feedback report (ARF, RFC 5965): a complaint, not a bounce'],
+  ['message/disposition-notification', 'a disposition notification (RFC 8098): a read receipt, not a bounce'],
+  [
+    'message/global-disposition-notification',
+    'a disposition notification (RFC 6533): a read receipt, not a bounce',
+  ],
+]);
 /** RFC 3464 2.3.3 action values that report a success. */
 const SUCCESS_ACTIONS: ReadonlySet<string> = new Set(['delivered', 'relayed', 'expanded']);
 const STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
@@ -86,7 +95,14 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
       'the delivery-status part names no recipient',
       source.line,
     );
-  } else if (msg.mime.parts[0]?.contentType === 'multipart/report') {
+  } else {
+    const other = msg.mime.parts.find((p) => OTHER_REPORTS.has(p.contentType));
+    if (other) {
+      ctx.tally.problem('not-a-bounce', ctx.path, OTHER_REPORTS.get(other.contentType)!, source.line);
+      return [];
+    }
+  }
+  if (!statusPart && msg.mime.parts[0]?.contentType === 'multipart/report') {
     ctx.tally.problem(
       'malformed-report',
       ctx.path,
@@ -110,7 +126,9 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
       ctx.tally.problem(
         'not-a-bounce',
         ctx.path,
-        'no report part, no recipient block, no bounce sender or subject',
+        /^auto-replied\b/i.test(header('auto-submitted')?.trim() ?? '')
+          ? 'an automatic reply (Auto-Submitted: auto-replied, RFC 3834), not a bounce'
+          : 'no report part, no recipient block, no bounce sender or subject',
         source.line,
       );
       return [];

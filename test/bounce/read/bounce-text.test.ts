@@ -209,6 +209,16 @@ describe('non-standard bounce messages', () => {
     expect(summary.problemsByKind).toEqual({ 'no-status': 1 });
   });
 
+  it.each([
+    ['arf.eml', 'a feedback report (ARF, RFC 5965): a complaint, not a bounce'],
+    ['vacation.eml', 'an automatic reply (Auto-Submitted: auto-replied, RFC 3834), not a bounce'],
+  ])('%s is no bounce, and the problem says what it is', async (file, detail) => {
+    const { records, summary } = await read([fixture('text', file)]);
+    expect(records).toEqual([]);
+    expect(summary.problemsByKind).toEqual({ 'not-a-bounce': 1 });
+    expect(summary.examples.map((e) => e.detail)).toEqual([detail]);
+  });
+
   it('an ordinary message is no bounce: no record, a not-a-bounce problem', async () => {
     const { records, summary } = await read([fixture('text/not-a-bounce.eml')]);
     expect(records).toEqual([]);
