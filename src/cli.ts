@@ -5,6 +5,7 @@
  * incomplete (something could not be measured) and nothing failed; 64 bad usage or input.
  */
 import { sanitizeForTerminal } from '../reports/text.js';
+import { explainExtra } from './bounce/explain-text.js';
 import { BOUNCES_HELP, bouncesCommand } from './cli/bounces.js';
 import { fixAuditCommand } from './cli/fix.js';
 import { sectionHelp, sharedWithAuditHelp } from './cli/help.js';
@@ -249,7 +250,8 @@ function explainCommand(args: string[], io: Io): number {
   }
   if (positionals.length === 0)
     throw new UsageError('explain needs a reply code, e.g. "421 4.7.27" or "4.7.27"');
-  const explanation = explainCode(positionals.join(' '));
+  const input = positionals.join(' ');
+  const explanation = explainCode(input, explainExtra(input));
   io.stdout(values.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation));
   return EXIT_OK;
 }

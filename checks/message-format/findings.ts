@@ -90,7 +90,7 @@ export const MESSAGE_FORMAT_FINDINGS = {
   'obsolete-syntax': {
     severity: 'info',
     title: 'Obsolete syntax in a header field (RFC 5322 section 4)',
-    message: '{fields} use obsolete syntax that RFC 5322 section 4 says must not be generated.',
+    message: 'Obsolete syntax in {fields}: RFC 5322 section 4 says it must not be generated.',
     fix: 'Generate the fields in the current syntax (e.g. 4-digit years, numeric zones, no spaces around dots).',
   },
   'raw-8bit-header': {

@@ -274,6 +274,18 @@ function consequence(conditions: readonly Condition[], known: KnownCode | undefi
   return c;
 }
 
+/** The decision behind a classification (its category and the conditions it stands for). */
+export function decisionOf(record: BounceRecord): {
+  category: BounceCategory;
+  conditions: readonly Condition[];
+} {
+  const status = statusOf(record);
+  const code = replyCodeOf(record);
+  const provider = providerOf(record.remoteMta, record.diagnostic, record.recipient);
+  const text = (record.diagnostic ?? '').slice(0, MAX_MATCHED_TEXT_CHARS);
+  return decide({ provider, status, code, text });
+}
+
 export function classify(record: BounceRecord): ClassifiedBounce {
   const status = statusOf(record);
   const code = replyCodeOf(record);

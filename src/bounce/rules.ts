@@ -171,9 +171,18 @@ export const STATUS_RULES_SOURCE = `RFC 3463 section 3 and the ${IANA}`;
  * named in a 5.7.1 beats "policy"; "domain does not exist" beats "does not exist").
  */
 export const TEXT_RULES: readonly BounceRule[] = [
+  // A public DNS blocklist named: the reputation check queries those.
   {
-    example: 'text "blocked using zen.spamhaus.org", "S3140", "block list"',
-    text: /spamhaus|blocked using|block ?list|black ?list|\bRBL\b|DNSBL|(?<!\bnot )\blisted (?:at|on|in|by)\b|barracuda|spamcop|\bS3[01]\d\d\b|banned sending IP/i,
+    example:
+      'text "blocked using zen.spamhaus.org", "DNSBL" (and without the reputation check: "S3140", "block list")',
+    text: /spamhaus|blocked using|\bRBL\b|DNSBL|barracuda|spamcop/i,
+    category: 'blocklisted',
+    conditions: ['ip-blocklisted'],
+  },
+  // A receiver's own list (Microsoft's S3140, "banned sending IP"), or one not named.
+  {
+    example: 'text "S3140", "block list"',
+    text: /block ?list|black ?list|(?<!\bnot )\blisted (?:at|on|in|by)\b|\bS3[01]\d\d\b|banned sending IP/i,
     category: 'blocklisted',
   },
   {

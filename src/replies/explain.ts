@@ -19,6 +19,37 @@ export interface ExplainRow extends Omit<PredictedReply, 'condition'> {
   conditions: string[];
 }
 
+/** The reply's own words as the bounce classifier reads them (src/bounce/explain-text.ts). */
+export interface ReplyTextReading {
+  /** The provider the text names (a host, a provider's code), or null. */
+  provider: string | null;
+  /** The bounce category the words decide (see `bounces`). */
+  category: string;
+  meaning: string;
+  /** The conditions of ours the words point at (a subset of the rows' conditions), maybe none. */
+  conditions: string[];
+  checks: string[];
+  fix: string;
+  /** suppress, retry or keep: what to do with the recipient address. */
+  addressAction: string;
+}
+
+/** A provider's code that no reply table holds but the bounce classifier knows (Microsoft 5.7.606). */
+export interface ProviderCode {
+  provider: string;
+  example: string;
+  category: string;
+  meaning: string;
+  fix: string;
+  source: string;
+}
+
+/** What the library adds to an explanation: the text's reading and the classifier's provider codes. */
+export interface ExplainExtra {
+  reading?: ReplyTextReading;
+  providerCodes?: ProviderCode[];
+}
+
 export interface Explanation {
   /** The reply as understood, normalized: "421 4.7.27" or "4.7.27". */
   reply: string;
@@ -34,6 +65,10 @@ export interface Explanation {
   /** Set when the input is inconsistent, e.g. basic code and enhanced class disagree. */
   warning?: string;
   rows: ExplainRow[];
+  /** Set when the reply's text says more than its codes: a blocklist named, a provider named. */
+  reading?: ReplyTextReading;
+  /** Provider codes outside the reply tables, from the bounce classifier's rules. */
+  providerCodes?: ProviderCode[];
   causes: string[];
   /** mail-preflight check ids that look for these causes. */
   checks: string[];
@@ -154,8 +189,17 @@ const REGISTRY_CHECKS: Readonly<Record<string, string[]>> = {
 
 const REPLY_RE = /^(?:([2-5][0-5]\d)[\s-]+)?([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s,;:)\]])/;
 
-/** Parse "421 4.7.27", "421-4.7.27", "4.7.27", "550 5.7.1 some text"; throws UsageError. */
-export function parseReply(input: string): { code?: number; cls: string; subject: string; detail: string } {
+/**
+ * Parse "421 4.7.27", "421-4.7.27", "4.7.27", "550 5.7.1 some text"; throws UsageError. `text` is
+ * what follows the codes, trimmed ('' when nothing does).
+ */
+export function parseReply(input: string): {
+  code?: number;
+  cls: string;
+  subject: string;
+  detail: string;
+  text: string;
+} {
   if (input.length > MAX_EXPLAIN_INPUT)
     throw new UsageError(`reply too long (over ${MAX_EXPLAIN_INPUT} characters)`);
   const s = input.trim();
@@ -172,10 +216,15 @@ export function parseReply(input: string): { code?: number; cls: string; subject
     }
     if (part.length > ENHANCED_MAX_DIGITS) throw new UsageError('enhanced status code part too long');
   }
-  return { ...(code ? { code: Number(code) } : {}), cls, subject, detail };
+  return { ...(code ? { code: Number(code) } : {}), cls, subject, detail, text: s.slice(m[0].length).trim() };
 }
 
-export function explainCode(input: string): Explanation {
+/**
+ * The explanation of a reply. `extra` (from the library's explainExtra) adds what the reply's
+ * words say: when they decide a category, it comes first, and of the table rows only the causes
+ * the words point at stay (a 554 5.7.1 naming a blocklist is not Gmail's 5.7.1 for RFC 5322).
+ */
+export function explainCode(input: string, extra: ExplainExtra = {}): Explanation {
   const { code, cls, subject, detail } = parseReply(input);
   const enhanced = `${cls}.${subject}.${detail}`;
   const detailText = ENHANCED_DETAILS[`${subject}.${detail}`];
@@ -187,15 +236,26 @@ export function explainCode(input: string): Explanation {
   // Clients act on the basic code (RFC 5321 4.2.1), so it decides when both are given.
   const permanent = code !== undefined ? code >= 500 : cls === '5';
 
-  const rows = matchRows(enhanced, code);
+  const { reading, providerCodes } = extra;
+  const allRows = matchRows(enhanced, code);
+  // The provider the words name: its rows only, when the tables have some.
+  const named = reading?.provider ? allRows.filter((r) => r.provider === reading.provider) : [];
+  const rows = named.length > 0 ? named : allRows;
   const causes: string[] = [];
   const checks: string[] = [];
   const fix: string[] = [];
   const add = (list: string[], items: readonly string[] | string | undefined) => {
     for (const x of typeof items === 'string' ? [items] : (items ?? [])) if (!list.includes(x)) list.push(x);
   };
+  if (reading) {
+    add(causes, reading.meaning);
+    add(checks, reading.checks);
+    add(fix, reading.fix);
+  }
   for (const r of rows) {
+    if (reading && !r.conditions.some((c) => reading.conditions.includes(c))) continue;
     for (const c of r.conditions) {
+      if (reading && !reading.conditions.includes(c)) continue;
       const info = CONDITION_INFO[c as keyof typeof CONDITION_INFO];
       add(causes, info?.cause);
       add(checks, info?.checks);
@@ -208,19 +268,27 @@ export function explainCode(input: string): Explanation {
       add(fix, known.fix);
     }
   }
-  if (rows.length === 0) add(checks, REGISTRY_CHECKS[`${subject}.${detail}`]);
+  if (rows.length === 0 && !reading) {
+    add(checks, REGISTRY_CHECKS[`${subject}.${detail}`]);
+    for (const p of providerCodes ?? []) {
+      add(causes, `${p.provider}: ${p.meaning}`);
+      add(fix, p.fix);
+    }
+  }
 
   return {
     reply: code !== undefined ? `${code} ${enhanced}` : enhanced,
     ...(code !== undefined ? { code } : {}),
     enhanced,
-    known: detailText !== undefined || rows.length > 0,
+    known: detailText !== undefined || rows.length > 0 || (providerCodes?.length ?? 0) > 0,
     permanent,
     classText: CLASS_TEXT[cls] ?? `Class ${cls}`,
     subjectText: SUBJECT_TEXT[subject] ?? `Unknown subject ${subject} (not defined by RFC 3463)`,
     ...(detailText !== undefined ? { detailText } : {}),
     ...(warning !== undefined ? { warning } : {}),
     rows,
+    ...(reading ? { reading } : {}),
+    ...(providerCodes && providerCodes.length > 0 ? { providerCodes } : {}),
     causes,
     checks,
     fix,
@@ -302,6 +370,19 @@ export function renderExplanation(e: Explanation): string {
       lines.push(
         "  (providers may use a code for a meaning other than the registry's: their rows come first)",
       );
+  }
+  if (e.reading) {
+    lines.push('', 'What the text says (as `mail-preflight bounces` reads it):');
+    lines.push(`  ${e.reading.category}: ${e.reading.meaning}`);
+    if (e.reading.provider) lines.push(`  provider: ${e.reading.provider}`);
+    lines.push(`  the recipient address: ${e.reading.addressAction}`);
+  }
+  if (e.rows.length === 0 && e.providerCodes && e.providerCodes.length > 0) {
+    lines.push('', 'Provider codes (not in the reply tables; the bounce classifier knows them):');
+    for (const p of e.providerCodes) {
+      lines.push(`  ${p.example}: ${p.category}: ${p.meaning}`);
+      lines.push(`    source: ${p.source}`);
+    }
   }
   if (e.causes.length > 0) {
     lines.push('', 'Likely causes:');

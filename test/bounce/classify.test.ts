@@ -489,7 +489,21 @@ const ROWS: Row[] = [
   ],
   // Lotus Domino: "not listed in" the directory is no blocklist listing.
   [null, 'User joe (joe@notes.example.com) not listed in Domino Directory', 'recipient-unknown', 'suppress'],
-  [null, '554 5.7.1 Service unavailable; client host [192.0.2.1] listed in a DNSBL', 'blocklisted', 'keep'],
+  [
+    null,
+    '554 5.7.1 Service unavailable; client host [192.0.2.1] listed in a DNSBL',
+    'blocklisted',
+    'keep',
+    { checks: ['reputation'] },
+  ],
+  // A receiver's own list: no DNSBL the reputation check could query.
+  [
+    null,
+    '550 5.7.1 part of their network is on our block list (S3150)',
+    'blocklisted',
+    'keep',
+    { checks: [] },
+  ],
   [
     null,
     'The recipient server did not accept our requests to connect. [mx.example.net. 192.0.2.7: timed out]',

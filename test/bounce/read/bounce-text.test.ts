@@ -1,11 +1,14 @@
-/** Bounces whose status is only in the human-readable text, one per MTA or provider. */
+/**
+ * Bounces whose status is only in the human-readable text, one per MTA or provider. The fixtures
+ * of text/ are read whole by the CLI test too; later ones live in more-text/.
+ */
 import { describe, expect, it } from 'vitest';
 import { bareRecord, core, fixture, read, readText } from './helpers.js';
 
 describe('non-standard bounce messages', () => {
   it.each([
     [
-      'exim.eml',
+      'text/exim.eml',
       'nobody@example.net',
       '5.1.1',
       550,
@@ -14,7 +17,7 @@ describe('non-standard bounce messages', () => {
       '550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown',
     ],
     [
-      'qmail.eml',
+      'text/qmail.eml',
       'gone@example.org',
       '5.1.1',
       550,
@@ -23,7 +26,7 @@ describe('non-standard bounce messages', () => {
       '550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown in virtual mailbox table',
     ],
     [
-      'sendmail.eml',
+      'text/sendmail.eml',
       'lost@example.com',
       '5.1.1',
       550,
@@ -32,7 +35,7 @@ describe('non-standard bounce messages', () => {
       '550 5.1.1 <lost@example.com>... User unknown',
     ],
     [
-      'office365.eml',
+      'text/office365.eml',
       'nosuchuser@contoso.com',
       '5.1.10',
       550,
@@ -41,7 +44,7 @@ describe('non-standard bounce messages', () => {
       '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
     ],
     [
-      'gmail.eml',
+      'text/gmail.eml',
       'missing@example.co',
       '5.1.1',
       550,
@@ -50,7 +53,7 @@ describe('non-standard bounce messages', () => {
       '550 5.1.1 <missing@example.co>: Recipient address rejected: User unknown in local recipient table',
     ],
     [
-      'yahoo.eml',
+      'text/yahoo.eml',
       'disabled@yahoo.com',
       // "554.30" is Yahoo's own code, not an RFC 3463 status: none is made up
       null,
@@ -60,7 +63,7 @@ describe('non-standard bounce messages', () => {
       '554: delivery error: dd Sorry your message to disabled@yahoo.com cannot be delivered. This mailbox is disabled (554.30). - mta1234.mail.bf1.yahoo.com',
     ],
     [
-      'exchange2010.eml',
+      'more-text/exchange2010.eml',
       'jane@contoso.example',
       '5.1.10',
       550,
@@ -70,7 +73,7 @@ describe('non-standard bounce messages', () => {
     ],
     // Exchange 2003: no basic code, the status in "<mx #5.1.1>" under the address.
     [
-      'exchange2003.eml',
+      'more-text/exchange2003.eml',
       'old.employee@corp.example.com',
       '5.1.1',
       null,
@@ -79,7 +82,7 @@ describe('non-standard bounce messages', () => {
       '5.1.1',
     ],
     [
-      'courier.eml',
+      'more-text/courier.eml',
       'nobody@example.com',
       '5.1.1',
       550,
@@ -89,7 +92,7 @@ describe('non-standard bounce messages', () => {
     ],
     // MDaemon's session transcript: the reply to RCPT TO, not the 220 greeting before it.
     [
-      'mdaemon.eml',
+      'more-text/mdaemon.eml',
       'rossi@example.it',
       '5.1.1',
       550,
@@ -98,7 +101,7 @@ describe('non-standard bounce messages', () => {
       '550 5.1.1 <rossi@example.it>: Recipient address rejected: User unknown in local recipient table',
     ],
     [
-      'imail.eml',
+      'more-text/imail.eml',
       'jdoe@example.org',
       '5.1.1',
       550,
@@ -107,7 +110,7 @@ describe('non-standard bounce messages', () => {
       "550-'5.1.1 <jdoe@example.org>: Recipient address rejected: User unknown'",
     ],
   ])('%s', async (file, recipient, status, replyCode, remoteMta, sender, diagnostic) => {
-    const { records, summary } = await read([fixture('text', file)]);
+    const { records, summary } = await read([fixture(file)]);
     expect(records.map(core)).toEqual([
       { recipient, action: 'failed', status, replyCode, remoteMta, sender },
     ]);
@@ -134,22 +137,22 @@ describe('non-standard bounce messages', () => {
   it.each([
     // Lotus Domino: the recipients after "was not delivered to:", the reason after "because:".
     [
-      'domino.eml',
+      'more-text/domino.eml',
       'joe@notes.example.com',
       'User joe (joe@notes.example.com) not listed in Domino Directory',
       'failed',
     ],
     // GroupWise: the reason in parentheses beside the address.
-    ['groupwise.eml', 'prof.smith@gw.example.edu', 'user not found', 'failed'],
+    ['more-text/groupwise.eml', 'prof.smith@gw.example.edu', 'user not found', 'failed'],
     // Older Gmail notices: Google's words after "Technical details of temporary failure:".
     [
-      'gmail-delay.eml',
+      'more-text/gmail-delay.eml',
       'bob@example.net',
       'The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720 [mx.example.net. 192.0.2.7: timed out]',
       'delayed',
     ],
   ])('%s: the recipient and the reason, without any code', async (file, recipient, diagnostic, action) => {
-    const { records, summary } = await read([fixture('text', file)]);
+    const { records, summary } = await read([fixture(file)]);
     expect(records.map((r) => [r.recipient, r.diagnostic, r.action, r.status, r.replyCode])).toEqual([
       [recipient, diagnostic, action, null, null],
     ]);
@@ -210,10 +213,10 @@ describe('non-standard bounce messages', () => {
   });
 
   it.each([
-    ['arf.eml', 'a feedback report (ARF, RFC 5965): a complaint, not a bounce'],
-    ['vacation.eml', 'an automatic reply (Auto-Submitted: auto-replied, RFC 3834), not a bounce'],
+    ['more-text/arf.eml', 'a feedback report (ARF, RFC 5965): a complaint, not a bounce'],
+    ['more-text/vacation.eml', 'an automatic reply (Auto-Submitted: auto-replied, RFC 3834), not a bounce'],
   ])('%s is no bounce, and the problem says what it is', async (file, detail) => {
-    const { records, summary } = await read([fixture('text', file)]);
+    const { records, summary } = await read([fixture(file)]);
     expect(records).toEqual([]);
     expect(summary.problemsByKind).toEqual({ 'not-a-bounce': 1 });
     expect(summary.examples.map((e) => e.detail)).toEqual([detail]);

@@ -4,7 +4,7 @@ import { core, fixture, read, readText } from './helpers.js';
 
 describe('RFC 3464 delivery status notifications', () => {
   it('RFC 3464 2.3.3: a report of success (Action: delivered) is no bounce: no record, a not-a-bounce problem', async () => {
-    const { records, summary } = await read([fixture('rfc3464/delivered.eml')]);
+    const { records, summary } = await read([fixture('more-text/delivered.eml')]);
     expect(records).toEqual([]);
     expect(summary.problemsByKind).toEqual({ 'not-a-bounce': 1 });
   });
