@@ -292,7 +292,7 @@ export const TEXT_RULES: readonly BounceRule[] = [
   },
   {
     example: 'text "domain not found", "no MX"',
-    text: /domain (?:name )?(?:not found|does not exist|doesn't exist)|no such domain|\bno MX\b|null MX|NXDOMAIN|unrouteable (?:mail )?domain/i,
+    text: /domain (?:name )?(?:not found|does not exist|doesn't exist)|no such domain|\bno MX\b|null MX|NXDOMAIN|unrouteable (?:mail )?domain|unrouteable address|all relevant MX records point to non-existent hosts|no valid (?:MX|hosts)/i,
     category: 'recipient-domain',
   },
   {
@@ -307,7 +307,7 @@ export const TEXT_RULES: readonly BounceRule[] = [
   },
   {
     example: 'text "connection timed out", "connection refused"',
-    text: /connection (?:refused|timed out|reset|lost|closed)|lost connection|timed? ?out|network (?:is )?unreachable|no route to host|could not connect|did not accept our requests to connect|name service error|host (?:or domain name )?not found/i,
+    text: /connection (?:refused|timed out|reset|lost|closed)|lost connection|timed? ?out|network (?:is )?unreachable|no route to host|could not connect|did not accept our requests to connect|retry time not reached|have been failing for a long time|name service error|host (?:or domain name )?not found/i,
     category: 'network',
   },
   {

@@ -513,6 +513,17 @@ const ROWS: Row[] = [
     { action: 'delayed' },
   ],
   [null, 'user not found', 'recipient-unknown', 'suppress'],
+  // Exim's own words, logged without a status.
+  [null, 'Unrouteable address', 'recipient-domain', 'suppress'],
+  [null, 'all relevant MX records point to non-existent hosts', 'recipient-domain', 'suppress'],
+  [
+    null,
+    'retry time not reached for any host for example.org',
+    'network',
+    'retry',
+    { permanent: false },
+    { action: 'delayed' },
+  ],
   [OTHER, '421 Service not available, closing transmission channel', 'system-transient', 'retry'],
   [OTHER, '550 5.4.4 Unrouteable address', 'recipient-domain', 'suppress'],
   [OTHER, '451 4.3.0 Mail server temporarily rejected message', 'system-transient', 'retry'],

@@ -47,7 +47,7 @@ describe('mail-preflight bounces: text', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^mail-preflight bounces: 46 bounces \(31 permanent, 15 transient\)/);
     expect(lines[1]).toBe(
-      'Addresses: suppress 22, retry 7, keep 17 (suppress: the address is gone; retry: send again later; ' +
+      'Addresses: suppress 23, retry 7, keep 16 (suppress: the address is gone; retry: send again later; ' +
         'keep: fix the message or the setup)',
     );
     // The worst reply first: the Postfix log's 550 5.1.1, with its fix and an example.
