@@ -570,7 +570,7 @@ export const CLI_OPTIONS = [
     name: 'column',
     type: 'string',
     arg: 'NAME',
-    help: 'the CSV column holding the address (default: email, e-mail,\nemail address, email_address or emailaddress; case ignored)',
+    help: 'the CSV column holding the address (default: email, e-mail,\nemail address, email_address, mail and their usual spellings; case ignored)',
     section: 'recipients',
     commands: ['recipients'],
   },

@@ -28,6 +28,14 @@ export const EMAIL_COLUMN_NAMES: readonly string[] = [
   'email address',
   'email_address',
   'emailaddress',
+  'email-address',
+  'e-mail address',
+  // What ESPs and address books in other languages export (German, French, Spanish).
+  'e-mail-adresse',
+  'adresse e-mail',
+  'courriel',
+  'correo electrónico',
+  'mail',
 ];
 /** Separators sniffed from the header line, in tie-break order. */
 export const CSV_SEPARATORS: readonly string[] = [',', ';', '\t'];

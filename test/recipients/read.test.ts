@@ -70,6 +70,17 @@ describe('reading a recipient list', () => {
     }
   });
 
+  it.each([
+    ['"Email Address","First Name"\r\n"a@example.com","A"\r\n', 'Email Address'],
+    ['Name;E-Mail-Adresse\r\nA;a@example.com\r\n', 'E-Mail-Adresse'],
+    ['nom,Courriel\na,a@example.com\n', 'Courriel'],
+    ['Name,Mail\nA,a@example.com\n', 'Mail'],
+  ])('finds the address column of an ESP or address-book export: %j', async (csv, column) => {
+    const { records, format } = await read([csv]);
+    expect(format).toMatchObject({ format: 'csv', column });
+    expect(records.map((r) => r.address)).toEqual(['a@example.com']);
+  });
+
   it('--column picks a column by name; a missing column is a clear error', async () => {
     expect((await read(['mail,other\na@x.com,b@x.com\n'], 'OTHER')).addresses).toEqual(['b@x.com']);
     await expect(read(['name,city\nann,paris\n'])).rejects.toThrow(
