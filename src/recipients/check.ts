@@ -309,7 +309,10 @@ async function run(
         ...(parsed.smtputf8 ? { smtputf8: true } : {}),
         ...(parsed.unicodeDomain !== undefined ? { unicodeDomain: parsed.unicodeDomain } : {}),
         domain: verdict.evidence,
-        detail: RECIPIENT_REASONS[reason].meaning,
+        detail:
+          typo && reason === `typo/${typo.kind}`
+            ? typoDetail(parsed.domain, typo)
+            : RECIPIENT_REASONS[reason].meaning,
       },
     };
   };
@@ -376,4 +379,16 @@ async function run(
     ...(dns ? { dns } : {}),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** The typo reasons said of this domain (the reason table's meaning gives only an example). */
+export function typoDetail(domain: string, typo: TypoVerdict): string {
+  switch (typo.kind) {
+    case 'tld':
+      return `The top-level domain of ${domain} looks mistyped: ${typo.suggestion} is the likely one.`;
+    case 'provider-lookalike':
+      return `${domain} takes mail (or was not looked up) but is one edit from ${typo.suggestion}, a big provider's domain: typo domains like it are typically registered to catch misdirected mail.`;
+    case 'likely-typo':
+      return `${domain} does not take mail and is a small edit away from ${typo.suggestion}: that is probably what was meant.`;
+  }
 }

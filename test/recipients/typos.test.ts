@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HashedStringSet } from '../../src/recipients/seen.js';
 import { isDisposableDomain, isRoleAccount } from '../../src/recipients/signals.js';
 import { editDistance, FrequentDomains, typoOf } from '../../src/recipients/typos.js';
+import { checkList } from './helpers.js';
 
 describe('typo suggestions', () => {
   it('optimal string alignment distance, with a cut-off', () => {
@@ -90,5 +91,26 @@ describe('FrequentDomains (the list running top of domains, for typos of its own
     expect(top[0]).toBe('shop59.example');
     expect(top[FrequentDomains.TOP_N - 1]).toBe('shop10.example');
     expect(top.some((d) => d.startsWith('tail'))).toBe(false);
+  });
+});
+
+describe('the typo reasons name the domain and the suggestion', () => {
+  it('each address says which domain it meant, not the reason table example', async () => {
+    const { results } = await checkList(['a@hotmial.com', 'b@yahoo.con', 'c@outlok.com'].join('\n'), {
+      noDns: true,
+    });
+    expect(results.map((r) => [r.reason, r.suggestion, r.evidence.detail])).toEqual([
+      [
+        'typo/provider-lookalike',
+        'a@hotmail.com',
+        expect.stringMatching(/^hotmial\.com takes mail .* one edit from hotmail\.com/),
+      ],
+      [
+        'typo/tld',
+        'b@yahoo.com',
+        'The top-level domain of yahoo.con looks mistyped: yahoo.com is the likely one.',
+      ],
+      ['typo/provider-lookalike', 'c@outlook.com', expect.stringMatching(/^outlok\.com .* outlook\.com/)],
+    ]);
   });
 });
