@@ -312,7 +312,7 @@ export const TEXT_RULES: readonly BounceRule[] = [
   },
   {
     example: 'text "relay denied", "policy"',
-    text: /relay(?:ing)? (?:access )?denied|not permitted to relay|polic(?:y|ies)|not allowed|access denied|administrative prohibition|refused/i,
+    text: /relay(?:ing)? (?:access )?denied|not permitted to relay|polic(?:y|ies)|not allowed|access denied|administrative prohibition|refused|(?:has|have) blocked your message|\bISP block\b/i,
     category: 'policy',
   },
 ];

@@ -26,7 +26,12 @@ export type BounceInputKind =
   | 'sendmail-log'
   | 'ses'
   | 'sendgrid'
-  | 'mailgun';
+  | 'mailgun'
+  | 'postmark'
+  | 'sparkpost'
+  | 'mailjet'
+  | 'mandrill'
+  | 'brevo';
 
 /** One bounce as its source states it: nothing is invented (a missing status stays null). */
 export interface BounceRecord {

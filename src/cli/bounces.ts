@@ -23,7 +23,8 @@ export const BOUNCES_HELP = `Bounces:
   mail-preflight bounces PATH... [options]
                           triage bounce messages (.eml, mbox, maildir), MTA logs (Postfix,
                           Exim, Sendmail, syslog, journal JSON) and ESP exports (SES,
-                          SendGrid, Mailgun): PATH is a file, a directory or "-" (stdin)
+                          SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Mandrill, Brevo):
+                          PATH is a file, a directory or "-" (stdin)
 
 Bounces options:
 ${sectionHelp('bounces')}${sharedWithAuditHelp('bounces', 'bounces')}

@@ -1,7 +1,10 @@
 /**
  * ESP event exports to records: Amazon SES bounce and delivery-delay notifications (also inside
- * an SNS envelope, whose Message is a JSON string), the SendGrid event webhook, and Mailgun
- * events (an event, a webhook's "event-data", or an events API page's "items").
+ * an SNS envelope, whose Message is a JSON string), the SendGrid event webhook, Mailgun events
+ * (an event, a webhook's "event-data", or an events API page's "items"), Postmark bounces (a
+ * webhook, or a bounces API page's "Bounces"), SparkPost message events (a webhook batch's
+ * "msys", or an events API page's "results"), Mailjet, Mandrill (Mailchimp Transactional) and
+ * Brevo (Sendinblue) webhook events. Each is read as its provider documents it.
  */
 import type { BounceRecord, BounceSource } from '../types.js';
 import { bounceRecord, dsnAction } from './record.js';
@@ -33,7 +36,66 @@ const OTHER_EVENTS = new Set([
   'accepted',
   'stored',
   'rejected',
+  // Mandrill, Mailjet, Brevo, SparkPost (its "type")
+  'send',
+  'sent',
+  'spam',
+  'unsub',
+  'request',
+  'unique_opened',
+  'proxy_open',
+  'injection',
+  'delivery',
+  'spam_complaint',
+  'list_unsubscribe',
+  'link_unsubscribe',
+  'initial_open',
+  'amp_open',
+  'amp_click',
+  'amp_initial_open',
+  'relay_injection',
+  'relay_delivery',
 ]);
+/** Mandrill events that are a message not delivered (reject: Mandrill refused to send it). */
+const MANDRILL_BOUNCES = new Set(['hard_bounce', 'soft_bounce', 'reject', 'deferral']);
+/** Brevo (Sendinblue) events that are a message not delivered. */
+const BREVO_BOUNCES = new Set([
+  'hard_bounce',
+  'soft_bounce',
+  'blocked',
+  'invalid_email',
+  'deferred',
+  'error',
+]);
+/** SparkPost message events that are a message not delivered (its "type"). */
+const SPARKPOST_BOUNCES = new Set([
+  'bounce',
+  'delay',
+  'out_of_band',
+  'policy_rejection',
+  'generation_failure',
+  'generation_rejection',
+]);
+/**
+ * Postmark bounce types that are no failed delivery: replies, list actions, complaints, its own
+ * bookkeeping. The others (HardBounce, SoftBounce, Transient, DnsError, Blocked, ...) are.
+ */
+const POSTMARK_NOT_BOUNCES = new Set([
+  'Unsubscribe',
+  'Subscribe',
+  'AutoResponder',
+  'AddressChange',
+  'SpamNotification',
+  'OpenRelayTest',
+  'ChallengeVerification',
+  'SpamComplaint',
+  'ManuallyDeactivated',
+  'Unconfirmed',
+  'InboundError',
+  'TemplateRenderingFailed',
+]);
+/** Postmark types that say the delivery may still happen. */
+const POSTMARK_TRANSIENT = new Set(['Transient', 'SoftBounce', 'DnsError']);
 
 /**
  * The records of one JSON object, [] for a known event that is no bounce, null for an object that
@@ -55,8 +117,37 @@ export function espRecords(value: unknown, source: BounceSource): BounceRecord[]
   if (Array.isArray(value.items)) {
     return value.items.flatMap((item, i) => espRecords(item, { ...source, part: i }) ?? []);
   }
+  // Postmark: a bounce (webhook or API), or a bounces API page.
+  if (Array.isArray(value.Bounces)) {
+    return value.Bounces.flatMap((item, i) => espRecords(item, { ...source, part: i }) ?? []);
+  }
+  if (typeof value.Email === 'string' && typeof value.Type === 'string' && 'BouncedAt' in value) {
+    return POSTMARK_NOT_BOUNCES.has(value.Type) ? [] : [postmarkRecord(value, source)];
+  }
+  // SparkPost: a webhook batch element ({"msys": {"message_event": {...}}}), an events API page.
+  if (isObj(value.msys)) {
+    const inner = Object.values(value.msys).find(isObj);
+    return inner ? (espRecords(inner, source) ?? []) : [];
+  }
+  if (Array.isArray(value.results)) {
+    return value.results.flatMap((item, i) => espRecords(item, { ...source, part: i }) ?? []);
+  }
+  const type = str(value.type);
+  if (type !== null && typeof value.rcpt_to === 'string' && 'message_id' in value) {
+    return SPARKPOST_BOUNCES.has(type) ? [sparkpostRecord(type, value, source)] : [];
+  }
   const event = str(value.event);
   if (event === null) return null;
+  if (MANDRILL_BOUNCES.has(event) && isObj(value.msg)) return [mandrillRecord(event, value, source)];
+  if (
+    (event === 'bounce' || event === 'blocked') &&
+    typeof value.email === 'string' &&
+    'error_related_to' in value
+  )
+    return [mailjetRecord(event, value, source)];
+  if (typeof value.email === 'string' && ('ts_event' in value || 'ts_epoch' in value)) {
+    return BREVO_BOUNCES.has(event) ? [brevoRecord(event, value, source)] : [];
+  }
   if ((event === 'failed' || event === 'temporary-fail') && typeof value.recipient === 'string') {
     return [mailgunRecord(event, value, source)];
   }
@@ -119,5 +210,75 @@ function mailgunRecord(event: string, e: Obj, source: BounceSource): BounceRecor
     remoteMta: str(status['mx-host']),
     time: isoFromEpoch(e.timestamp),
     sender: str(envelope.sender),
+  });
+}
+
+/** Postmark: Details holds the receiver's reply when there was one ("smtp;550 5.1.1 ..."). */
+function postmarkRecord(b: Obj, source: BounceSource): BounceRecord {
+  const details = untyped(str(b.Details));
+  const diagnostic = details && details.trim() !== '' ? details : str(b.Description);
+  return bounceRecord(source, 'postmark', {
+    recipient: str(b.Email),
+    action: POSTMARK_TRANSIENT.has(b.Type as string) ? 'delayed' : 'failed',
+    diagnostic,
+    time: isoFromText(b.BouncedAt),
+    sender: str(b.From),
+  });
+}
+
+/** SparkPost: raw_reason is the receiver's reply; reason may be redacted. */
+function sparkpostRecord(type: string, e: Obj, source: BounceSource): BounceRecord {
+  const code = num(e.error_code);
+  return bounceRecord(source, 'sparkpost', {
+    recipient: str(e.raw_rcpt_to) ?? str(e.rcpt_to),
+    action: type === 'delay' ? 'delayed' : 'failed',
+    replyCode: code,
+    diagnostic: str(e.raw_reason) ?? str(e.reason),
+    // The webhook gives epoch seconds as a string, the events API an ISO time.
+    time:
+      typeof e.timestamp === 'string' && /^\d+$/.test(e.timestamp)
+        ? isoFromEpoch(e.timestamp)
+        : isoFromText(e.timestamp),
+    sender: str(e.friendly_from),
+  });
+}
+
+/** Mailjet: "error" is Mailjet's own word for the cause ("user unknown"); soft bounces retry. */
+function mailjetRecord(event: string, e: Obj, source: BounceSource): BounceRecord {
+  const error = str(e.error);
+  const related = str(e.error_related_to);
+  return bounceRecord(source, 'mailjet', {
+    recipient: str(e.email),
+    action: event === 'bounce' && e.hard_bounce === false ? 'delayed' : 'failed',
+    diagnostic: error ? (related ? `${error} (${related})` : error) : str(e.comment),
+    time: isoFromEpoch(e.time),
+    sender: null,
+  });
+}
+
+/** Mandrill: the receiver's reply is msg.diag ("smtp;550 5.1.1 ..."), else its bounce_description. */
+function mandrillRecord(event: string, e: Obj, source: BounceSource): BounceRecord {
+  const msg = e.msg as Obj;
+  return bounceRecord(source, 'mandrill', {
+    recipient: str(msg.email),
+    action: event === 'soft_bounce' || event === 'deferral' ? 'delayed' : 'failed',
+    diagnostic:
+      untyped(str(msg.diag)) ||
+      str(msg.bounce_description) ||
+      (event === 'reject' ? 'rejected by Mandrill' : null),
+    time: isoFromEpoch(e.ts ?? msg.ts),
+    sender: str(msg.sender),
+  });
+}
+
+/** Brevo: "reason" holds the receiver's reply or Brevo's own words. */
+function brevoRecord(event: string, e: Obj, source: BounceSource): BounceRecord {
+  return bounceRecord(source, 'brevo', {
+    recipient: str(e.email),
+    action: event === 'soft_bounce' || event === 'deferred' ? 'delayed' : 'failed',
+    diagnostic: str(e.reason) ?? event.replace(/_/g, ' '),
+    // ts_event and ts are seconds, ts_epoch milliseconds.
+    time: isoFromEpoch(e.ts_event ?? e.ts) ?? isoFromEpoch(e.ts_epoch, 'ms') ?? isoFromText(e.date),
+    sender: null,
   });
 }

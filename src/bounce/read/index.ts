@@ -251,7 +251,12 @@ async function* readJson(chunks: AsyncIterable<Buffer>, ctx: ReadContext): Async
       const journal = journalEntry(value);
       const records = journal ? log.entry(journal, line) : espRecords(value, { path: ctx.path, line });
       if (records === null)
-        ctx.tally.problem('json-unknown-event', ctx.path, 'no SES, SendGrid, Mailgun or journal event', line);
+        ctx.tally.problem(
+          'json-unknown-event',
+          ctx.path,
+          'no SES, SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Mandrill, Brevo or journal event',
+          line,
+        );
       else for (const r of records) yield r;
     }
   }

@@ -181,3 +181,72 @@ describe('unknown and broken JSON', () => {
     ]);
   });
 });
+
+/** Each as the provider documents its webhook or API payload; the fixtures are in esp-more/. */
+describe('Postmark, SparkPost, Mailjet, Mandrill and Brevo', () => {
+  const rows = async (file: string) => {
+    const { records, summary } = await read([fixture('esp-more', file)]);
+    return {
+      rows: records.map((r) => [r.kind, r.recipient, r.action, r.status, r.replyCode, r.time]),
+      records,
+      summary,
+    };
+  };
+
+  it("Postmark: a bounces API page; Details is the receiver's reply; a spam complaint is no bounce", async () => {
+    const { rows: got, records, summary } = await rows('postmark.json');
+    expect(got).toEqual([
+      ['postmark', 'gone@example.com', 'failed', '5.1.1', 550, '2024-03-04T15:00:00.000Z'],
+      ['postmark', 'full@example.com', 'delayed', '4.2.2', 452, '2024-03-04T10:01:00.000Z'],
+      ['postmark', 'x@blocked.example', 'failed', null, null, '2024-03-04T10:03:00.000Z'],
+    ]);
+    // Without Details, Postmark's Description says what it was.
+    expect(records[2]?.diagnostic).toBe('ISP block - The server has blocked your message.');
+    expect(records[0]?.sender).toBe('news@sender.example');
+    expect(summary.problems).toBe(0);
+  });
+
+  it('SparkPost: a webhook batch (msys); raw_reason and raw_rcpt_to; delay is delayed; delivery and clicks are no bounce', async () => {
+    const { rows: got, records, summary } = await rows('sparkpost.json');
+    expect(got).toEqual([
+      ['sparkpost', 'Gone@example.com', 'failed', '5.1.1', 550, '2024-03-04T10:00:00.000Z'],
+      ['sparkpost', 'later@example.org', 'delayed', '4.7.0', 421, '2024-03-04T10:01:00.000Z'],
+    ]);
+    expect(records[0]?.diagnostic).toBe(
+      '550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown',
+    );
+    expect(summary.problems).toBe(0);
+  });
+
+  it("Mailjet: Mailjet's own words (error, error_related_to); a soft bounce is delayed; sent is no bounce", async () => {
+    const { rows: got, records } = await rows('mailjet.json');
+    expect(got).toEqual([
+      ['mailjet', 'gone@example.com', 'failed', null, null, '2024-03-04T10:00:00.000Z'],
+      ['mailjet', 'full@example.com', 'delayed', null, null, '2024-03-04T10:01:00.000Z'],
+      ['mailjet', 'spam@example.com', 'failed', null, null, '2024-03-04T10:02:00.000Z'],
+    ]);
+    expect(records.map((r) => r.diagnostic)).toEqual([
+      'user unknown (recipient)',
+      'quota exceeded (mailbox)',
+      'spam (content)',
+    ]);
+  });
+
+  it('Mandrill: msg.diag is the reply; soft_bounce is delayed; send is no bounce', async () => {
+    const { rows: got, records } = await rows('mandrill.json');
+    expect(got).toEqual([
+      ['mandrill', 'gone@example.com', 'failed', '5.1.1', 550, '2024-03-04T10:00:00.000Z'],
+      ['mandrill', 'full@example.com', 'delayed', '4.2.2', 452, '2024-03-04T10:01:00.000Z'],
+    ]);
+    expect(records[0]?.sender).toBe('news@sender.example');
+  });
+
+  it('Brevo: NDJSON webhook events; ts_event is seconds; delivered is no bounce', async () => {
+    const { rows: got, summary } = await rows('brevo.ndjson');
+    expect(got).toEqual([
+      ['brevo', 'gone@example.com', 'failed', '5.1.1', 550, '2024-03-04T10:00:00.000Z'],
+      ['brevo', 'full@example.com', 'delayed', '4.2.2', 452, '2024-03-04T10:01:00.000Z'],
+    ]);
+    expect(summary.problems).toBe(0);
+  });
+});
