@@ -64,6 +64,8 @@ export interface BenchSettings {
   dnsConcurrency?: number;
   /** Identities in flight (--identity-concurrency); undefined: the product's default (adaptive). */
   identityConcurrency?: number;
+  /** Audit threads (--threads); undefined: the product's default (1). */
+  threads?: number;
   cacheEntries: number;
   timeoutMs: number;
   tries: number;
@@ -132,6 +134,7 @@ export interface BenchResult {
 export function scenarioName(s: BenchSettings): string {
   const parts = [s.selectors === 'known' ? 'known selectors' : 'discovery', s.resolver];
   if (s.loss > 0) parts.push(`loss ${formatPercent(s.loss)}`);
+  if (s.threads !== undefined && s.threads > 1) parts.push(`${s.threads} threads`);
   if (s.smtp)
     parts.push(
       s.smtp.defaults

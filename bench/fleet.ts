@@ -157,6 +157,7 @@ async function runCli(
     '--timeout',
     String(o.timeoutMs),
     ...(o.identityConcurrency !== undefined ? ['--concurrency', String(o.identityConcurrency)] : []),
+    ...(o.threads !== undefined ? ['--threads', String(o.threads)] : []),
     ...(o.dnsConcurrency !== undefined ? ['--dns-concurrency', String(o.dnsConcurrency)] : []),
     '--no-smtp',
     '--quiet',
@@ -240,6 +241,7 @@ async function main(): Promise<void> {
       // Before issue 12 the DNS bound was --concurrency (default 64): the same option now.
       concurrency: { type: 'string' },
       'identity-concurrency': { type: 'string' },
+      threads: { type: 'string' },
       'timeout-ms': { type: 'string', default: '2000' },
       tries: { type: 'string' },
       discovery: { type: 'boolean', default: false },
@@ -277,6 +279,7 @@ async function main(): Promise<void> {
     positiveInt('dns-concurrency', values['dns-concurrency']) ??
     positiveInt('concurrency', values.concurrency);
   const identityConcurrency = positiveInt('identity-concurrency', values['identity-concurrency']);
+  const threads = positiveInt('threads', values.threads);
   const replayInFlight =
     positiveInt('replay-in-flight', values['replay-in-flight']) ?? DEFAULT_REPLAY_IN_FLIGHT;
   const replaySockets = positiveInt('replay-sockets', values['replay-sockets']) ?? DEFAULT_REPLAY_SOCKETS;
@@ -372,6 +375,7 @@ async function main(): Promise<void> {
       ...(dnsConcurrency !== undefined ? { dnsConcurrency } : {}),
       ...(values.discovery ? { discovery: true } : {}),
       ...(identityConcurrency !== undefined ? { identityConcurrency } : {}),
+      ...(threads !== undefined ? { threads } : {}),
       timeoutMs,
       tries,
       progress: !values.quiet,
@@ -395,6 +399,7 @@ async function main(): Promise<void> {
       loss,
       ...(dnsConcurrency !== undefined ? { dnsConcurrency } : {}),
       ...(identityConcurrency !== undefined ? { identityConcurrency } : {}),
+      ...(threads !== undefined ? { threads } : {}),
       cacheEntries: base.cacheEntries ?? FLEET_DEFAULT_CACHE_ENTRIES,
       timeoutMs,
       tries,

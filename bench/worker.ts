@@ -77,6 +77,8 @@ export interface WorkerOptions {
   /** Identities audited at once (audit mode). */
   /** Identities in flight (--concurrency); undefined: the product's default (adaptive). */
   identityConcurrency?: number;
+  /** Audit threads (the fleet's --threads); undefined: the product's default (1). */
+  threads?: number;
   timeoutMs: number;
   tries: number;
   /** Bound on the probe's cache; undefined: the probe's default. */
@@ -350,6 +352,7 @@ export async function runFleetPhase(o: WorkerOptions): Promise<PhaseResult> {
       outDir,
       ...(smtpProbe ? { probe: smtpProbe } : { probeOptions: probeOptionsFor(o) }),
       ...(o.identityConcurrency !== undefined ? { concurrency: o.identityConcurrency } : {}),
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
       checks: o.smtp ? SMTP_SCENARIO_CHECKS : DNS_CHECKS,
       baseline: o.baseline ?? false,
       onProgress: (p) => {

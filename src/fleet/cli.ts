@@ -137,6 +137,10 @@ export async function fleetCommand(
     throw new UsageError('--overlay-complete needs --overlay');
   if (overlays.length > 0 && values.queue !== undefined)
     throw new UsageError('--overlay runs locally: it cannot go with --queue');
+  if (values.threads !== undefined && values.threads > 1 && values.queue !== undefined)
+    throw new UsageError('--threads is for a local run: with --queue, start more workers');
+  if (values.threads !== undefined && values.threads > 1 && overlays.length > 0)
+    throw new UsageError('--threads does not take --overlay: audit proposed records on one thread');
   // With --overlay, findings are judged as for --fail-on fail; regression gates on the diff.
   const failOn = failOnFlag === 'regression' ? 'fail' : failOnFlag;
   const overlay =
@@ -164,6 +168,7 @@ export async function fleetCommand(
   const files: CiFiles = policy ? { policyFile: policy.file } : {};
   const concurrency = values.concurrency ?? input.concurrency;
   const dnsConcurrency = values['dns-concurrency'] ?? input.dnsConcurrency;
+  const threads = values.threads ?? input.threads;
   const timeoutMs = values.timeout ?? input.timeoutMs;
   const resolvers = values.resolver ?? input.resolvers;
   const probeOptions: ProbeOptions = {
@@ -245,6 +250,7 @@ export async function fleetCommand(
       outDir,
       probeOptions,
       ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(threads !== undefined ? { threads } : {}),
       signal: controller.signal,
       ...(checks ? { checks } : {}),
       ...(reputation ? { reputation } : {}),

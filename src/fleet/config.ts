@@ -11,6 +11,7 @@
  * resolvers: ["127.0.0.1:5353"]   # optional, like --resolver
  * concurrency: 32                 # optional, like --concurrency
  * dnsConcurrency: 500             # optional, like --dns-concurrency
+ * threads: 4                      # optional, like --threads
  * timeout: 2000                   # optional per-query DNS timeout in ms, like --timeout
  * checks: [spf, dmarc]            # optional, like --check
  * identities:
@@ -81,6 +82,7 @@ export interface FleetInput {
   resolvers?: string[];
   concurrency?: number;
   dnsConcurrency?: number;
+  threads?: number;
   timeoutMs?: number;
   checks?: string[];
   /** The policy file (`policy:`). */
@@ -432,6 +434,7 @@ function withTopLevel(
     | 'resolvers'
     | 'concurrency'
     | 'dnsConcurrency'
+    | 'threads'
     | 'timeoutMs'
     | 'checks'
     | 'policy'
@@ -464,6 +467,7 @@ export function mergeFleetInputs(inputs: readonly FleetInput[]): FleetInput {
     if (input.resolvers) merged.resolvers = input.resolvers;
     if (input.concurrency !== undefined) merged.concurrency = input.concurrency;
     if (input.dnsConcurrency !== undefined) merged.dnsConcurrency = input.dnsConcurrency;
+    if (input.threads !== undefined) merged.threads = input.threads;
     if (input.timeoutMs !== undefined) merged.timeoutMs = input.timeoutMs;
     if (input.checks) merged.checks = input.checks;
     if (input.policy !== undefined) merged.policy = input.policy;

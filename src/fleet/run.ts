@@ -44,6 +44,7 @@ import {
   type InvalidEntry,
   SUMMARY_SCHEMA_VERSION,
 } from './summary.js';
+import { type AuditThreadData, threadAuditor } from './threads.js';
 
 export { FLEET_MAX_ROWS_IN_MEMORY };
 
@@ -192,6 +193,11 @@ export interface FleetRunOptions {
    * run's probe, and its report is the proposed one with the comparison (`diff`). Local runs only.
    */
   overlay?: OverlayRunOptions;
+  /**
+   * Audit threads (src/fleet/threads.ts), each with a probe of its own; default 1: the run's
+   * own thread audits. Not with a given `probe`, an `auditor` or an `overlay`.
+   */
+  threads?: number;
 }
 
 export interface FleetRunResult {
@@ -258,6 +264,23 @@ export async function runFleet(
   const run = { now, startedAtMs, startedAt };
   if (options.auditor)
     return runWithAuditor(identities, options, options.auditor, baseline, baselineDir, run);
+  const threads = options.threads ?? 1;
+  if (threads !== 1) {
+    if (options.probe)
+      throw new UsageError('threads: each thread makes its own probe; give probeOptions, not a probe');
+    if (options.overlay)
+      throw new UsageError('--threads does not take --overlay: audit proposed records on one thread');
+    const auditor = threadAuditor({
+      threads,
+      probeOptions: { ...FLEET_PROBE_DEFAULTS, ...options.probeOptions },
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(options.checks ? { checks: options.checks } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.reputation ? { reputation: options.reputation } : {}),
+      now,
+    });
+    return runWithAuditor(identities, options, auditor, baseline, baselineDir, run);
+  }
   // A probe made here ends with the run: SMTP probes still in flight are aborted.
   const probeOptions = { ...FLEET_PROBE_DEFAULTS, ...options.probeOptions };
   return withProbe(options.probe, probeOptions, (probe, ownsProbe) =>
@@ -270,6 +293,40 @@ export async function runFleet(
       run,
     ),
   );
+}
+
+/** How often an audit thread tells the run's thread its DNS counters. */
+const THREAD_COUNTERS_MS = 500;
+
+/**
+ * An audit thread's work (src/fleet/audit-thread.ts): its identities through a probe of its
+ * own, as localAuditor audits them; `onCounters` hears its DNS counters and peak of identities
+ * in flight every THREAD_COUNTERS_MS and at the end.
+ */
+export async function auditLocally(
+  data: AuditThreadData,
+  sink: FleetResultSink,
+  signal: AbortSignal,
+  onCounters: (progress: { dns: DnsCounters; peakInFlight: number }) => void,
+): Promise<FleetAuditorEnd> {
+  const probeOptions = { ...FLEET_PROBE_DEFAULTS, ...data.probeOptions };
+  return withProbe(undefined, probeOptions, async (probe) => {
+    const options: FleetRunOptions = {
+      outDir: '',
+      ...(data.checks ? { checks: data.checks } : {}),
+      ...(data.deadlineMs !== undefined ? { deadlineMs: data.deadlineMs } : {}),
+      ...(data.reputation ? { reputation: data.reputation } : {}),
+    };
+    const auditor = localAuditor(probe, options, data.concurrency, Date.now, true);
+    const tell = (): void => onCounters({ dns: auditor.dnsCounters(), peakInFlight: auditor.concurrency });
+    const timer = setInterval(tell, THREAD_COUNTERS_MS);
+    try {
+      return await auditor.audit(data.identities, sink, signal);
+    } finally {
+      clearInterval(timer);
+      tell();
+    }
+  });
 }
 
 /**

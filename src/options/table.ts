@@ -9,6 +9,7 @@
 
 import { BLOCKLIST_IDS } from '../../checks/reputation/index.js';
 import { ADAPTIVE_MAX_IDENTITIES, DEFAULT_FLEET_CONCURRENCY } from '../fleet/run.js';
+import { MAX_FLEET_THREADS } from '../fleet/threads.js';
 import { FLEET_SMTP_CONCURRENCY } from '../probe/create.js';
 import { ADAPTIVE_MAX, ADAPTIVE_START, MAX_DNS_CONCURRENCY } from '../probe/limiter.js';
 import { SMTP_DEFAULT_NETWORK_GAP_MS, SMTP_DEFAULT_PER_NETWORK } from '../probe/smtp-politeness.js';
@@ -406,6 +407,19 @@ export const CLI_OPTIONS = [
     commands: ['fleet', 'worker'],
     range: { min: 1, max: MAX_FLEET_CONCURRENCY },
     config: { key: 'concurrency', scope: 'fleet-run' },
+  },
+  {
+    name: 'threads',
+    type: 'number',
+    arg: 'N',
+    help:
+      'audit threads, each with its own DNS cache (default 1): for a\n' +
+      'machine with cores to spare; SMTP politeness per network is\n' +
+      'shared out between them (not with --overlay or --queue)',
+    section: 'fleet',
+    commands: ['fleet'],
+    range: { min: 1, max: MAX_FLEET_THREADS },
+    config: { key: 'threads', scope: 'fleet-run' },
   },
   {
     name: 'dns-concurrency',
