@@ -256,11 +256,13 @@ async function run(
     if (!p.parsed) {
       const reason = p.syntaxError?.reason ?? 'syntax/empty';
       const reply = replyFor(reason, undefined);
+      const suggestion = p.syntaxError ? syntaxSuggestion(p.record.address) : undefined;
       return {
         address: p.record.address,
         status: RECIPIENT_REASONS[reason].status,
         reason,
         ...(reply ? { predictedReply: reply } : {}),
+        ...(suggestion ? { suggestion } : {}),
         evidence: { line, ...(p.syntaxError ? { detail: p.syntaxError.detail } : {}) },
       };
     }
@@ -391,4 +393,26 @@ export function typoDetail(domain: string, typo: TypoVerdict): string {
     case 'likely-typo':
       return `${domain} does not take mail and is a small edit away from ${typo.suggestion}: that is probably what was meant.`;
   }
+}
+
+/** Longest text a suggestion is looked for in (a name and an address, not a whole record). */
+const MAX_SUGGESTION_INPUT = 512;
+
+/**
+ * The address inside what people paste for one: "Name <x@y>", "<x@y>", "mailto:x@y", or one
+ * with a stray separator at an end ("x@y;"). Only a suggestion: the address stays invalid as
+ * given, and the list is the user's to fix.
+ */
+export function syntaxSuggestion(text: string): string | undefined {
+  if (text.length > MAX_SUGGESTION_INPUT) return undefined;
+  let candidate = text.trim();
+  const open = candidate.lastIndexOf('<');
+  if (open >= 0 && candidate.endsWith('>')) candidate = candidate.slice(open + 1, -1).trim();
+  candidate = candidate.replace(/^mailto:/i, '').replace(/^[\s;,.]+|[\s;,.]+$/g, '');
+  // A pair of quotes around the whole address ('x@y'), not a quoted local part ("a b"@y).
+  const pair = /^(['"])([^'"]*)\1$/.exec(candidate);
+  if (pair) candidate = pair[2]!.trim();
+  if (candidate === text || candidate === '') return undefined;
+  const parsed = parseAddress(candidate);
+  return parsed.ok ? candidate : undefined;
 }

@@ -129,4 +129,26 @@ describe('one spelling of a local part, for duplicates (RFC 5322 3.2.4, RFC 6532
       ['"john doe"@example.com', 'dup'],
     ]);
   });
+
+  it('an invalid entry with a valid address inside gets it as a suggestion, and stays invalid', async () => {
+    const list = [
+      'John Doe <john@example.com>',
+      '<bob@example.com>',
+      'mailto:jane@example.com',
+      'alice@example.com;',
+      "'carol@example.com'",
+      'not an address',
+      'Name <not an address>',
+    ];
+    const { results } = await checkList(list.join('\n'), { noDns: true });
+    expect(results.map((r) => [r.status, r.suggestion])).toEqual([
+      ['invalid', 'john@example.com'],
+      ['invalid', 'bob@example.com'],
+      ['invalid', 'jane@example.com'],
+      ['invalid', 'alice@example.com'],
+      ['invalid', 'carol@example.com'],
+      ['invalid', undefined],
+      ['invalid', undefined],
+    ]);
+  });
 });
