@@ -112,8 +112,13 @@ export async function judgeDomain(
   if (mx.kind === 'error') return unknownOf(mx, evidence);
   if (mx.kind === 'nxdomain') return { reason: 'domain/nxdomain', receivesMail: false, evidence };
   const set = mxHostSetOf(domain, mx);
-  if (set.nullMx)
+  // RFC 7505 3: a null MX is the domain's only MX record. One among others is a misconfiguration
+  // senders read differently: the other hosts are judged, and the domain is at best risky.
+  const mixedNullMx = set.nullMx && set.byPreference.length > 0;
+  if (set.nullMx && !mixedNullMx)
     return { reason: 'domain/null-mx', receivesMail: false, evidence: { mx: 'null MX (MX 0 .)' } };
+  if (mixedNullMx)
+    evidence.mx = `${evidence.mx}; a null MX among other MX records (RFC 7505 3 forbids it; senders differ: some bounce, some use the other hosts)`;
   if (set.implicit) {
     // RFC 5321 5.1: no MX at all, so the domain itself is the mail host.
     const look = await lookHostOnce(dns, domain, signal, looks);
@@ -143,7 +148,7 @@ export async function judgeDomain(
   };
   const states = new Set(found.map((l) => l.state));
   if (states.has('public')) {
-    const broken = states.has('none') || states.has('not-public');
+    const broken = states.has('none') || states.has('not-public') || mixedNullMx;
     return { reason: broken ? 'domain/some-mx-unusable' : 'ok', receivesMail: true, evidence: withHosts };
   }
   if (states.has('error')) {

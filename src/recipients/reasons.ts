@@ -169,7 +169,7 @@ export const RECIPIENT_REASONS = {
   },
   'domain/null-mx': {
     status: 'undeliverable',
-    meaning: 'The domain publishes a null MX ("MX 0 ."): it declares it takes no mail.',
+    meaning: 'The domain publishes a null MX ("MX 0 .") as its only MX record: it declares it takes no mail.',
     source: 'RFC 7505 3.2',
     reply: NULL_MX_REPLY,
   },
@@ -195,8 +195,8 @@ export const RECIPIENT_REASONS = {
   'domain/some-mx-unusable': {
     status: 'risky',
     meaning:
-      'Some MX hosts have no address or only non-public ones: mail still goes to the others, but the setup is broken.',
-    source: 'RFC 5321 5.1 (a sender tries the next MX host)',
+      'Some MX hosts have no address or only non-public ones, or a null MX stands among other MX records: mail may still go to the others, but the setup is broken.',
+    source: 'RFC 5321 5.1 (a sender tries the next MX host); RFC 7505 3 (a null MX is the only MX record)',
   },
   'domain/address-literal': {
     status: 'risky',

@@ -13,6 +13,8 @@ const WORLD = {
   'mx1.good.com': { A: '93.184.216.34' },
   'mx2.good.com': { AAAA: '2606:2800:220:1::1' },
   'nullmx.com': { MX: ['0 .'] },
+  // RFC 7505 3: a null MX must be the only MX record.
+  'mixednull.com': { MX: ['0 .', '10 mx1.good.com'] },
   'implicit.com': { A: '93.184.216.35' },
   'nohost.com': { TXT: 'v=spf1 -all' },
   'ghostmx.com': { MX: ['10 mx.gone.com'] },
@@ -50,6 +52,7 @@ describe('recipient domains on the lab', () => {
     const list = [
       'ann@good.com',
       'ann@nullmx.com',
+      'ann@mixednull.com',
       'ann@implicit.com',
       'ann@nohost.com',
       'ann@nxdomain-here.com',
@@ -68,6 +71,8 @@ describe('recipient domains on the lab', () => {
     expect(reasonOf('ann@good.com')).toEqual(['ok', 'ok']);
     expect(reasonOf('ann@nullmx.com')).toEqual(['undeliverable', 'domain/null-mx']);
     expect(by('ann@nullmx.com').predictedReply).toMatchObject({ code: '556', enhanced: '5.1.10' });
+    expect(reasonOf('ann@mixednull.com')).toEqual(['risky', 'domain/some-mx-unusable']);
+    expect(by('ann@mixednull.com').evidence.domain?.mx).toContain('RFC 7505 3 forbids it');
     expect(reasonOf('ann@implicit.com')).toEqual(['ok', 'ok/implicit-mx']);
     expect(reasonOf('ann@nohost.com')).toEqual(['undeliverable', 'domain/no-mail-host']);
     expect(reasonOf('ann@nxdomain-here.com')).toEqual(['undeliverable', 'domain/nxdomain']);
@@ -88,8 +93,8 @@ describe('recipient domains on the lab', () => {
     });
     expect(reasonOf('ann@[192.0.2.1]')).toEqual(['risky', 'domain/address-literal']);
     expect(reasonOf('ann@site.test')).toEqual(['undeliverable', 'domain/special-use']);
-    expect(summary.total).toBe(14);
-    expect(summary.byStatus).toEqual({ ok: 3, invalid: 0, undeliverable: 7, risky: 2, unknown: 2 });
+    expect(summary.total).toBe(15);
+    expect(summary.byStatus).toEqual({ ok: 3, invalid: 0, undeliverable: 7, risky: 3, unknown: 2 });
   });
 
   it('a timeout or SERVFAIL is never undeliverable (could not measure is unknown)', async () => {
