@@ -32,7 +32,12 @@ const ORIGINAL_MARKERS =
 /** An address in free text, tried only where a run of address characters starts (see findAddress). */
 const ADDRESS_AT = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/y;
 const ADDRESS_CHAR = /[^\s<>"'(),;:@]/;
-const ANGLE_BLOCK = /^<([^<>\s]+@[^<>\s]+)>(?::|\.\.\.)?\s*(.*)$/;
+/**
+ * "<x@y>:" or "<x@y>... reason" opening a line. The address is checked for its "@" apart
+ * (isAddressLike): /<([^<>\s]+@[^<>\s]+)>/ tried every "@" of a long run against every end,
+ * seconds on one line of "<a@a@a@..." (quadratic).
+ */
+const ANGLE_BLOCK = /^<([^<>\s]+)>(?::|\.\.\.)?\s*(.*)$/;
 const EXIM_INTRO =
   /following address(?:\(es\)|es)? (?:failed|have yet to be delivered|could not be delivered|has not yet been delivered)|address\(es\) deferred/i;
 /** Phrases of a line that introduces a list of failed recipients. */
@@ -57,7 +62,7 @@ const GMAIL_RESPONSE =
 /** Older Gmail notices: Google's own explanation follows, with the remote reply (if any) after it. */
 const GMAIL_TECHNICAL = /^Technical details of (?:temporary|permanent) failure:?\s*$/i;
 /** A command of an SMTP transcript, as MDaemon ("-->") and Courier or Sendmail (">>>") write it. */
-const TRANSCRIPT_COMMAND = /(?:-->|>>>)\s*([A-Za-z]{4})\b(?:\s+TO:\s*<([^<>\s]+@[^<>\s]+)>)?/i;
+const TRANSCRIPT_COMMAND = /(?:-->|>>>)\s*([A-Za-z]{4})\b(?:\s+TO:\s*<([^<>\s]+)>)?/i;
 /** A reply of an SMTP transcript ("<--", "<<<"): the code, and the text from the code on. */
 const TRANSCRIPT_REPLY = /(?:<--|<<<)\s*(([2-5]\d\d)[ -].*)$/;
 const REMOTE_HOST =
@@ -124,12 +129,23 @@ function until(lines: string[], start: number, stop: (l: string) => boolean): nu
   return i;
 }
 
+/** An "@" with text on both sides, as /.+@.+/ would find one. */
+function isAddressLike(word: string): boolean {
+  const at = word.indexOf('@', 1);
+  return at >= 1 && at <= word.length - 2;
+}
+
+function angleBlock(line: string): RegExpExecArray | null {
+  const m = ANGLE_BLOCK.exec(line.trim());
+  return m && isAddressLike(m[1]!) ? m : null;
+}
+
 function angleBlocks(lines: string[]): TextBlock[] {
   const out: TextBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const m = ANGLE_BLOCK.exec(lines[i]!.trim());
+    const m = angleBlock(lines[i]!);
     if (!m) continue;
-    const end = until(lines, i + 1, (l) => ANGLE_BLOCK.test(l.trim()));
+    const end = until(lines, i + 1, (l) => angleBlock(l) !== null);
     out.push(block(m[1]!, [m[2]!, ...lines.slice(i + 1, end)]));
     i = end - 1;
   }
@@ -288,7 +304,7 @@ function transcriptBlocks(lines: string[]): TextBlock[] {
     if (c) {
       command = c[1]!.toUpperCase();
       if (command === 'MAIL') accepted.length = 0;
-      recipient = command === 'RCPT' ? (c[2] ?? null) : recipient;
+      recipient = command === 'RCPT' ? (c[2] !== undefined && isAddressLike(c[2]) ? c[2] : null) : recipient;
       continue;
     }
     const r = TRANSCRIPT_REPLY.exec(lines[i]!);
