@@ -513,6 +513,17 @@ const ROWS: Row[] = [
     { action: 'delayed' },
   ],
   [null, 'user not found', 'recipient-unknown', 'suppress'],
+  // The same causes in the languages of European receivers' own texts.
+  [null, '550 Benutzer unbekannt', 'recipient-unknown', 'suppress'],
+  [null, '550 Mailbox existiert nicht', 'recipient-unknown', 'suppress'],
+  [null, "550 Utilisateur inconnu / l'adresse n'existe pas", 'recipient-unknown', 'suppress'],
+  [null, '550 Usuario desconocido', 'recipient-unknown', 'suppress'],
+  [null, '550 Utente sconosciuto', 'recipient-unknown', 'suppress'],
+  [null, '550 Onbekende gebruiker', 'recipient-unknown', 'suppress'],
+  [null, '452 Postfach voll', 'mailbox-full', 'retry', { permanent: false }],
+  [null, '552 Boîte aux lettres pleine', 'mailbox-full', 'retry'],
+  [null, '452 Buzón lleno', 'mailbox-full', 'retry', { permanent: false }],
+  [null, '452 Casella piena', 'mailbox-full', 'retry', { permanent: false }],
   // Exim's own words, logged without a status.
   [null, 'Unrouteable address', 'recipient-domain', 'suppress'],
   [null, 'all relevant MX records point to non-existent hosts', 'recipient-domain', 'suppress'],
