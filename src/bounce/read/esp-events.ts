@@ -173,13 +173,31 @@ function sesRecords(type: string, n: Obj, source: BounceSource): BounceRecord[] 
       action:
         type === 'DeliveryDelay' ? 'delayed' : r.action === undefined ? 'failed' : dsnAction(str(r.action)),
       status: str(r.status),
-      diagnostic: untyped(str(r.diagnosticCode)),
+      // Without the receiver's reply (SES's own suppression list, for one), its subtype says why.
+      diagnostic: untyped(str(r.diagnosticCode)) ?? sesSubtypeText(detail.bounceSubType),
       // remoteMtaIp is the receiver's address; reportingMTA is SES itself
       remoteMta: str(detail.remoteMtaIp),
       time,
       sender: str(mail.source),
     }),
   );
+}
+
+/** SES bounce subtypes in words the text rules read (SES developer guide, notification contents). */
+const SES_SUBTYPES: Readonly<Record<string, string>> = {
+  NoEmail: 'no such address (SES NoEmail: the recipient address does not exist)',
+  Suppressed:
+    'address unknown (SES Suppressed: SES suppresses it after a recent history of bouncing as an invalid address)',
+  MailboxFull: 'mailbox full (SES MailboxFull)',
+  MessageTooLarge: 'message too large (SES MessageTooLarge)',
+  ContentRejected: 'content rejected (SES ContentRejected)',
+  AttachmentRejected: 'attachment rejected (SES AttachmentRejected)',
+};
+
+function sesSubtypeText(subtype: unknown): string | null {
+  const s = str(subtype);
+  if (s === null) return null;
+  return SES_SUBTYPES[s] ?? `SES bounce subtype ${s}`;
 }
 
 function sendgridRecord(event: string, e: Obj, source: BounceSource): BounceRecord {

@@ -1,5 +1,6 @@
 /** ESP event exports, written from the formats' documentation. */
 import { describe, expect, it } from 'vitest';
+import { classify } from '../../../src/bounce/classify.js';
 import { core, fixture, read, readText } from './helpers.js';
 
 describe('Amazon SES', () => {
@@ -43,6 +44,29 @@ describe('Amazon SES', () => {
       ['jane@example.com', '5.1.1'],
       ['richard@example.com', '5.1.1'],
     ]);
+  });
+
+  it("without a diagnosticCode the bounce subtype says why (SES's own suppression list)", async () => {
+    const event = (bounceSubType: string, bounceType = 'Permanent') =>
+      JSON.stringify({
+        notificationType: 'Bounce',
+        mail: { source: 's@sender.example', timestamp: '2024-03-01T10:00:00Z' },
+        bounce: {
+          bounceType,
+          bounceSubType,
+          bouncedRecipients: [{ emailAddress: `${bounceSubType}@example.com` }],
+        },
+      });
+    const { records } = await readText(
+      ['Suppressed', 'NoEmail', 'AttachmentRejected', 'General'].map((t) => event(t)).join('\n'),
+    );
+    expect(records.map((r) => classify(r)).map((c) => [c.recipient, c.category, c.addressAction])).toEqual([
+      ['Suppressed@example.com', 'recipient-unknown', 'suppress'],
+      ['NoEmail@example.com', 'recipient-unknown', 'suppress'],
+      ['AttachmentRejected@example.com', 'message-blocked-content', 'keep'],
+      ['General@example.com', 'unknown', 'keep'],
+    ]);
+    expect(records[3]?.diagnostic).toBe('SES bounce subtype General');
   });
 
   it('a delivery delay event', async () => {
