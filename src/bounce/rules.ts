@@ -297,7 +297,7 @@ export const TEXT_RULES: readonly BounceRule[] = [
   },
   {
     example: 'text "user unknown", "no such user", "does not exist"',
-    text: /user unknown|unknown (?:user|recipient|mailbox|local[- ]part)|no such (?:user|mailbox|recipient|account|address)|does not exist|doesn'?t (?:exist|have an? )|(?:recipient|mailbox|user|address) not found|invalid (?:recipient|mailbox)|recipient (?:address )?rejected|not a valid (?:mailbox|recipient)|mailbox unavailable|not listed in (?:the )?(?:Domino Directory|public Name (?:&|and) Address Book)|address unknown|unknown address|(?:Benutzer|Empf[aä]nger|Adresse|Postfach) (?:ist )?unbekannt|unbekannte[rs]? (?:Benutzer|Empf[aä]nger)|existiert nicht|(?:utilisateur|destinataire|adresse) inconnue?|n'existe pas|(?:usuario|destinatario) desconocido|no existe|(?:utente|destinatario|indirizzo) sconosciuto|non esiste|onbekende (?:gebruiker|ontvanger)|bestaat niet/i,
+    text: /user unknown|unknown (?:user|recipient|mailbox|local[- ]part)|no such (?:user|mailbox|recipient|account|address)|does not exist|doesn'?t (?:exist|have an? )|(?:recipient|mailbox|user|address) not found|invalid (?:recipient|mailbox)|recipient (?:address )?rejected|not a valid (?:mailbox|recipient)|mailbox unavailable|not listed in (?:the )?(?:Domino Directory|public Name (?:&|and) Address Book)|address unknown|unknown address|(?:Benutzer|Empf[aä]nger|Adresse|Postfach) (?:ist )?unbekannt|unbekannte[rs]? (?:Benutzer|Empf[aä]nger)|existiert nicht|(?:utilisateur|destinataire|adresse) inconnue?|n'existe pas|(?:usuario|destinatario) desconocido|no existe|(?:utente|destinatario|indirizzo) sconosciuto|non esiste|onbekende (?:gebruiker|ontvanger)|bestaat niet|previously bounced (?:address|recipient)/i,
     category: 'recipient-unknown',
   },
   {

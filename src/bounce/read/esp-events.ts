@@ -200,13 +200,29 @@ function sesSubtypeText(subtype: unknown): string | null {
   return SES_SUBTYPES[s] ?? `SES bounce subtype ${s}`;
 }
 
+/** SendGrid's bounce classifications in words the text rules read (SendGrid's bounce classification docs). */
+const SENDGRID_CLASSES: Readonly<Record<string, string>> = {
+  'Invalid Address': 'invalid recipient address (SendGrid: Invalid Address)',
+  'Mailbox Unavailable': 'mailbox unavailable (SendGrid: Mailbox Unavailable)',
+  Reputation: 'rejected for the sender reputation (SendGrid: Reputation)',
+  Content: 'content rejected (SendGrid: Content)',
+  'Frequency or Volume Too High': 'too many messages (SendGrid: Frequency or Volume Too High)',
+};
+
+function sendgridClassification(value: unknown): string | null {
+  const s = str(value);
+  if (s === null) return null;
+  return SENDGRID_CLASSES[s] ?? `SendGrid bounce classification ${s}`;
+}
+
 function sendgridRecord(event: string, e: Obj, source: BounceSource): BounceRecord {
   return bounceRecord(source, 'sendgrid', {
     recipient: str(e.email),
     action: event === 'deferred' ? 'delayed' : 'failed',
     status: str(e.status),
-    // deferred events carry the reply in "response", the others in "reason"
-    diagnostic: str(e.reason) ?? str(e.response),
+    // deferred events carry the reply in "response", the others in "reason"; without either,
+    // SendGrid's own bounce_classification ("Invalid Address", "Mailbox Unavailable", ...)
+    diagnostic: str(e.reason) ?? str(e.response) ?? sendgridClassification(e.bounce_classification),
     time: isoFromEpoch(e.timestamp),
     sender: null,
   });

@@ -69,6 +69,37 @@ describe('Amazon SES', () => {
     expect(records[3]?.diagnostic).toBe('SES bounce subtype General');
   });
 
+  it("SendGrid without a reason: its bounce_classification says why; Mailgun's previously bounced address", async () => {
+    const lines = [
+      {
+        event: 'bounce',
+        email: 'a@example.com',
+        timestamp: 1709287200,
+        bounce_classification: 'Invalid Address',
+      },
+      {
+        event: 'blocked',
+        email: 'b@example.com',
+        timestamp: 1709287200,
+        bounce_classification: 'Reputation',
+      },
+      {
+        event: 'failed',
+        severity: 'permanent',
+        reason: 'suppress-bounce',
+        recipient: 'c@example.com',
+        timestamp: 1709287200,
+        'delivery-status': { message: 'Not delivering to previously bounced address', code: 605 },
+      },
+    ];
+    const { records } = await readText(lines.map((l) => JSON.stringify(l)).join('\n'));
+    expect(records.map((r) => classify(r)).map((c) => [c.recipient, c.category, c.addressAction])).toEqual([
+      ['a@example.com', 'recipient-unknown', 'suppress'],
+      ['b@example.com', 'reputation', 'keep'],
+      ['c@example.com', 'recipient-unknown', 'suppress'],
+    ]);
+  });
+
   it('a delivery delay event', async () => {
     const { records } = await readText(
       JSON.stringify({
