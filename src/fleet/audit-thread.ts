@@ -41,6 +41,6 @@ const sink: FleetResultSink = {
 };
 
 auditLocally(data, sink, controller.signal, (progress) => post({ type: 'counters', ...progress })).then(
-  (end) => post({ type: 'done', ...end }),
+  () => post({ type: 'done' }),
   (err: unknown) => post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) }),
 );

@@ -137,10 +137,6 @@ export async function fleetCommand(
     throw new UsageError('--overlay-complete needs --overlay');
   if (overlays.length > 0 && values.queue !== undefined)
     throw new UsageError('--overlay runs locally: it cannot go with --queue');
-  if (values.threads !== undefined && values.threads > 1 && values.queue !== undefined)
-    throw new UsageError('--threads is for a local run: with --queue, start more workers');
-  if (values.threads !== undefined && values.threads > 1 && overlays.length > 0)
-    throw new UsageError('--threads does not take --overlay: audit proposed records on one thread');
   // With --overlay, findings are judged as for --fail-on fail; regression gates on the diff.
   const failOn = failOnFlag === 'regression' ? 'fail' : failOnFlag;
   const overlay =

@@ -262,9 +262,11 @@ export async function runFleet(
   const baseline = baselineDir !== undefined ? await loadRunDir(baselineDir) : undefined;
 
   const run = { now, startedAtMs, startedAt };
-  if (options.auditor)
-    return runWithAuditor(identities, options, options.auditor, baseline, baselineDir, run);
   const threads = options.threads ?? 1;
+  if (options.auditor) {
+    if (threads !== 1) throw new UsageError('--threads is for a local run: with --queue, start more workers');
+    return runWithAuditor(identities, options, options.auditor, baseline, baselineDir, run);
+  }
   if (threads !== 1) {
     if (options.probe)
       throw new UsageError('threads: each thread makes its own probe; give probeOptions, not a probe');
@@ -309,15 +311,9 @@ export async function auditLocally(
   signal: AbortSignal,
   onCounters: (progress: { dns: DnsCounters; peakInFlight: number }) => void,
 ): Promise<FleetAuditorEnd> {
-  const probeOptions = { ...FLEET_PROBE_DEFAULTS, ...data.probeOptions };
-  return withProbe(undefined, probeOptions, async (probe) => {
-    const options: FleetRunOptions = {
-      outDir: '',
-      ...(data.checks ? { checks: data.checks } : {}),
-      ...(data.deadlineMs !== undefined ? { deadlineMs: data.deadlineMs } : {}),
-      ...(data.reputation ? { reputation: data.reputation } : {}),
-    };
-    const auditor = localAuditor(probe, options, data.concurrency, Date.now, true);
+  // data.probeOptions are the run's, its defaults included (runFleet), shared out (threads.ts).
+  return withProbe(undefined, data.probeOptions, async (probe) => {
+    const auditor = localAuditor(probe, data, data.concurrency, Date.now, true);
     const tell = (): void => onCounters({ dns: auditor.dnsCounters(), peakInFlight: auditor.concurrency });
     const timer = setInterval(tell, THREAD_COUNTERS_MS);
     try {
@@ -336,7 +332,7 @@ export async function auditLocally(
  */
 function localAuditor(
   probe: Probe,
-  options: FleetRunOptions,
+  options: Pick<FleetRunOptions, 'checks' | 'deadlineMs' | 'reputation' | 'overlay'>,
   concurrency: number | undefined,
   now: () => number,
   ownsProbe: boolean,

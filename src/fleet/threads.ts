@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { ReputationSettings } from '../check.js';
 import { UsageError } from '../errors.js';
 import type { ProbeOptions } from '../probe/create.js';
-import { newCounters } from '../probe/dns.js';
+import { addCounters, newCounters } from '../probe/dns.js';
 import { SMTP_DEFAULT_NETWORK_GAP_MS, SMTP_DEFAULT_PER_NETWORK } from '../probe/smtp-politeness.js';
 import type { DnsCounters } from '../probe/types.js';
 import type { FleetAuditor, FleetAuditorEnd, FleetAuditResult, FleetResultSink } from './auditor.js';
@@ -25,14 +25,19 @@ import type { FleetWorkerStats } from './summary.js';
 /** Threads at most: beyond the cores of any machine we run on, more only costs memory. */
 export const MAX_FLEET_THREADS = 64;
 
-/** What an audit thread is started with. */
-export interface AuditThreadData {
-  identities: FleetIdentity[];
+/** How every identity is audited, in one thread or in several. */
+export interface AuditSettings {
   probeOptions: ProbeOptions;
+  /** Identities in flight, fixed (in several threads: each thread's share); undefined: adaptive. */
   concurrency?: number;
   checks?: readonly string[];
   deadlineMs?: number;
   reputation?: ReputationSettings;
+}
+
+/** What an audit thread is started with: its identities and the run's settings. */
+export interface AuditThreadData extends AuditSettings {
+  identities: FleetIdentity[];
 }
 
 /** The run's thread to an audit thread. */
@@ -45,16 +50,11 @@ export type ToThread =
 export type FromThread =
   | { type: 'result'; id: number; result: FleetAuditResult }
   | { type: 'counters'; dns: DnsCounters; peakInFlight: number }
-  | ({ type: 'done' } & FleetAuditorEnd)
+  | { type: 'done' }
   | { type: 'fatal'; message: string };
 
-export interface ThreadAuditorOptions {
+export interface ThreadAuditorOptions extends AuditSettings {
   threads: number;
-  probeOptions: ProbeOptions;
-  concurrency?: number;
-  checks?: readonly string[];
-  deadlineMs?: number;
-  reputation?: ReputationSettings;
   now?: () => number;
 }
 
@@ -86,15 +86,6 @@ function startThread(data: AuditThreadData): Worker {
   return new Worker(code, { eval: true, workerData: data });
 }
 
-function addCounters(into: DnsCounters, more: DnsCounters): void {
-  for (const key of Object.keys(into) as (keyof DnsCounters)[]) {
-    const a = into[key];
-    const b = more[key];
-    if (typeof a === 'number' && typeof b === 'number')
-      (into as unknown as Record<string, number>)[key] = a + b;
-  }
-}
-
 export function threadAuditor(options: ThreadAuditorOptions): FleetAuditor {
   const { threads } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_FLEET_THREADS)
@@ -124,95 +115,82 @@ export function threadAuditor(options: ThreadAuditorOptions): FleetAuditor {
       }));
     },
     async audit(todo, sink: FleetResultSink, signal): Promise<FleetAuditorEnd> {
-      const shares: FleetIdentity[][] = Array.from(
-        { length: Math.min(threads, Math.max(1, todo.length)) },
-        () => [],
-      );
-      for (let i = 0; i < todo.length; i++) shares[i % shares.length]!.push(todo[i]!);
-      let fatal: Error | undefined;
-      let stopped: string | undefined;
+      const count = Math.min(threads, Math.max(1, todo.length));
+      const shares: FleetIdentity[][] = Array.from({ length: count }, () => []);
+      for (let i = 0; i < todo.length; i++) shares[i % count]!.push(todo[i]!);
+      const { threads: _, now: __, ...common } = options;
+      const settings: AuditSettings = {
+        ...common,
+        probeOptions,
+        ...(options.concurrency !== undefined
+          ? { concurrency: Math.max(1, Math.ceil(options.concurrency / count)) }
+          : {}),
+      };
       const workers: Worker[] = [];
+      let fatal: Error | undefined;
       const stopAll = (): void => {
         for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToThread);
       };
+      const fail = (err: Error): void => {
+        fatal ??= err;
+        stopAll();
+      };
+      /** One thread, from its start to its exit; a failure stops every thread. */
+      const runThread = (index: number, identities: FleetIdentity[]): Promise<void> =>
+        new Promise((resolve) => {
+          dns[index] = newCounters();
+          peaks[index] = 0;
+          const s: (typeof stats)[number] = { identities: 0 };
+          stats[index] = s;
+          const worker = startThread({ ...settings, identities });
+          workers.push(worker);
+          if (signal.aborted) worker.postMessage({ type: 'stop' } satisfies ToThread);
+          let done = false;
+          const end = (err?: Error): void => {
+            if (err) fail(err);
+            if (done) return;
+            done = true;
+            void worker.terminate();
+          };
+          const accept = (id: number, result: FleetAuditResult): void => {
+            const t = now();
+            s.first ??= result.startedAtMs ?? t;
+            s.last = t;
+            sink.accept(result).then(
+              (taken) => {
+                if (taken) s.identities++;
+                worker.postMessage({ type: 'taken', id, taken } satisfies ToThread);
+              },
+              (err: unknown) => {
+                const e = err instanceof Error ? err : new Error(String(err));
+                worker.postMessage({ type: 'taken', id, error: e.message } satisfies ToThread);
+                end(e);
+              },
+            );
+          };
+          worker.on('message', (message: FromThread) => {
+            if (message.type === 'counters') {
+              dns[index] = message.dns;
+              peaks[index] = message.peakInFlight;
+            } else if (message.type === 'result') accept(message.id, message.result);
+            else if (message.type === 'done') end();
+            else end(new Error(`audit thread ${index + 1}: ${message.message}`));
+          });
+          worker.on('error', (err) => end(err));
+          worker.on('exit', (code) => {
+            if (!done) end(new Error(`audit thread ${index + 1} exited with code ${code}`));
+            resolve();
+          });
+        });
       const onAbort = (): void => stopAll();
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        await Promise.all(
-          shares.map(
-            (identities, index) =>
-              new Promise<void>((resolve) => {
-                dns[index] = newCounters();
-                peaks[index] = 0;
-                stats[index] = { identities: 0 };
-                const data: AuditThreadData = {
-                  identities,
-                  probeOptions,
-                  ...(options.concurrency !== undefined
-                    ? { concurrency: Math.max(1, Math.ceil(options.concurrency / shares.length)) }
-                    : {}),
-                  ...(options.checks ? { checks: options.checks } : {}),
-                  ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
-                  ...(options.reputation ? { reputation: options.reputation } : {}),
-                };
-                const worker = startThread(data);
-                workers.push(worker);
-                if (signal.aborted) worker.postMessage({ type: 'stop' } satisfies ToThread);
-                let finished = false;
-                const finish = (): void => {
-                  if (finished) return;
-                  finished = true;
-                  void worker.terminate().then(() => resolve());
-                };
-                const fail = (err: Error): void => {
-                  fatal ??= err;
-                  stopAll();
-                  finish();
-                };
-                worker.on('message', (message: FromThread) => {
-                  if (message.type === 'counters') {
-                    dns[index] = message.dns;
-                    peaks[index] = message.peakInFlight;
-                  } else if (message.type === 'result') {
-                    const s = stats[index]!;
-                    const t = now();
-                    s.first ??= message.result.startedAtMs ?? t;
-                    s.last = t;
-                    sink.accept(message.result).then(
-                      (taken) => {
-                        if (taken) s.identities++;
-                        worker.postMessage({ type: 'taken', id: message.id, taken } satisfies ToThread);
-                      },
-                      (err: unknown) => {
-                        const e = err instanceof Error ? err : new Error(String(err));
-                        worker.postMessage({
-                          type: 'taken',
-                          id: message.id,
-                          error: e.message,
-                        } satisfies ToThread);
-                        fail(e);
-                      },
-                    );
-                  } else if (message.type === 'done') {
-                    if (message.stopped !== undefined) stopped ??= message.stopped;
-                    finish();
-                  } else if (message.type === 'fatal') {
-                    fail(new Error(`audit thread ${index + 1}: ${message.message}`));
-                  }
-                });
-                worker.on('error', (err) => fail(err));
-                worker.on('exit', (code) => {
-                  if (!finished) fail(new Error(`audit thread ${index + 1} exited with code ${code}`));
-                  resolve();
-                });
-              }),
-          ),
-        );
+        await Promise.all(shares.map((identities, index) => runThread(index, identities)));
       } finally {
         signal.removeEventListener('abort', onAbort);
       }
       if (fatal) throw fatal;
-      return stopped !== undefined ? { stopped } : {};
+      return {};
     },
   };
 }

@@ -67,6 +67,11 @@ export function newCounters(): DnsCounters {
   return { queriesSent: 0, cacheHits: 0, cacheMisses: 0, timeouts: 0, tcpRetries: 0, errors: 0 };
 }
 
+/** Adds `more` into `sum` (the traffic of several probes: queue workers, audit threads). */
+export function addCounters(sum: DnsCounters, more: DnsCounters): void {
+  for (const k of Object.keys(sum) as (keyof DnsCounters)[]) sum[k] += more[k];
+}
+
 type Failure = { error: DnsErrorKind; detail: string };
 type Exchange = { kind: 'response'; response: ParsedResponse; buf: Buffer } | ({ kind: 'failure' } & Failure);
 type TryOutcome =

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { audit } from '../../audit.js';
 import type { ReputationSettings } from '../../check.js';
 import { createProbe, type ProbeOptions } from '../../probe/create.js';
-import { newCounters } from '../../probe/dns.js';
+import { addCounters, newCounters } from '../../probe/dns.js';
 import type { ClosableProbe, DnsCounters, Probe } from '../../probe/types.js';
 import { countersSince, DEFAULT_FLEET_CONCURRENCY, FLEET_PROBE_DEFAULTS } from '../run.js';
 import { type RedisTarget, redactSecrets } from './connection.js';
@@ -104,7 +104,7 @@ class ProbePerRun {
   /** DNS counters summed over every probe this worker made (closed ones included). */
   total(): DnsCounters {
     const sum = { ...this.counters };
-    for (const { probe } of this.probes.values()) addInto(sum, probe.counters());
+    for (const { probe } of this.probes.values()) addCounters(sum, probe.counters());
     return sum;
   }
 
@@ -112,7 +112,7 @@ class ProbePerRun {
     for (const [runId, entry] of this.probes) {
       if (this.probes.size <= MAX_PROBES_KEPT) return;
       if (entry.inFlight > 0) continue;
-      addInto(this.counters, entry.probe.counters());
+      addCounters(this.counters, entry.probe.counters());
       entry.probe.close();
       this.probes.delete(runId);
     }
@@ -122,10 +122,6 @@ class ProbePerRun {
     for (const { probe } of this.probes.values()) probe.close();
     this.probes.clear();
   }
-}
-
-function addInto(sum: DnsCounters, c: DnsCounters): void {
-  for (const k of Object.keys(sum) as (keyof DnsCounters)[]) sum[k] += c[k];
 }
 
 /** Runs a worker until the signal, idleness or a fatal error; closes everything it opened. */
