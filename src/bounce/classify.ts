@@ -274,24 +274,25 @@ function consequence(conditions: readonly Condition[], known: KnownCode | undefi
   return c;
 }
 
-/** The decision behind a classification (its category and the conditions it stands for). */
-export function decisionOf(record: BounceRecord): {
-  category: BounceCategory;
-  conditions: readonly Condition[];
-} {
-  const status = statusOf(record);
-  const code = replyCodeOf(record);
-  const provider = providerOf(record.remoteMta, record.diagnostic, record.recipient);
-  const text = (record.diagnostic ?? '').slice(0, MAX_MATCHED_TEXT_CHARS);
-  return decide({ provider, status, code, text });
+/** What the rules read of a record: status and code (from the record or its text), provider, text. */
+function ruleInputOf(record: BounceRecord): RuleInput {
+  return {
+    provider: providerOf(record.remoteMta, record.diagnostic, record.recipient),
+    status: statusOf(record),
+    code: replyCodeOf(record),
+    text: (record.diagnostic ?? '').slice(0, MAX_MATCHED_TEXT_CHARS),
+  };
+}
+
+/** The conditions of ours a record's classification stands for (`explain` keeps only those). */
+export function conditionsOf(record: BounceRecord): readonly Condition[] {
+  return decide(ruleInputOf(record)).conditions;
 }
 
 export function classify(record: BounceRecord): ClassifiedBounce {
-  const status = statusOf(record);
-  const code = replyCodeOf(record);
-  const provider = providerOf(record.remoteMta, record.diagnostic, record.recipient);
-  const text = (record.diagnostic ?? '').slice(0, MAX_MATCHED_TEXT_CHARS);
-  const decision = decide({ provider, status, code, text });
+  const input = ruleInputOf(record);
+  const { provider, status, code } = input;
+  const decision = decide(input);
   const permanent = isPermanent(status, code, record.action);
   const spec = CATEGORY_SPECS[decision.category];
   const known =

@@ -7,8 +7,9 @@
 import type { ExplainExtra, ProviderCode } from '../replies/explain.js';
 import { parseReply } from '../replies/explain.js';
 import { CATEGORY_SPECS } from './categories.js';
-import { classify, decisionOf } from './classify.js';
+import { classify, conditionsOf } from './classify.js';
 import { PROVIDER_RULES } from './providers.js';
+import { statusMatches } from './rules.js';
 import type { BounceRecord } from './types.js';
 
 /** What the classifier reads in a pasted reply, and the provider codes for its status. */
@@ -40,7 +41,7 @@ export function explainExtra(input: string): ExplainExtra {
     provider: withText.provider,
     category: withText.category,
     meaning: CATEGORY_SPECS[withText.category].meaning,
-    conditions: [...decisionOf(record).conditions],
+    conditions: [...conditionsOf(record)],
     checks: [...withText.checks],
     fix: withText.fix,
     addressAction: withText.addressAction,
@@ -53,13 +54,7 @@ function providerCodes(enhanced: string): ProviderCode[] {
   const out: ProviderCode[] = [];
   for (const rule of PROVIDER_RULES) {
     if (rule.provider === undefined || rule.status === undefined) continue;
-    const matches =
-      rule.status instanceof RegExp
-        ? rule.status.test(enhanced)
-        : rule.status.startsWith('X.')
-          ? enhanced.slice(1) === rule.status.slice(1)
-          : enhanced === rule.status;
-    if (!matches) continue;
+    if (!statusMatches(rule.status, enhanced)) continue;
     out.push({
       provider: rule.provider,
       example: rule.example,

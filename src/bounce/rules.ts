@@ -48,7 +48,8 @@ export function ruleMatches(rule: BounceRule, input: RuleInput): boolean {
   return true;
 }
 
-function statusMatches(pattern: string | RegExp, status: string | null): boolean {
+/** A rule's status pattern against a status: exact, any class ('X.2.2'), or a RegExp. */
+export function statusMatches(pattern: string | RegExp, status: string | null): boolean {
   if (status === null) return false;
   if (pattern instanceof RegExp) return pattern.test(status);
   if (pattern.startsWith('X.'))
