@@ -174,7 +174,8 @@ function sesRecords(type: string, n: Obj, source: BounceSource): BounceRecord[] 
         type === 'DeliveryDelay' ? 'delayed' : r.action === undefined ? 'failed' : dsnAction(str(r.action)),
       status: str(r.status),
       // Without the receiver's reply (SES's own suppression list, for one), its subtype says why.
-      diagnostic: untyped(str(r.diagnosticCode)) ?? sesSubtypeText(detail.bounceSubType),
+      diagnostic:
+        untyped(str(r.diagnosticCode)) ?? wordsFor(SES_SUBTYPES, 'SES bounce subtype', detail.bounceSubType),
       // remoteMtaIp is the receiver's address; reportingMTA is SES itself
       remoteMta: str(detail.remoteMtaIp),
       time,
@@ -194,10 +195,11 @@ const SES_SUBTYPES: Readonly<Record<string, string>> = {
   AttachmentRejected: 'attachment rejected (SES AttachmentRejected)',
 };
 
-function sesSubtypeText(subtype: unknown): string | null {
-  const s = str(subtype);
-  if (s === null) return null;
-  return SES_SUBTYPES[s] ?? `SES bounce subtype ${s}`;
+/** An ESP's own label for a bounce in words the text rules read, or "<what> <label>" when unknown. */
+function wordsFor(table: Readonly<Record<string, string>>, what: string, value: unknown): string | null {
+  const label = str(value);
+  if (label === null) return null;
+  return table[label] ?? `${what} ${label}`;
 }
 
 /** SendGrid's bounce classifications in words the text rules read (SendGrid's bounce classification docs). */
@@ -209,12 +211,6 @@ const SENDGRID_CLASSES: Readonly<Record<string, string>> = {
   'Frequency or Volume Too High': 'too many messages (SendGrid: Frequency or Volume Too High)',
 };
 
-function sendgridClassification(value: unknown): string | null {
-  const s = str(value);
-  if (s === null) return null;
-  return SENDGRID_CLASSES[s] ?? `SendGrid bounce classification ${s}`;
-}
-
 function sendgridRecord(event: string, e: Obj, source: BounceSource): BounceRecord {
   return bounceRecord(source, 'sendgrid', {
     recipient: str(e.email),
@@ -222,7 +218,10 @@ function sendgridRecord(event: string, e: Obj, source: BounceSource): BounceReco
     status: str(e.status),
     // deferred events carry the reply in "response", the others in "reason"; without either,
     // SendGrid's own bounce_classification ("Invalid Address", "Mailbox Unavailable", ...)
-    diagnostic: str(e.reason) ?? str(e.response) ?? sendgridClassification(e.bounce_classification),
+    diagnostic:
+      str(e.reason) ??
+      str(e.response) ??
+      wordsFor(SENDGRID_CLASSES, 'SendGrid bounce classification', e.bounce_classification),
     time: isoFromEpoch(e.timestamp),
     sender: null,
   });

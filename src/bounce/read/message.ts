@@ -101,14 +101,14 @@ export function messageRecords(bytes: Buffer, source: BounceSource, ctx: ReadCon
       ctx.tally.problem('not-a-bounce', ctx.path, OTHER_REPORTS.get(other.contentType)!, source.line);
       return [];
     }
-  }
-  if (!statusPart && msg.mime.parts[0]?.contentType === 'multipart/report') {
-    ctx.tally.problem(
-      'malformed-report',
-      ctx.path,
-      'multipart/report without a delivery-status part',
-      source.line,
-    );
+    if (msg.mime.parts[0]?.contentType === 'multipart/report') {
+      ctx.tally.problem(
+        'malformed-report',
+        ctx.path,
+        'multipart/report without a delivery-status part',
+        source.line,
+      );
+    }
   }
 
   const text = readableText(msg, body);
