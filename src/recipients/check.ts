@@ -16,7 +16,7 @@ import { type InputFormat, type InputRecord, readRecipientBatches } from './read
 import { RECIPIENT_REASONS, type ReasonSpec, type RecipientReason } from './reasons.js';
 import { HashedStringSet } from './seen.js';
 import { isDisposableDomain, isRoleAccount } from './signals.js';
-import { type ParsedAddress, parseAddress } from './syntax.js';
+import { type ParsedAddress, parseAddress, syntaxSuggestion } from './syntax.js';
 import {
   type DomainTally,
   type PredictedRecipientReply,
@@ -25,7 +25,7 @@ import {
   type RecipientStatus,
   type RecipientsSummary,
 } from './types.js';
-import { FrequentDomains, type TypoVerdict, tldTypoOf, typoOf } from './typos.js';
+import { FrequentDomains, type TypoVerdict, tldTypoOf, typoDetail, typoOf } from './typos.js';
 
 /**
  * Addresses in flight at once by default: enough distinct new domains to keep the probe's DNS
@@ -381,38 +381,4 @@ async function run(
     ...(dns ? { dns } : {}),
     elapsedMs: Math.round(performance.now() - started),
   };
-}
-
-/** The typo reasons said of this domain (the reason table's meaning gives only an example). */
-export function typoDetail(domain: string, typo: TypoVerdict): string {
-  switch (typo.kind) {
-    case 'tld':
-      return `The top-level domain of ${domain} looks mistyped: ${typo.suggestion} is the likely one.`;
-    case 'provider-lookalike':
-      return `${domain} takes mail (or was not looked up) but is one edit from ${typo.suggestion}, a big provider's domain: typo domains like it are typically registered to catch misdirected mail.`;
-    case 'likely-typo':
-      return `${domain} does not take mail and is a small edit away from ${typo.suggestion}: that is probably what was meant.`;
-  }
-}
-
-/** Longest text a suggestion is looked for in (a name and an address, not a whole record). */
-const MAX_SUGGESTION_INPUT = 512;
-
-/**
- * The address inside what people paste for one: "Name <x@y>", "<x@y>", "mailto:x@y", or one
- * with a stray separator at an end ("x@y;"). Only a suggestion: the address stays invalid as
- * given, and the list is the user's to fix.
- */
-export function syntaxSuggestion(text: string): string | undefined {
-  if (text.length > MAX_SUGGESTION_INPUT) return undefined;
-  let candidate = text.trim();
-  const open = candidate.lastIndexOf('<');
-  if (open >= 0 && candidate.endsWith('>')) candidate = candidate.slice(open + 1, -1).trim();
-  candidate = candidate.replace(/^mailto:/i, '').replace(/^[\s;,.]+|[\s;,.]+$/g, '');
-  // A pair of quotes around the whole address ('x@y'), not a quoted local part ("a b"@y).
-  const pair = /^(['"])([^'"]*)\1$/.exec(candidate);
-  if (pair) candidate = pair[2]!.trim();
-  if (candidate === text || candidate === '') return undefined;
-  const parsed = parseAddress(candidate);
-  return parsed.ok ? candidate : undefined;
 }

@@ -115,10 +115,11 @@ export async function judgeDomain(
   // RFC 7505 3: a null MX is the domain's only MX record. One among others is a misconfiguration
   // senders read differently: the other hosts are judged, and the domain is at best risky.
   const mixedNullMx = set.nullMx && set.byPreference.length > 0;
-  if (set.nullMx && !mixedNullMx)
-    return { reason: 'domain/null-mx', receivesMail: false, evidence: { mx: 'null MX (MX 0 .)' } };
-  if (mixedNullMx)
+  if (set.nullMx) {
+    if (!mixedNullMx)
+      return { reason: 'domain/null-mx', receivesMail: false, evidence: { mx: 'null MX (MX 0 .)' } };
     evidence.mx = `${evidence.mx}; a null MX among other MX records (RFC 7505 3 forbids it; senders differ: some bounce, some use the other hosts)`;
+  }
   if (set.implicit) {
     // RFC 5321 5.1: no MX at all, so the domain itself is the mail host.
     const look = await lookHostOnce(dns, domain, signal, looks);

@@ -230,3 +230,25 @@ function checkDomain(text: string): DomainOk | AddressError {
     );
   return { ok: true, domain: ascii, ...(unicode !== undefined ? { unicode } : {}), literal: false };
 }
+
+/** Longest text a suggestion is looked for in (a name and an address, not a whole record). */
+const MAX_SUGGESTION_INPUT = 512;
+
+/**
+ * The address inside what people paste for one: "Name <x@y>", "<x@y>", "mailto:x@y", or one
+ * with a stray separator at an end ("x@y;"). Only a suggestion: the address stays invalid as
+ * given, and the list is the user's to fix.
+ */
+export function syntaxSuggestion(text: string): string | undefined {
+  if (text.length > MAX_SUGGESTION_INPUT) return undefined;
+  let candidate = text.trim();
+  const open = candidate.lastIndexOf('<');
+  if (open >= 0 && candidate.endsWith('>')) candidate = candidate.slice(open + 1, -1).trim();
+  candidate = candidate.replace(/^mailto:/i, '').replace(/^[\s;,.]+|[\s;,.]+$/g, '');
+  // A pair of quotes around the whole address ('x@y'), not a quoted local part ("a b"@y).
+  const pair = /^(['"])([^'"]*)\1$/.exec(candidate);
+  if (pair) candidate = pair[2]!.trim();
+  if (candidate === text || candidate === '') return undefined;
+  const parsed = parseAddress(candidate);
+  return parsed.ok ? candidate : undefined;
+}

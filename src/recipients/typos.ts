@@ -263,3 +263,15 @@ export class FrequentDomains {
 function ranksAbove(a: [string, number], b: [string, number]): boolean {
   return a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
 }
+
+/** The typo reasons said of this domain (the reason table's meaning gives only an example). */
+export function typoDetail(domain: string, typo: TypoVerdict): string {
+  switch (typo.kind) {
+    case 'tld':
+      return `The top-level domain of ${domain} looks mistyped: ${typo.suggestion} is the likely one.`;
+    case 'provider-lookalike':
+      return `${domain} takes mail (or was not looked up) but is one edit from ${typo.suggestion}, a big provider's domain: typo domains like it are typically registered to catch misdirected mail.`;
+    case 'likely-typo':
+      return `${domain} does not take mail and is a small edit away from ${typo.suggestion}: that is probably what was meant.`;
+  }
+}
